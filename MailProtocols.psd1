@@ -1,0 +1,31 @@
+@{
+    # The version is stamped from Directory.Build.props by build.ps1; this value is a placeholder.
+    ModuleVersion          = '0.0.0'
+    GUID                   = '6f1d2c7e-3b8a-4d6e-9a51-2c4f7e8b9d10'
+    Author                 = 'MailProtocols contributors'
+    CompanyName            = 'MailProtocols'
+    Copyright              = '(c) MailProtocols contributors. MIT License.'
+    Description            = 'First-class POP3 and IMAP from the shell: sessions, search, download, flags, folders and sync, safe by default (TLS required, certificates validated).'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    RootModule             = 'MailProtocols.dll'
+    FormatsToProcess       = @(
+        'Formats/Sessions.Format.ps1xml'
+    )
+    CmdletsToExport        = @(
+        'Connect-Imap'
+        'Connect-Pop3'
+        'Disconnect-Imap'
+        'Disconnect-Pop3'
+        'Get-MailSession'
+    )
+    FunctionsToExport      = @()
+    VariablesToExport      = @()
+    AliasesToExport        = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('IMAP', 'POP3', 'Mail', 'MailKit', 'Email')
+            ProjectUri = 'https://example.invalid/MailProtocols'
+        }
+    }
+}

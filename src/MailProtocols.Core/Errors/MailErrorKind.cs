@@ -1,0 +1,19 @@
+namespace MailProtocols
+{
+    /// <summary>
+    /// What kind of failure happened, independent of PowerShell.
+    /// The cmdlet layer maps each kind to one ErrorCategory.
+    /// </summary>
+    public enum MailErrorKind
+    {
+        Authentication,
+        Security,
+        Connection,
+        Timeout,
+        NotFound,
+        InvalidArgument,
+        Protocol,
+        InvalidOperation,
+        WriteError,
+    }
+}

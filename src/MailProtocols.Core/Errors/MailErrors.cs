@@ -1,0 +1,126 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
+using MailKit.Security;
+
+namespace MailProtocols
+{
+    /// <summary>
+    /// Turns MailKit and socket exceptions into <see cref="MailProtocolException"/>s whose
+    /// messages tell a sysadmin what happened and what to try next.
+    /// </summary>
+    internal static class MailErrors
+    {
+        public static MailProtocolException Translate(Exception ex, MailSession session, string action)
+        {
+            if (ex is MailProtocolException known)
+            {
+                return known;
+            }
+
+            string where = session.Endpoint;
+            switch (ex)
+            {
+                case AuthenticationException _:
+                    return new MailProtocolException(MailErrorKind.Authentication, "AuthenticationFailed",
+                        $"{where} rejected the log-in for '{session.UserName}'. Check the user name and password (or that the OAuth token is current and has the mail scope).", ex);
+                case SslHandshakeException _:
+                    return session.LastCertificateProblem != null
+                        ? new MailProtocolException(MailErrorKind.Security, "CertificateNotTrusted",
+                            $"The certificate of {where} was refused: {session.LastCertificateProblem}. Install the issuing CA on this machine, or pass -SkipCertificateCheck only for a test server.", ex)
+                        : new MailProtocolException(MailErrorKind.Security, "TlsHandshakeFailed",
+                            $"The TLS handshake with {where} failed: {Innermost(ex).Message}. Check that the port speaks TLS for the -Security you chose (implicit TLS on 993/995, STARTTLS on 143/110).", ex);
+                case ServiceNotConnectedException _:
+                    return NotConnected(session, ex);
+                case ServiceNotAuthenticatedException _:
+                    return new MailProtocolException(MailErrorKind.InvalidOperation, "NotAuthenticated",
+                        $"The session to {where} is not logged in. Open a new one with Connect-{session.Protocol}.", ex);
+                case FolderNotFoundException fnf:
+                    return new MailProtocolException(MailErrorKind.NotFound, "FolderNotFound",
+                        $"The folder '{fnf.FolderName}' does not exist on {where}. List the folders with Get-ImapFolder.", ex);
+                case ImapCommandException ice:
+                    return new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                        $"{where} answered {ice.Response} to {action}: {ice.ResponseText}", ex);
+                case Pop3CommandException pce:
+                    return new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                        $"{where} refused {action}: {pce.StatusText}", ex);
+                case OperationCanceledException _:
+                    return TimedOut(session, action, ex);
+                case TimeoutException _:
+                    return TimedOut(session, action, ex);
+                case SocketException se:
+                    return FromSocket(se, session, action, ex);
+                case IOException io when io.InnerException is SocketException inner:
+                    return FromSocket(inner, session, action, ex);
+                case IOException io when io.InnerException is TimeoutException:
+                    return TimedOut(session, action, ex);
+                case IOException _:
+                case ImapProtocolException _:
+                case Pop3ProtocolException _:
+                    return session.IsConnected
+                        ? new MailProtocolException(MailErrorKind.Protocol, "ProtocolError",
+                            $"{where} sent a response that could not be understood during {action}: {ex.Message}", ex)
+                        : ConnectionLost(session, action, ex);
+                case NotSupportedException _:
+                    return new MailProtocolException(MailErrorKind.Protocol, "NotSupported",
+                        $"{where} does not support what {action} needs: {ex.Message}", ex);
+                case ArgumentException _:
+                    return new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidArgument", ex.Message, ex);
+                default:
+                    return new MailProtocolException(MailErrorKind.Protocol, "UnexpectedError",
+                        $"{action} on {where} failed: {ex.Message}", ex);
+            }
+        }
+
+        public static MailProtocolException NotConnected(MailSession session, Exception inner = null) =>
+            new MailProtocolException(MailErrorKind.Connection, "NotConnected",
+                $"The session {session.Id} to {session.Endpoint} is not connected. Open a new one with Connect-{session.Protocol}.", inner);
+
+        public static MailProtocolException ConnectionLost(MailSession session, string action, Exception inner) =>
+            new MailProtocolException(MailErrorKind.Connection, "ConnectionLost",
+                $"The connection to {session.Endpoint} was lost during {action}.{session.LostConnectionAdvice} Reconnect with Connect-{session.Protocol} and try again.", inner);
+
+        public static MailProtocolException TimedOut(MailSession session, string action, Exception inner) =>
+            new MailProtocolException(MailErrorKind.Timeout, "Timeout",
+                $"{session.Endpoint} did not answer {action} within {session.Settings.Timeout.TotalSeconds:0} seconds. Check that the server and port are right and reachable, or raise -TimeoutSec.", inner);
+
+        private static MailProtocolException FromSocket(SocketException se, MailSession session, string action, Exception ex)
+        {
+            string where = session.Endpoint;
+            switch (se.SocketErrorCode)
+            {
+                case SocketError.ConnectionRefused:
+                    return new MailProtocolException(MailErrorKind.Connection, "ConnectionRefused",
+                        $"{where} refused the connection. Check the server name and port, and that the mail service is running.", ex);
+                case SocketError.HostNotFound:
+                case SocketError.NoData:
+                case SocketError.TryAgain:
+                    return new MailProtocolException(MailErrorKind.Connection, "HostNotFound",
+                        $"The name '{session.Server}' could not be resolved. Check the spelling and DNS.", ex);
+                case SocketError.TimedOut:
+                    return TimedOut(session, action, ex);
+                case SocketError.HostUnreachable:
+                case SocketError.NetworkUnreachable:
+                    return new MailProtocolException(MailErrorKind.Connection, "Unreachable",
+                        $"{where} is unreachable from this machine. Check routing and firewalls.", ex);
+                default:
+                    return session.IsConnected
+                        ? new MailProtocolException(MailErrorKind.Connection, "SocketError", $"{action} on {where} failed: {se.Message}", ex)
+                        : ConnectionLost(session, action, ex);
+            }
+        }
+
+        private static Exception Innermost(Exception ex)
+        {
+            while (ex.InnerException != null)
+            {
+                ex = ex.InnerException;
+            }
+
+            return ex;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System;
+using System.Net;
+using System.Security;
+
+namespace MailProtocols
+{
+    /// <summary>Everything needed to (re)open a session. Secrets stay in SecureString form until authentication.</summary>
+    public sealed class ConnectionSettings
+    {
+        public string Server { get; set; }
+
+        /// <summary>0 means the protocol's default for the chosen security.</summary>
+        public int Port { get; set; }
+
+        public MailSecurity Security { get; set; } = MailSecurity.Auto;
+
+        public string UserName { get; set; }
+
+        public SecureString Password { get; set; }
+
+        /// <summary>An OAuth2 bearer token; when set, SASL OAUTHBEARER or XOAUTH2 is used instead of the password.</summary>
+        public SecureString AccessToken { get; set; }
+
+        public bool SkipCertificateCheck { get; set; }
+
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        public string ProtocolLogPath { get; set; }
+
+        internal bool UsesOAuth => AccessToken != null;
+
+        internal NetworkCredential CreatePasswordCredential() => new NetworkCredential(UserName, Password);
+
+        internal string RevealAccessToken() => new NetworkCredential(string.Empty, AccessToken).Password;
+    }
+}

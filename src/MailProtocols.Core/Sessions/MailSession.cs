@@ -1,0 +1,240 @@
+using System;
+using System.Linq;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using MailKit;
+using MailKit.Security;
+
+namespace MailProtocols
+{
+    /// <summary>
+    /// One logged-in connection. Public members are read-only facts that are safe to print;
+    /// the MailKit client and the credential stay internal.
+    /// </summary>
+    public abstract class MailSession : IDisposable
+    {
+        private readonly object _gate = new object();
+
+        private protected MailSession(ConnectionSettings settings)
+        {
+            Settings = settings ?? throw new ArgumentNullException(nameof(settings));
+            Server = settings.Server;
+            (Port, SocketOptions) = ResolveEndpoint(settings, ImplicitTlsPort, PlainPort);
+        }
+
+        public int Id { get; internal set; }
+
+        public abstract MailProtocol Protocol { get; }
+
+        public string Server { get; }
+
+        public int Port { get; }
+
+        public string UserName => Settings.UserName;
+
+        public bool IsConnected => Service.IsConnected;
+
+        /// <summary>True when the connection is encrypted with TLS.</summary>
+        public bool IsSecure => Service.IsConnected && Service.IsSecure;
+
+        public string SslProtocol => IsSecure ? Service.SslProtocol.ToString() : null;
+
+        public string[] Capabilities { get; private set; } = new string[0];
+
+        /// <summary>The SASL mechanisms the server offered before log-in (servers often stop listing them after).</summary>
+        public string[] AuthenticationMechanisms { get; private set; } = new string[0];
+
+        public DateTime ConnectedAt { get; private set; }
+
+        internal ConnectionSettings Settings { get; }
+
+        internal SecureSocketOptions SocketOptions { get; }
+
+        internal abstract MailService Service { get; }
+
+        internal string Endpoint => $"{Protocol.ToString().ToUpperInvariant()} server {Server}:{Port}";
+
+        /// <summary>Why the last TLS handshake refused the server's certificate, in words.</summary>
+        internal string LastCertificateProblem { get; private set; }
+
+        /// <summary>Protocol-specific advice appended to "connection lost" errors.</summary>
+        internal virtual string LostConnectionAdvice => string.Empty;
+
+        /// <summary>
+        /// Runs one operation on the client. MailKit clients are not thread-safe, so calls are
+        /// serialized; the lock is re-entrant because nested pipeline stages run on one thread.
+        /// MailKit failures come out as <see cref="MailProtocolException"/>, cancellation as itself.
+        /// </summary>
+        internal T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation)
+        {
+            lock (_gate)
+            {
+                try
+                {
+                    return operation(cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex) when (!(ex is MailProtocolException))
+                {
+                    throw MailErrors.Translate(ex, this, action);
+                }
+            }
+        }
+
+        internal void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation) =>
+            Run<object>(action, cancellationToken, token =>
+            {
+                operation(token);
+                return null;
+            });
+
+        /// <summary>Connects, upgrades to TLS as the settings require, and authenticates.</summary>
+        internal void Open(CancellationToken cancellationToken)
+        {
+            Service.Timeout = (int)Settings.Timeout.TotalMilliseconds;
+            Service.ServerCertificateValidationCallback = ValidateCertificate;
+
+            // The socket timeout bounds each read; this bounds connect + greeting + log-in as a whole.
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                deadline.CancelAfter(Settings.Timeout);
+                Run("connect", cancellationToken, _ =>
+                {
+                    try
+                    {
+                        ConnectSocket(deadline.Token);
+                        AuthenticationMechanisms = Service.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal).ToArray();
+                        Authenticate(deadline.Token);
+                    }
+                    catch (Exception)
+                    {
+                        // Never leave a half-open (possibly unauthenticated plaintext) connection behind.
+                        TryDisconnect(false);
+                        throw;
+                    }
+                });
+            }
+
+            ConnectedAt = DateTime.Now;
+            Capabilities = ReadCapabilities();
+        }
+
+        /// <summary>Closes the connection; <paramref name="quit"/> says whether to log out politely.</summary>
+        internal void Close(bool quit, CancellationToken cancellationToken)
+        {
+            if (!Service.IsConnected)
+            {
+                return;
+            }
+
+            Run("disconnect", cancellationToken, token => Service.Disconnect(quit, token));
+        }
+
+        internal void TryDisconnect(bool quit)
+        {
+            try
+            {
+                if (Service.IsConnected)
+                {
+                    Service.Disconnect(quit, CancellationToken.None);
+                }
+            }
+            catch (Exception)
+            {
+                // Best effort: the caller is already reporting the real failure.
+            }
+        }
+
+        private protected abstract string[] ReadCapabilities();
+
+        private void ConnectSocket(CancellationToken token)
+        {
+            try
+            {
+                Service.Connect(Server, Port, SocketOptions, token);
+            }
+            catch (NotSupportedException ex) when (SocketOptions == SecureSocketOptions.StartTls)
+            {
+                // MailKit checks for STARTTLS before anything else is sent, so no credential has left this machine.
+                throw new MailProtocolException(MailErrorKind.Security, "StartTlsNotOffered",
+                    $"{Endpoint} does not offer STARTTLS, so the connection was closed before any credential was sent. " +
+                    $"Use -Security SslOnConnect (port {ImplicitTlsPort}), or -Security None only on a network you trust.", ex);
+            }
+        }
+
+        private void Authenticate(CancellationToken token)
+        {
+            if (!Settings.UsesOAuth)
+            {
+                Service.Authenticate(Settings.CreatePasswordCredential(), token);
+                return;
+            }
+
+            string accessToken = Settings.RevealAccessToken();
+            SaslMechanism mechanism;
+            if (Service.AuthenticationMechanisms.Contains("OAUTHBEARER"))
+            {
+                mechanism = new SaslMechanismOAuthBearer(UserName, accessToken);
+            }
+            else if (Service.AuthenticationMechanisms.Contains("XOAUTH2"))
+            {
+                mechanism = new SaslMechanismOAuth2(UserName, accessToken);
+            }
+            else
+            {
+                throw new MailProtocolException(MailErrorKind.Authentication, "OAuthNotOffered",
+                    $"{Endpoint} offers neither OAUTHBEARER nor XOAUTH2 (it offers: {string.Join(", ", AuthenticationMechanisms)}). Log in with -Credential instead.");
+            }
+
+            Service.Authenticate(mechanism, token);
+        }
+
+        private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
+        {
+            LastCertificateProblem = null;
+            if (errors == SslPolicyErrors.None || Settings.SkipCertificateCheck)
+            {
+                return true;
+            }
+
+            LastCertificateProblem = CertificateDiagnostics.Describe(Server, certificate, chain, errors);
+            return false;
+        }
+
+        /// <summary>The protocol's implicit-TLS port (993, 995).</summary>
+        private protected abstract int ImplicitTlsPort { get; }
+
+        /// <summary>The protocol's plain port (143, 110), where STARTTLS is required unless -Security None.</summary>
+        private protected abstract int PlainPort { get; }
+
+        /// <summary>
+        /// Auto means implicit TLS on the implicit-TLS port and required STARTTLS everywhere else;
+        /// MailKit's own "Auto" would fall back to plaintext, so it is never used.
+        /// </summary>
+        internal static (int Port, SecureSocketOptions Options) ResolveEndpoint(ConnectionSettings settings, int implicitTlsPort, int plainPort)
+        {
+            switch (settings.Security)
+            {
+                case MailSecurity.SslOnConnect:
+                    return (settings.Port != 0 ? settings.Port : implicitTlsPort, SecureSocketOptions.SslOnConnect);
+                case MailSecurity.StartTls:
+                    return (settings.Port != 0 ? settings.Port : plainPort, SecureSocketOptions.StartTls);
+                case MailSecurity.None:
+                    return (settings.Port != 0 ? settings.Port : plainPort, SecureSocketOptions.None);
+                default:
+                    int port = settings.Port != 0 ? settings.Port : implicitTlsPort;
+                    return (port, port == implicitTlsPort ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls);
+            }
+        }
+
+        public void Dispose()
+        {
+            TryDisconnect(false);
+            Service.Dispose();
+        }
+    }
+}

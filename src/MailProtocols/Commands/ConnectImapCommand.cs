@@ -1,0 +1,11 @@
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsCommunications.Connect, "Imap", DefaultParameterSetName = CredentialSet)]
+    [OutputType(typeof(ImapSession))]
+    public sealed class ConnectImapCommand : ConnectCmdlet<ImapSession>
+    {
+        internal override ImapSession CreateSession(ConnectionSettings settings) => new ImapSession(settings);
+    }
+}

@@ -1,0 +1,11 @@
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsCommunications.Connect, "Pop3", DefaultParameterSetName = CredentialSet)]
+    [OutputType(typeof(Pop3Session))]
+    public sealed class ConnectPop3Command : ConnectCmdlet<Pop3Session>
+    {
+        internal override Pop3Session CreateSession(ConnectionSettings settings) => new Pop3Session(settings);
+    }
+}

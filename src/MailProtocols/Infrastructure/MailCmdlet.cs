@@ -1,0 +1,84 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+
+namespace MailProtocols.Commands
+{
+    /// <summary>
+    /// The root of every MailProtocols cmdlet: owns the cancellation token that Ctrl+C
+    /// (StopProcessing) cancels, and turns core exceptions into ErrorRecords.
+    /// </summary>
+    public abstract class MailCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private string _errorIdPrefix;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or downstream stops the pipeline.</summary>
+        protected CancellationToken CancellationToken => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>"ConnectImap" for Connect-Imap: ErrorIds read like ConnectImapAuthenticationFailed.</summary>
+        private string ErrorIdPrefix => _errorIdPrefix ?? (_errorIdPrefix = MyInvocation.MyCommand.Name.Replace("-", string.Empty));
+
+        internal ErrorRecord NewErrorRecord(MailProtocolException ex, object target) =>
+            new ErrorRecord(ex, ErrorIdPrefix + ex.Reason, CategoryOf(ex.Kind), target);
+
+        /// <summary>A non-terminating error: this item failed, the rest go on.</summary>
+        internal void WriteMailError(MailProtocolException ex, object target) => WriteError(NewErrorRecord(ex, target));
+
+        /// <summary>The command cannot go on at all.</summary>
+        internal void ThrowMailError(MailProtocolException ex, object target) => ThrowTerminatingError(NewErrorRecord(ex, target));
+
+        internal void WriteMailError(MailErrorKind kind, string reason, string message, object target) =>
+            WriteMailError(new MailProtocolException(kind, reason, message), target);
+
+        internal void ThrowMailError(MailErrorKind kind, string reason, string message, object target) =>
+            ThrowMailError(new MailProtocolException(kind, reason, message), target);
+
+        /// <summary>
+        /// Runs one unit of work; a core failure becomes a non-terminating error for <paramref name="target"/>.
+        /// Returns false when it failed. Cancellation by Ctrl+C stops the pipeline.
+        /// </summary>
+        internal bool TryInvoke(object target, Action work)
+        {
+            try
+            {
+                work();
+                return true;
+            }
+            catch (MailProtocolException ex)
+            {
+                WriteMailError(ex, target);
+                return false;
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        internal static ErrorCategory CategoryOf(MailErrorKind kind)
+        {
+            switch (kind)
+            {
+                case MailErrorKind.Authentication: return ErrorCategory.AuthenticationError;
+                case MailErrorKind.Security: return ErrorCategory.SecurityError;
+                case MailErrorKind.Connection: return ErrorCategory.ConnectionError;
+                case MailErrorKind.Timeout: return ErrorCategory.OperationTimeout;
+                case MailErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
+                case MailErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case MailErrorKind.Protocol: return ErrorCategory.ProtocolError;
+                case MailErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
+                case MailErrorKind.WriteError: return ErrorCategory.WriteError;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}
