@@ -1,0 +1,109 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace MailProtocols
+{
+    /// <summary>
+    /// Makes file names from untrusted text (attachment names, UIDLs): no directory parts, no
+    /// traversal, no characters any of Windows/Linux/macOS reject, no reserved device names, bounded length.
+    /// </summary>
+    public static class SafeFileName
+    {
+        /// <summary>UTF-16 characters, leaving room for a collision suffix and a temp extension under common 255-byte limits.</summary>
+        public const int MaxLength = 120;
+
+        private static readonly string[] ReservedNames =
+        {
+            "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+            "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+            "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+        };
+
+        /// <summary>Returns a safe single file name for <paramref name="name"/>, or <paramref name="fallback"/> if nothing usable is left.</summary>
+        public static string From(string name, string fallback = "attachment")
+        {
+            string candidate = name ?? string.Empty;
+
+            // Keep only the last path segment, whichever separator the sender used.
+            int cut = candidate.LastIndexOfAny(new[] { '/', '\\' });
+            candidate = cut >= 0 ? candidate.Substring(cut + 1) : candidate;
+
+            var builder = new StringBuilder(candidate.Length);
+            foreach (char c in candidate)
+            {
+                bool bad = c < 32 || c == 127 || "<>:\"|?*/\\".IndexOf(c) >= 0;
+                builder.Append(bad ? '_' : c);
+            }
+
+            // Windows drops trailing dots and spaces; leading dots would hide the file or mean "..".
+            candidate = builder.ToString().Trim().TrimEnd('.', ' ').TrimStart('.', ' ');
+            if (candidate.Length == 0)
+            {
+                candidate = fallback;
+            }
+
+            string stem = Path.GetFileNameWithoutExtension(candidate);
+            string extension = Path.GetExtension(candidate);
+            string device = stem.Split('.')[0];
+            if (ReservedNames.Contains(device, StringComparer.OrdinalIgnoreCase))
+            {
+                stem = "_" + stem;
+            }
+
+            if (extension.Length > 16)
+            {
+                extension = string.Empty;
+                stem = Path.GetFileNameWithoutExtension(candidate);
+            }
+
+            if (stem.Length + extension.Length > MaxLength)
+            {
+                stem = TruncateSafely(stem, MaxLength - extension.Length);
+            }
+
+            return stem + extension;
+        }
+
+        /// <summary>
+        /// Returns a path inside <paramref name="directory"/> that does not exist yet:
+        /// name.ext, then "name (1).ext", "name (2).ext", ...
+        /// </summary>
+        public static string UniquePath(string directory, string safeName)
+        {
+            string path = Path.Combine(directory, safeName);
+            string stem = Path.GetFileNameWithoutExtension(safeName);
+            string extension = Path.GetExtension(safeName);
+            for (int n = 1; File.Exists(path) || Directory.Exists(path); n++)
+            {
+                path = Path.Combine(directory, $"{stem} ({n}){extension}");
+            }
+
+            return path;
+        }
+
+        /// <summary>True when <paramref name="path"/> resolves to a location inside <paramref name="directory"/>.</summary>
+        public static bool IsInside(string directory, string path)
+        {
+            string root = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+            return Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal);
+        }
+
+        private static string TruncateSafely(string text, int length)
+        {
+            if (length <= 0)
+            {
+                return string.Empty;
+            }
+
+            // Never cut a surrogate pair in half.
+            if (text.Length > length && char.IsHighSurrogate(text[length - 1]))
+            {
+                length--;
+            }
+
+            return text.Substring(0, Math.Min(length, text.Length));
+        }
+    }
+}
