@@ -11,7 +11,8 @@ param([Parameter(Mandatory)] [string] $ModulePath)
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
 Import-Module (Join-Path $PSScriptRoot '../tests/TestBed/MailTestBed.psm1') -Force
-$bed = Get-Content -Raw $env:MAILPROTOCOLS_TESTBED | ConvertFrom-Json
+$bed = Start-TestDovecot -Name 'demo'
+try {
 
 $user = New-TestUser -Bed $bed -Name 'demo'
 . (Join-Path $PSScriptRoot 'SampleMail.ps1')
@@ -29,5 +30,9 @@ foreach ($runbook in Get-ChildItem $PSScriptRoot -Filter '[0-9][0-9]-*.ps1' | So
     & $runbook.FullName @splat | Out-Host
 }
 Get-MailSession | ForEach-Object { if ($_.Protocol -eq 'Imap') { $_ | Disconnect-Imap } else { $_ | Disconnect-Pop3 -Rollback } }
+}
+finally {
+    Stop-TestDovecot -Bed $bed
+}
 Write-Host ''
 Write-Host 'Demo finished.' -ForegroundColor Green

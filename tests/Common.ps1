@@ -1,13 +1,13 @@
 # Dot-sourced by every *.Tests.ps1 (in BeforeAll). Imports the built module and the shared test bed.
 $ErrorActionPreference = 'Stop'
 
-if (-not $env:MAILPROTOCOLS_MODULE -or -not $env:MAILPROTOCOLS_TESTBED) {
+if (-not $env:MAILPROTOCOLS_MODULE -or -not $global:MailProtocolsTestBed) {
     throw 'Run the tests through ./build.ps1 -Task Test: it builds the module and starts the Dovecot test bed.'
 }
 
-Import-Module $env:MAILPROTOCOLS_MODULE -Force
-Import-Module (Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1') -Force
-$script:Bed = Get-Content -Raw $env:MAILPROTOCOLS_TESTBED | ConvertFrom-Json
+Import-Module $env:MAILPROTOCOLS_MODULE
+Import-Module (Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1')
+$script:Bed = $global:MailProtocolsTestBed
 
 function Get-TestImapParameters {
     # Splat for Connect-Imap against the bed with STARTTLS on the plain port (the module's default policy).

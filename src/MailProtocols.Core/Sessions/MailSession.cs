@@ -196,7 +196,7 @@ namespace MailProtocols
         private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
         {
             LastCertificateProblem = null;
-            if (errors == SslPolicyErrors.None || Settings.SkipCertificateCheck)
+            if (errors == SslPolicyErrors.None || Settings.SkipCertificateCheck || CertificateDiagnostics.OnlyRevocationUnknown(errors, chain))
             {
                 return true;
             }
