@@ -25,3 +25,23 @@ function Get-ErrorText {
     param([Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
     ($ErrorRecord | Format-List * -Force | Out-String) + ($ErrorRecord.Exception | Format-List * -Force | Out-String)
 }
+
+$script:NuGetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+
+function Invoke-ChildPwsh {
+    # Runs a script in a fresh pwsh (inheriting SSL_CERT_FILE) and returns its JSON output as objects.
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $file = Join-Path ([IO.Path]::GetTempPath()) "mp-child-$([guid]::NewGuid().ToString('N')).ps1"
+    Set-Content -Path $file -Value $Script
+    $saved = @{}
+    try {
+        foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+        $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $file 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Child pwsh failed ($LASTEXITCODE): $($output -join "`n")" }
+        ($output -join "`n") | ConvertFrom-Json
+    }
+    finally {
+        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
