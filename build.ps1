@@ -7,6 +7,8 @@
       Build  (default) compiles the C# projects and lays out out/MailProtocols (manifest, dlls, formats, help).
       Test   builds, then runs the Pester suite against a real local Dovecot and prints "Tests: N passed, M failed".
       Demo   builds, starts a local Dovecot with sample mail and runs the runbooks in examples/.
+      Bench  builds, then measures the module side by side with raw MailKit, mbsync and Python on a fresh
+             Dovecot with -Messages messages (-Runs runs each) and records the run in docs/performance.md.
       Clean  removes out/ and the bin/obj folders.
     The script bootstraps its own tools: Pester comes from NuGet through tools/tools.csproj,
     and Dovecot is installed with apt-get on Debian/Ubuntu when running as root.
@@ -14,17 +16,26 @@
     ./build.ps1 -Task Test
 .EXAMPLE
     ./build.ps1 -Task Test -TestName 'Connect-Imap*'
+.EXAMPLE
+    ./build.ps1 -Task Bench -Messages 10000
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Only run test files whose name matches (wildcards), e.g. 'Sessions*'.
-    [string[]] $TestName = @('*')
+    [string[]] $TestName = @('*'),
+
+    # Bench: messages in the benchmark mailbox, and timed runs per measurement (the median is reported).
+    [ValidateRange(1, 1000000)]
+    [int] $Messages = 10000,
+
+    [ValidateRange(1, 100)]
+    [int] $Runs = 5
 )
 
 $ErrorActionPreference = 'Stop'
@@ -136,8 +147,15 @@ function Invoke-DemoTask {
     if ($exitCode -ne 0) { throw "The demo failed (exit code $exitCode)." }
 }
 
+function Invoke-BenchTask {
+    Invoke-BuildTask
+    $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'bench/Invoke-Bench.ps1') -ArgumentList @(
+        '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'), '-Messages', $Messages, '-Runs', $Runs)
+    if ($exitCode -ne 0) { throw "The benchmark failed (exit code $exitCode)." }
+}
+
 function Invoke-CleanTask {
-    foreach ($path in @($OutDir) + (Get-ChildItem -Path (Join-Path $RepoRoot 'src'), (Join-Path $RepoRoot 'tests'), (Join-Path $RepoRoot 'tools') -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue).FullName) {
+    foreach ($path in @($OutDir) + (Get-ChildItem -Path (Join-Path $RepoRoot 'src'), (Join-Path $RepoRoot 'tests'), (Join-Path $RepoRoot 'tools'), (Join-Path $RepoRoot 'bench') -Recurse -Directory -Include bin, obj -ErrorAction SilentlyContinue).FullName) {
         if ($path -and (Test-Path $path)) { Remove-Item -Recurse -Force $path }
     }
 }
@@ -146,5 +164,6 @@ switch ($Task) {
     'Build' { Invoke-BuildTask }
     'Test' { Invoke-TestTask }
     'Demo' { Invoke-DemoTask }
+    'Bench' { Invoke-BenchTask }
     'Clean' { Invoke-CleanTask }
 }

@@ -14,7 +14,7 @@ come from Get-Command on the built module; the markdown supplies only the words.
 
 MARKDOWN FORMAT (docs/README.md is the contributor version of this)
   Files: <CmdletName>.md for each exported cmdlet, about_<Topic>.md for about topics.
-         README.md and anything not ending in .md are ignored.
+         README.md, performance.md (the benchmark report) and anything not ending in .md are ignored.
   Cmdlet page:
     # <CmdletName>                    first heading, must equal the file name
     ## SYNOPSIS                       required, one paragraph
@@ -277,7 +277,7 @@ function Get-HelpModel([string]$DocsPath, [string]$ModuleManifest) {
     $problems = [Collections.Generic.List[string]]::new()
     $cmdlets = Get-CmdletMetadata $ModuleManifest
     $moduleName = [IO.Path]::GetFileNameWithoutExtension($ModuleManifest)
-    $files = @(Get-ChildItem -LiteralPath $DocsPath -Filter *.md -File -ErrorAction Stop | Where-Object Name -NE 'README.md')
+    $files = @(Get-ChildItem -LiteralPath $DocsPath -Filter *.md -File -ErrorAction Stop | Where-Object Name -NotIn 'README.md', 'performance.md')
     $pages = @{}    # case-insensitive, like command names
     foreach ($f in $files | Where-Object Name -NotLike 'about_*') { $pages[$f.BaseName] = Read-CmdletPage $f.FullName }
 

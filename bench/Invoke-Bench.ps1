@@ -1,0 +1,181 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    The benchmark of issue 6: the module side by side with raw MailKit, mbsync and Python.
+.DESCRIPTION
+    Seeds a fresh local Dovecot with -Messages realistic messages (plus one big message in a mailbox
+    of its own), measures every client in one run (each the median of -Runs runs after a warm-up),
+    prints a table of seconds and ratios, and records the run in bench/results/bench-<N>.json and
+    docs/performance.md (a section per size, the targets table with pass/fail).
+    Run it through ./build.ps1 -Task Bench, which builds the module and starts this script in a pwsh
+    that trusts the test bed's CA (SSL_CERT_FILE). Needs root (Dovecot), python3, dotnet, mbsync.
+.EXAMPLE
+    ./build.ps1 -Task Bench -Messages 10000 -Runs 5
+.EXAMPLE
+    pwsh -File bench/Invoke-Bench.ps1 -Messages 200 -Runs 1 -BigMessageMB 5 -ReportPath '' -ResultsDirectory $env:TEMP
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot -Parent) 'out/MailProtocols/MailProtocols.psd1'),
+
+    [ValidateRange(1, 1000000)]
+    [int] $Messages = 10000,
+
+    [ValidateRange(1, 100)]
+    [int] $Runs = 5,
+
+    # pwsh starts with and without Import-Module (each); the difference of the medians is reported.
+    [ValidateRange(1, 100)]
+    [int] $ImportRuns = 7,
+
+    # Size of the one big message for the memory measurement; 0 leaves it out.
+    [ValidateRange(0, 2000)]
+    [int] $BigMessageMB = 200,
+
+    # Markdown report to regenerate; empty to leave the docs alone.
+    [AllowEmptyString()]
+    [string] $ReportPath = (Join-Path (Split-Path $PSScriptRoot -Parent) 'docs/performance.md'),
+
+    # Where bench-<N>.json goes (the report is built from every file there).
+    [string] $ResultsDirectory = (Join-Path $PSScriptRoot 'results'),
+
+    # A running test bed to use (e.g. the test suite's); by default the bench starts its own.
+    [object] $Bed,
+
+    # Also return the results object.
+    [switch] $PassThru
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$repoRoot = Split-Path $PSScriptRoot -Parent
+Import-Module (Join-Path $repoRoot 'tests/TestBed/MailTestBed.psm1')
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
+
+$ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
+$ownBed = -not $Bed
+$watch = [Diagnostics.Stopwatch]::StartNew()
+$notes = [Collections.Generic.List[string]]::new()
+$measurements = [ordered]@{}
+$work = $null
+
+function Add-ClientResult {
+    # Runs one client; if it fails, its cells say so and the other clients still run.
+    param([string] $Client, [string[]] $Keys, [scriptblock] $Script)
+    Write-Host ("-- {0} ({1:0} s)" -f $Client, $watch.Elapsed.TotalSeconds)
+    try {
+        $r = & $Script
+        foreach ($k in $r.Keys) { $measurements[$k] = $r[$k] }
+    }
+    catch {
+        $message = $_.Exception.Message
+        Write-Warning "${Client}: $message"
+        $notes.Add("${Client} failed: $message")
+        foreach ($k in $Keys) { if (-not $measurements.Contains($k)) { $measurements[$k] = New-Measurement -Status 'failed (see notes)' } }
+    }
+}
+
+try {
+    if ($ownBed) {
+        $Bed = Start-TestDovecot -Name 'bench' -QuotaStorage '1000G'
+    }
+    if (-not (Test-TestBedTrust -Bed $Bed)) {
+        throw "This process does not trust the test CA. Run ./build.ps1 -Task Bench, or start pwsh with SSL_CERT_FILE=$($Bed.TrustBundlePath)."
+    }
+    $machine = Get-BenchMachine
+    $hasMbsync = Install-Mbsync
+    if ($hasMbsync) { $machine.Mbsync = (Get-BenchMachine).Mbsync }
+    Write-Host ("-- building bench/RawMailKit ({0:0} s)" -f $watch.Elapsed.TotalSeconds)
+    $rawDll = Build-RawMailKit
+
+    $work = [IO.Directory]::CreateDirectory((Join-Path $Bed.Root "tmp/bench-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
+    $user = New-TestUser -Bed $Bed
+    Disable-RawLog $Bed $user
+    Write-Host ("-- seeding {0} messages ({1:0} s)" -f $Messages, $watch.Elapsed.TotalSeconds)
+    $mailbox = Add-BenchMailbox -Bed $Bed -User $user -Count $Messages
+    Write-Host ("   {0} messages, {1:0.0} MB in {2:0.0} s" -f $mailbox.Count, ($mailbox.Bytes / 1MB), $mailbox.Seconds)
+    $bigUser = $null
+    if ($BigMessageMB -gt 0) {
+        $bigUser = New-TestUser -Bed $Bed
+        Disable-RawLog $Bed $bigUser
+        $big = Add-BigMessage -Bed $Bed -User $bigUser -Megabytes $BigMessageMB
+        Write-Host ("   one message of {0:0.0} MB in a second mailbox" -f ($big.Bytes / 1MB))
+    }
+
+    Add-ClientResult 'raw MailKit' @('raw.summaries', 'raw.getstreams', 'raw.getstream', 'raw.pop3', 'raw.resync', 'raw.flags') {
+        Invoke-RawMailKit -Dll $rawDll -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Operations @('summaries', 'getstreams', 'getstream', 'pop3', 'resync', 'flags')
+    }
+    Add-ClientResult 'Python' @('python.summaries', 'python.download', 'python.pop3', 'python.flags') {
+        Invoke-PythonBench -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Operations @('summaries', 'download', 'pop3', 'flags')
+    }
+    if ($hasMbsync) {
+        Add-ClientResult 'mbsync' @('mbsync.full', 'mbsync.resync') {
+            Invoke-MbsyncBench -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Expected $Messages
+        }
+    }
+    else {
+        $notes.Add('mbsync is not installed and could not be installed (apt-get install isync, as root).')
+        foreach ($k in 'mbsync.full', 'mbsync.resync') { $measurements[$k] = New-Measurement -Status 'not installed' }
+    }
+    Add-ClientResult 'module' @('module.Summaries', 'module.ImapDownload', 'module.Pop3Download', 'module.SyncFirst', 'module.SyncAgain', 'module.Flags') {
+        Invoke-ModuleBench -ModulePath $ModulePath -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Expected $Messages
+    }
+    Add-ClientResult 'Import-Module' @('module.import') {
+        Measure-ImportModule -ModulePath $ModulePath -Runs $ImportRuns
+    }
+    $counts = [ordered]@{}
+    try {
+        Write-Host ('-- module protocol commands (rawlog) ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
+        $counts = Measure-ProtocolCount -ModulePath $ModulePath -Bed $Bed -User $user -WorkDirectory $work -Expected $Messages
+    }
+    catch { $notes.Add("Command counts failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
+    $memory = [ordered]@{}
+    try {
+        Write-Host ('-- module memory ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
+        $memory = Measure-ModuleMemory -ModulePath $ModulePath -Bed $Bed -User $user -BigUser $bigUser -WorkDirectory $work -Expected $Messages
+    }
+    catch { $notes.Add("Memory measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
+
+    $results = [ordered]@{
+        Messages     = $Messages
+        Runs         = $Runs
+        Machine      = $machine
+        Mailbox      = $mailbox
+        BigMessageMB = $BigMessageMB
+        Measurements = $measurements
+        Memory       = $memory
+        Counts       = $counts
+        Notes        = @($notes)
+        Seconds      = [math]::Round($watch.Elapsed.TotalSeconds, 1)
+    }
+    # Written and read back, so this run is rendered exactly like the stored ones.
+    [void][IO.Directory]::CreateDirectory($ResultsDirectory)
+    $resultFile = Join-Path $ResultsDirectory "bench-$Messages.json"
+    $results | ConvertTo-Json -Depth 8 | Set-Content -LiteralPath $resultFile -Encoding utf8NoBOM
+    $stored = Get-Content -Raw -LiteralPath $resultFile | ConvertFrom-Json
+
+    Write-Host ''
+    Write-Host ("{0:N0} messages ({1:0.0} MB), median of {2} runs, seconds:" -f $Messages, ($mailbox.Bytes / 1MB), $Runs)
+    Get-SideBySide $stored | Format-Table -AutoSize | Out-String -Width 300 | Write-Host
+    if ($memory.Count) {
+        Write-Host 'Peak working-set growth (MB):'
+        $memory.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Operation = $_.Key; Status = $_.Value.Status; BeforeMB = $_.Value.BaselineMB; PeakMB = $_.Value.PeakMB; GrowthMB = $_.Value.GrowthMB } } |
+            Format-Table -AutoSize | Out-String -Width 300 | Write-Host
+    }
+    if ($counts.Count) {
+        Write-Host 'Protocol commands after login (rawlog):'
+        $counts.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Operation = $_.Key; Status = $_.Value.Status; Commands = $_.Value.Commands; RoundTrips = $_.Value.RoundTrips } } |
+            Format-Table -AutoSize | Out-String -Width 300 | Write-Host
+    }
+    foreach ($n in $notes) { Write-Host "Note: $n" }
+
+    if ($ReportPath) {
+        Write-PerformanceDoc -Path $ReportPath -ResultsDirectory $ResultsDirectory
+        Write-Host "Wrote $ReportPath and $resultFile ($([math]::Round($watch.Elapsed.TotalSeconds)) s)."
+    }
+    if ($PassThru) { $stored }
+}
+finally {
+    if ($work -and (Test-Path -LiteralPath $work)) { Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue }
+    if ($ownBed -and $Bed) { Stop-TestDovecot -Bed $Bed }
+}

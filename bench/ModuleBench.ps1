@@ -1,0 +1,253 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Times the MailProtocols cmdlets in one warm pwsh (started by Invoke-Bench.ps1).
+.DESCRIPTION
+    -Mode Time     each operation once untimed (warm-up), then -Runs times with Measure-Command.
+    -Mode Count    each operation once, with its time window, so the caller can count the
+                   commands Dovecot's rawlog saw in that window.
+    -Mode Memory   one operation (-Operation) after a small warm-up; reports the peak resident
+                   set (VmHWM, reset through /proc/self/clear_refs) against the resident set before.
+    Cmdlets the module does not export yet are reported as missing, not as failures.
+    Passwords come from the environment (BENCH_PASSWORD, BENCH_BIG_PASSWORD).
+    Writes one JSON document to -ResultPath.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [Parameter(Mandatory)] [string] $WorkDirectory,
+    [Parameter(Mandatory)] [string] $UserName,
+    [Parameter(Mandatory)] [int] $ImapPort,
+    [Parameter(Mandatory)] [int] $Pop3Port,
+    [string] $Server = 'localhost',
+    [ValidateSet('Time', 'Count', 'Memory')] [string] $Mode = 'Time',
+    [string[]] $Operation = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'SyncAgain', 'Flags'),
+    [int] $Runs = 5,
+    [int] $ExpectedCount = 0,
+    # Memory mode, big-message scenarios: the mailbox that holds the one big message.
+    [string] $BigUserName
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+# pwsh -File passes 'A,B' as one string.
+$Operation = @($Operation | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
+Import-Module $ModulePath
+$exported = @((Get-Module MailProtocols).ExportedCmdlets.Keys)
+
+function New-Credential([string] $Name, [string] $Variable) {
+    $secret = [Environment]::GetEnvironmentVariable($Variable)
+    if (-not $secret) { throw "$Variable is not set." }
+    [pscredential]::new($Name, (ConvertTo-SecureString $secret -AsPlainText -Force))
+}
+
+function Get-UnixTime { ([DateTimeOffset]::UtcNow - [DateTimeOffset]::UnixEpoch).TotalSeconds }
+
+function Reset-Directory([string] $Path) {
+    if (Test-Path -LiteralPath $Path) { [IO.Directory]::Delete($Path, $true) }
+    [void][IO.Directory]::CreateDirectory($Path)
+    $Path
+}
+
+function Get-FileCount([string] $Path) {
+    # Saved messages: the .eml files (temporary names of unfinished writes do not end in .eml).
+    if (-not (Test-Path -LiteralPath $Path)) { return 0 }
+    @([IO.Directory]::EnumerateFiles($Path, '*.eml', 'AllDirectories')).Count
+}
+
+function Get-ErrorText([System.Management.Automation.ErrorRecord] $Record) {
+    $message = $Record.Exception.Message
+    if ($Record.FullyQualifiedErrorId -and $Record.FullyQualifiedErrorId -ne $message) { "$message ($($Record.FullyQualifiedErrorId))" } else { $message }
+}
+
+function Get-MaildirMessageCount([string] $Path) {
+    # Messages of a Maildir tree: the files in its cur/ and new/ folders, whatever state files sit beside them.
+    if (-not (Test-Path -LiteralPath $Path)) { return 0 }
+    @([IO.Directory]::EnumerateFiles($Path, '*', 'AllDirectories') | Where-Object {
+            [IO.Path]::GetFileName([IO.Path]::GetDirectoryName($_)) -in 'cur', 'new'
+        }).Count
+}
+
+function Read-ProcStatus {
+    # Linux: VmRSS (resident now) and VmHWM (peak resident since the last reset), in bytes.
+    $status = @{}
+    foreach ($line in [IO.File]::ReadAllLines('/proc/self/status')) {
+        if ($line -match '^(VmRSS|VmHWM):\s+(\d+) kB') { $status[$Matches[1]] = [long]$Matches[2] * 1024 }
+    }
+    $status
+}
+
+$imapCredential = New-Credential $UserName 'BENCH_PASSWORD'
+$connectImap = @{ Server = $Server; Port = $ImapPort; Security = 'SslOnConnect'; Credential = $imapCredential }
+$connectPop3 = @{ Server = $Server; Port = $Pop3Port; Security = 'SslOnConnect'; Credential = $imapCredential }
+$state = @{ Count = 0; FlagsAdded = $false; Messages = $null }
+
+# Each operation: the cmdlets it needs, an untimed Setup (per run), the timed Body, and a Check
+# that returns how many messages the run handled (or throws when the run did not do its job).
+$operations = [ordered]@{
+    Summaries    = @{
+        Needs = @('Search-ImapFolder')
+        Setup = {}
+        Body  = { $state.Count = (Search-ImapFolder -Folder INBOX | Measure-Object).Count }
+        Check = { $state.Count }
+    }
+    ImapDownload = @{
+        Needs = @('Search-ImapFolder', 'Save-ImapMessage')
+        Setup = { $state.Dir = Reset-Directory (Join-Path $WorkDirectory 'module-imap') }
+        Body  = { Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path $state.Dir }
+        Check = { Get-FileCount $state.Dir }
+    }
+    Pop3Download = @{
+        Needs = @('Save-Pop3Message')
+        Setup = { $state.Dir = Reset-Directory (Join-Path $WorkDirectory 'module-pop3') }
+        Body  = { Save-Pop3Message -Path $state.Dir }
+        Check = { Get-FileCount $state.Dir }
+    }
+    SyncFirst    = @{
+        Needs = @('Sync-ImapFolder')
+        Setup = { $state.Dir = Reset-Directory (Join-Path $WorkDirectory 'module-sync-first') }
+        Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir }
+        Check = { Get-MaildirMessageCount $state.Dir }
+    }
+    SyncAgain    = @{
+        Needs = @('Sync-ImapFolder')
+        Setup = {
+            $state.Dir = Join-Path $WorkDirectory 'module-sync-again'
+            if (-not (Test-Path -LiteralPath $state.Dir)) {
+                [void](Reset-Directory $state.Dir)
+                Sync-ImapFolder -Folder INBOX -Destination $state.Dir | Out-Null
+            }
+        }
+        Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir }
+        Check = {
+            $new = @($state.Sync | ForEach-Object { if ($_.PSObject.Properties['New']) { $_.New } }) | Measure-Object -Sum
+            if ($new.Sum -gt 0) { throw "A no-change re-sync downloaded $($new.Sum) messages." }
+            Get-MaildirMessageCount $state.Dir
+        }
+    }
+    Flags        = @{
+        Needs = @('Search-ImapFolder', 'Set-ImapFlag')
+        Setup = { if ($null -eq $state.Messages) { $state.Messages = @(Search-ImapFolder -Folder INBOX) } }
+        Body  = {
+            if ($state.FlagsAdded) { $state.Messages | Set-ImapFlag -Remove Flagged }
+            else { $state.Messages | Set-ImapFlag -Add Flagged }
+            $state.FlagsAdded = -not $state.FlagsAdded
+        }
+        Check = { $state.Messages.Count }
+    }
+}
+
+function Invoke-Operation([string] $Name, [int] $WarmUps, [int] $TimedRuns) {
+    $op = $operations[$Name]
+    $missing = @($op.Needs | Where-Object { $_ -notin $exported })
+    $result = [ordered]@{ Name = $Name; Available = ($missing.Count -eq 0); Missing = $missing; Seconds = @(); Windows = @(); Messages = 0; Error = $null }
+    if ($missing.Count -gt 0) { return $result }
+    try {
+        for ($run = 0; $run -lt $WarmUps + $TimedRuns; $run++) {
+            & $op.Setup
+            $start = Get-UnixTime
+            $elapsed = Measure-Command -Expression $op.Body
+            $end = Get-UnixTime
+            $handled = & $op.Check
+            if ($ExpectedCount -gt 0 -and $handled -ne $ExpectedCount) {
+                throw "$Name handled $handled messages, expected $ExpectedCount."
+            }
+            $result.Messages = $handled
+            if ($run -ge $WarmUps) {
+                $result.Seconds += $elapsed.TotalSeconds
+                $result.Windows += @{ Start = $start; End = $end }
+            }
+        }
+        if ($Name -eq 'Flags' -and $state.FlagsAdded) { & $op.Body }
+    }
+    catch {
+        $result.Error = Get-ErrorText $_
+    }
+    $result
+}
+
+function Invoke-MemoryScenario([string] $Name) {
+    # Warm up on a few messages so the JIT and the first-use caches are not counted as growth,
+    # then measure the peak resident set of the one operation against the resident set before it.
+    $warmDir = Reset-Directory (Join-Path $WorkDirectory 'memory-warmup')
+    $outDir = Reset-Directory (Join-Path $WorkDirectory "memory-$Name")
+    $big = $null
+    switch -Wildcard ($Name) {
+        'Imap*' {
+            $needs = @('Search-ImapFolder', 'Save-ImapMessage')
+            $warm = { Search-ImapFolder -Folder INBOX -First 20 | Save-ImapMessage -Path $warmDir | Out-Null }
+        }
+        'Pop3*' {
+            $needs = @('Save-Pop3Message')
+            $warm = { Save-Pop3Message -Path $warmDir -Index (1..20) | Out-Null }
+        }
+        'Summaries' {
+            $needs = @('Search-ImapFolder')
+            $warm = { Search-ImapFolder -Folder INBOX -First 20 | Out-Null }
+        }
+        'SyncFirst' {
+            $needs = @('Sync-ImapFolder')
+            $warm = { Search-ImapFolder -Folder INBOX -First 20 | Out-Null }
+        }
+    }
+    $missing = @($needs | Where-Object { $_ -notin $exported })
+    $result = [ordered]@{ Name = $Name; Available = ($missing.Count -eq 0); Missing = $missing; BaselineBytes = 0; PeakBytes = 0; GrowthBytes = 0; Messages = 0; Error = $null }
+    if ($missing.Count -gt 0) { return $result }
+    try {
+        if ($Name -like 'Imap*' -or $Name -in 'Summaries', 'SyncFirst') { Connect-Imap @connectImap | Out-Null }
+        if ($Name -like 'Pop3*') { Connect-Pop3 @connectPop3 | Out-Null }
+        & $warm
+        if ($Name -like '*Big') {
+            $bigCredential = New-Credential $BigUserName 'BENCH_BIG_PASSWORD'
+            $connect = if ($Name -like 'Imap*') { $connectImap } else { $connectPop3 }
+            $connect = $connect.Clone(); $connect.Credential = $bigCredential
+            $big = if ($Name -like 'Imap*') { Connect-Imap @connect -NotDefault } else { Connect-Pop3 @connect -NotDefault }
+        }
+        $body = switch ($Name) {
+            'ImapDownload' { { Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path $outDir | Out-Null } }
+            'ImapBig' { { Search-ImapFolder -Session $big -Folder INBOX | Save-ImapMessage -Path $outDir | Out-Null } }
+            'Pop3Download' { { Save-Pop3Message -Path $outDir | Out-Null } }
+            'Pop3Big' { { Save-Pop3Message -Session $big -Path $outDir | Out-Null } }
+            'Summaries' { { Search-ImapFolder -Folder INBOX | Measure-Object | Out-Null } }
+            'SyncFirst' { { Sync-ImapFolder -Folder INBOX -Destination $outDir | Out-Null } }
+        }
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+        $before = Read-ProcStatus
+        [IO.File]::WriteAllText('/proc/self/clear_refs', '5')
+        & $body
+        $after = Read-ProcStatus
+        $result.BaselineBytes = $before.VmRSS
+        $result.PeakBytes = $after.VmHWM
+        $result.GrowthBytes = $after.VmHWM - $before.VmRSS
+        $result.Messages = if ($Name -eq 'SyncFirst') { Get-MaildirMessageCount $outDir } else { Get-FileCount $outDir }
+    }
+    catch {
+        $result.Error = Get-ErrorText $_
+    }
+    $result
+}
+
+$results = @()
+switch ($Mode) {
+    'Memory' {
+        foreach ($name in $Operation) { $results += Invoke-MemoryScenario $name }
+    }
+    default {
+        $warmUps = if ($Mode -eq 'Time') { 1 } else { 0 }
+        $timed = if ($Mode -eq 'Time') { $Runs } else { 1 }
+        $needsImap = $Operation | Where-Object { $_ -ne 'Pop3Download' }
+        if ($needsImap -and 'Connect-Imap' -in $exported) { Connect-Imap @connectImap | Out-Null }
+        if ('Pop3Download' -in $Operation -and 'Save-Pop3Message' -in $exported) { Connect-Pop3 @connectPop3 | Out-Null }
+        foreach ($name in $Operation) { $results += Invoke-Operation $name $warmUps $timed }
+    }
+}
+
+$document = [ordered]@{
+    Mode      = $Mode
+    Module    = (Get-Module MailProtocols).Version.ToString()
+    PSVersion = $PSVersionTable.PSVersion.ToString()
+    Results   = $results
+}
+$document | ConvertTo-Json -Depth 6 | Set-Content -LiteralPath $ResultPath -Encoding utf8NoBOM

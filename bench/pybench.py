@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""pybench.py - Python's imaplib/poplib doing the benchmark's fetches, for comparison.
+
+Each operation runs once to warm up and then --runs times; prints one JSON object
+{"python": version, "results": [{"name", "seconds": [...], "messages", "bytes"}]}.
+The password comes from the BENCH_PASSWORD environment variable. TLS is verified
+against --cafile (the test bed's CA).
+
+Operations:
+  summaries  UID FETCH 1:* (UID FLAGS ENVELOPE RFC822.SIZE INTERNALDATE BODYSTRUCTURE);
+             imaplib only splits the response, it does not parse envelopes.
+  download   UID SEARCH ALL, then UID FETCH <batch> (BODY.PEEK[]) in batches, one .eml per message.
+  pop3       poplib RETR one message at a time (poplib cannot pipeline), one .eml per message.
+  flags      UID STORE 1:* +FLAGS.SILENT (\\Flagged), alternating with -FLAGS.SILENT.
+"""
+
+import argparse
+import imaplib
+import json
+import os
+import poplib
+import re
+import shutil
+import ssl
+import sys
+import time
+
+LITERAL_UID = re.compile(rb'UID (\d+)')
+FETCH_START = re.compile(rb'^\d+ \(')
+
+
+def clean_dir(path):
+    if os.path.isdir(path):
+        shutil.rmtree(path)
+    os.makedirs(path)
+    return path
+
+
+def write_file(directory, name, data):
+    with open(os.path.join(directory, name + '.eml'), 'xb') as f:
+        f.write(data)
+    return len(data)
+
+
+class Bench:
+    def __init__(self, a):
+        self.a = a
+        self.context = ssl.create_default_context(cafile=a.cafile)
+        self.imap = None
+        self.pop = None
+        self.flags_added = False
+
+    def inbox(self):
+        if self.imap is None:
+            imaplib._MAXLINE = 10 * 1024 * 1024
+            self.imap = imaplib.IMAP4_SSL(self.a.host, self.a.imap_port, ssl_context=self.context)
+            self.imap.login(self.a.user, self.a.password)
+            self.imap.select('INBOX')
+        return self.imap
+
+    def check(self, typ, data):
+        if typ != 'OK':
+            raise RuntimeError('IMAP command failed: %r %r' % (typ, data))
+        return data
+
+    def prepare(self, name):
+        if name == 'summaries':
+            def run():
+                c = self.inbox()
+                data = self.check(*c.uid('FETCH', '1:*', '(UID FLAGS ENVELOPE RFC822.SIZE INTERNALDATE BODYSTRUCTURE)'))
+                heads = (item[0] if isinstance(item, tuple) else item for item in data)
+                return sum(1 for h in heads if h and FETCH_START.match(h)), 0
+            return run
+        if name == 'download':
+            directory = clean_dir(os.path.join(self.a.out, 'py-download'))
+
+            def run():
+                c = self.inbox()
+                uids = self.check(*c.uid('SEARCH', None, 'ALL'))[0].split()
+                total = 0
+                count = 0
+                for start in range(0, len(uids), self.a.batch):
+                    batch = uids[start:start + self.a.batch]
+                    data = self.check(*c.uid('FETCH', b','.join(batch).decode(), '(BODY.PEEK[])'))
+                    for item in data:
+                        if isinstance(item, tuple):
+                            m = LITERAL_UID.search(item[0])
+                            total += write_file(directory, m.group(1).decode(), item[1])
+                            count += 1
+                return count, total
+            return run
+        if name == 'pop3':
+            directory = clean_dir(os.path.join(self.a.out, 'py-pop3'))
+            if self.pop is None:
+                self.pop = poplib.POP3_SSL(self.a.host, self.a.pop3_port, context=self.context)
+                self.pop.user(self.a.user)
+                self.pop.pass_(self.a.password)
+
+            def run():
+                count, _ = self.pop.stat()
+                total = 0
+                for i in range(1, count + 1):
+                    _, lines, _ = self.pop.retr(i)
+                    total += write_file(directory, str(i), b'\r\n'.join(lines) + b'\r\n')
+                return count, total
+            return run
+        if name == 'flags':
+            c = self.inbox()
+            sign = '-' if self.flags_added else '+'
+            self.flags_added = not self.flags_added
+
+            def run():
+                self.check(*c.uid('STORE', '1:*', sign + 'FLAGS.SILENT', '(\\Flagged)'))
+                return 0, 0
+            return run
+        raise ValueError('unknown operation ' + name)
+
+    def measure(self, name):
+        seconds = []
+        count = total = 0
+        for run in range(self.a.runs + 1):
+            timed = self.prepare(name)
+            t0 = time.perf_counter()
+            count, total = timed()
+            elapsed = time.perf_counter() - t0
+            if run > 0:
+                seconds.append(elapsed)
+        if name == 'flags' and self.flags_added:
+            self.prepare('flags')()
+        return {'name': name, 'seconds': seconds, 'messages': count, 'bytes': total}
+
+    def close(self):
+        if self.imap is not None:
+            self.imap.logout()
+        if self.pop is not None:
+            self.pop.quit()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--host', default='localhost')
+    ap.add_argument('--imap-port', type=int, required=True)
+    ap.add_argument('--pop3-port', type=int, required=True)
+    ap.add_argument('--user', required=True)
+    ap.add_argument('--cafile', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--batch', type=int, default=500, help='UIDs per UID FETCH of whole messages')
+    ap.add_argument('--ops', default='summaries,download,pop3,flags')
+    a = ap.parse_args()
+    a.password = os.environ.get('BENCH_PASSWORD')
+    if not a.password:
+        ap.error('BENCH_PASSWORD is not set')
+    bench = Bench(a)
+    try:
+        results = [bench.measure(op) for op in a.ops.split(',') if op]
+    finally:
+        bench.close()
+    print(json.dumps({'python': sys.version.split()[0], 'results': results}))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,78 @@
+# Benchmark harness smoke run: bench/Invoke-Bench.ps1 end to end on 200 messages against the shared bed,
+# so the harness does not rot. Benchmarks are not timed tests: nothing here asserts a duration.
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    $script:ResultsDirectory = Join-Path $TestDrive 'results'
+    $script:ReportPath = Join-Path $TestDrive 'performance.md'
+    $script:Result = & (Join-Path $PSScriptRoot '../bench/Invoke-Bench.ps1') -Bed $Bed -ModulePath $env:MAILPROTOCOLS_MODULE `
+        -Messages 200 -Runs 1 -ImportRuns 1 -BigMessageMB 4 -ReportPath $ReportPath -ResultsDirectory $ResultsDirectory -PassThru 6>$null
+    $script:Exported = @((Get-Module MailProtocols).ExportedCmdlets.Keys)
+}
+
+Describe 'Benchmark harness' {
+    It 'seeds the realistic mix: 200 messages, about 10% with attachments, flags mixed' {
+        $Result.Mailbox.Count | Should -Be 200
+        $Result.Mailbox.WithAttachment | Should -BeIn (18..22)
+        $Result.Mailbox.Seen | Should -BeGreaterThan 0
+        $Result.Mailbox.Flagged | Should -BeGreaterThan 0
+        $Result.Mailbox.Bytes / $Result.Mailbox.Count | Should -BeGreaterThan 4000
+    }
+
+    It 'measures raw MailKit and Python on every message' {
+        foreach ($key in 'raw.summaries', 'raw.getstreams', 'raw.getstream', 'raw.pop3', 'python.summaries', 'python.download', 'python.pop3') {
+            $m = $Result.Measurements.$key
+            $m.Status | Should -Be 'ok' -Because $key
+            $m.Messages | Should -Be 200 -Because $key
+            $m.Seconds | Should -BeGreaterThan 0 -Because $key
+        }
+        $Result.Measurements.'raw.getstreams'.Bytes | Should -Be $Result.Mailbox.Bytes
+        $Result.Measurements.'raw.resync'.Status | Should -Be 'ok'
+        $Result.Measurements.'raw.flags'.Status | Should -Be 'ok'
+    }
+
+    It 'measures mbsync when it is installed' -Skip:(-not (Get-Command mbsync -ErrorAction SilentlyContinue)) {
+        $Result.Measurements.'mbsync.full'.Status | Should -Be 'ok'
+        $Result.Measurements.'mbsync.full'.Messages | Should -Be 200
+        $Result.Measurements.'mbsync.resync'.Status | Should -Be 'ok'
+    }
+
+    It 'measures every module cmdlet that exists and marks the others not available yet' {
+        $needs = @{
+            Summaries = @('Search-ImapFolder'); ImapDownload = @('Search-ImapFolder', 'Save-ImapMessage'); Pop3Download = @('Save-Pop3Message')
+            SyncFirst = @('Sync-ImapFolder'); SyncAgain = @('Sync-ImapFolder'); Flags = @('Search-ImapFolder', 'Set-ImapFlag')
+        }
+        foreach ($name in $needs.Keys) {
+            $m = $Result.Measurements."module.$name"
+            if (@($needs[$name] | Where-Object { $_ -notin $Exported }).Count -gt 0) {
+                $m.Status | Should -Be 'not available yet' -Because $name
+            }
+            else {
+                $m.Status | Should -Be 'ok' -Because $name
+                $m.Messages | Should -Be 200 -Because $name
+                $Result.Counts.$name.Status | Should -Be 'ok' -Because $name
+                $Result.Counts.$name.Commands | Should -BeGreaterThan 0 -Because "$name must show up in the rawlog"
+            }
+        }
+        $Result.Measurements.'module.import'.Status | Should -Be 'ok'
+    }
+
+    It 'measures peak working-set growth in a fresh pwsh' {
+        foreach ($p in $Result.Memory.PSObject.Properties) {
+            $p.Value.Status | Should -BeIn @('ok', 'not available yet') -Because $p.Name
+            if ($p.Value.Status -eq 'ok') { $p.Value.PeakMB | Should -BeGreaterThan 0 -Because $p.Name }
+        }
+        if ('Save-Pop3Message' -in $Exported) { $Result.Memory.Pop3Big.Messages | Should -Be 1 }
+    }
+
+    It 'writes the results file and the report with the targets table and a section for the size' {
+        Test-Path (Join-Path $ResultsDirectory 'bench-200.json') | Should -BeTrue
+        $report = Get-Content -Raw $ReportPath
+        $report | Should -Match '## Targets'
+        $report | Should -Match '\| Summaries \| ≤ 1\.5× raw MailKit \|'
+        $report | Should -Match '## 200 messages'
+        $report | Should -Match 'Measured .* on \d+ CPUs'
+        $report | Should -Match '<!-- FINDINGS -->'
+        $report | Should -Not -Match 'failed'
+    }
+}
