@@ -59,6 +59,8 @@ function Get-BenchMachine {
     }
     [ordered]@{
         Date       = [DateTimeOffset]::Now.ToString('yyyy-MM-dd HH:mm zzz')
+        LoadBefore = Get-LoadAverage
+        LoadAfter  = $null
         Processors = [Environment]::ProcessorCount
         MemoryGB   = [math]::Round($memory / 1GB, 1)
         Cpu        = $cpu
@@ -69,6 +71,11 @@ function Get-BenchMachine {
         Mbsync     = & $version 'mbsync' @('--version') '(\d+\.\d+(\.\d+)?)'
         Python     = & $version 'python3' @('--version') 'Python (\S+)'
     }
+}
+
+function Get-LoadAverage {
+    # The 1-minute load average: on a shared machine it says how much the numbers can be trusted.
+    if (Test-Path /proc/loadavg) { [double]((Get-Content /proc/loadavg -Raw) -split ' ')[0] } else { $null }
 }
 
 function Install-Mbsync {
@@ -326,9 +333,9 @@ function Measure-ImportModule {
     $bare = @(); $with = @()
     $command = "Import-Module '$ModulePath'; exit"
     for ($i = 0; $i -le $Runs; $i++) {
-        $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command exit; $w.Stop()
+        $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command exit | Out-Null; $w.Stop()
         if ($i -gt 0) { $bare += $w.Elapsed.TotalSeconds }
-        $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command $command; $w.Stop()
+        $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command $command | Out-Null; $w.Stop()
         if ($LASTEXITCODE -ne 0) { throw "pwsh -Command `"$command`" failed." }
         if ($i -gt 0) { $with += $w.Elapsed.TotalSeconds }
     }
@@ -336,7 +343,7 @@ function Measure-ImportModule {
     $withMedian = Get-Median $with
     [ordered]@{
         'module.import' = [ordered]@{
-            Seconds = [math]::Max(0, $withMedian - $bareMedian); Runs = $with; Messages = 0; Bytes = 0; Status = 'ok'
+            Seconds = [math]::Max(0.0, $withMedian - $bareMedian); Runs = $with; Messages = 0; Bytes = 0; Status = 'ok'
             BareSeconds = $bareMedian; WithImportSeconds = $withMedian
         }
     }
@@ -411,6 +418,15 @@ $script:Rows = @(
     [ordered]@{ Work = 'Set a flag on every message'; Module = 'module.Flags'; Raw = 'raw.flags'; Mbsync = $null; Python = 'python.flags' }
     [ordered]@{ Work = 'Import-Module (added to pwsh -NoProfile)'; Module = 'module.import'; Raw = $null; Mbsync = $null; Python = $null }
 )
+
+function Get-Property {
+    # A property of a stored result, or $null when an older results file does not have it.
+    param($Object, [string] $Name)
+    if ($null -eq $Object) { return $null }
+    if ($Object -is [System.Collections.IDictionary]) { return $Object[$Name] }
+    $p = $Object.PSObject.Properties[$Name]
+    if ($p) { $p.Value } else { $null }
+}
 
 function Get-Cell {
     param($Results, [string] $Key)
@@ -579,7 +595,7 @@ function Get-RunSection {
     $lines = @(
         "## $n messages"
         ''
-        "Measured $($m.Date) on $($m.Processors) CPUs ($($m.Cpu)), $($m.MemoryGB) GB RAM, $($m.OS); PowerShell $($m.PowerShell), .NET $($m.DotNet), Dovecot $($m.Dovecot), mbsync $($m.Mbsync), Python $($m.Python)."
+        "Measured $($m.Date) on $($m.Processors) CPUs ($($m.Cpu)), $($m.MemoryGB) GB RAM, $($m.OS); PowerShell $($m.PowerShell), .NET $($m.DotNet), Dovecot $($m.Dovecot), mbsync $($m.Mbsync), Python $($m.Python). Load average $(Get-Property $m LoadBefore) at the start, $(Get-Property $m LoadAfter) at the end (the machine is shared: above the CPU count every client waits for a CPU, and the seconds grow with it)."
         ''
         ("Mailbox: {0} messages, {1:0.0} MB, {2} with attachments, {3} seen, {4} flagged, {5} answered. Median of {6} runs after a warm-up; seconds." -f $n, ([double]$Results.Mailbox.Bytes / $script:MB), $Results.Mailbox.WithAttachment, $Results.Mailbox.Seen, $Results.Mailbox.Flagged, $Results.Mailbox.Answered, $Results.Runs)
         ''
@@ -687,7 +703,7 @@ function Write-PerformanceDoc {
 #endregion
 
 Export-ModuleMember -Function @(
-    'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Install-Mbsync', 'Build-RawMailKit', 'Add-BenchMailbox', 'Add-BigMessage',
+    'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Add-BenchMailbox', 'Add-BigMessage',
     'Disable-RawLog', 'Enable-RawLog', 'Invoke-RawMailKit', 'Invoke-PythonBench', 'Invoke-MbsyncBench', 'Invoke-ModuleBench',
     'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory', 'Get-SideBySide', 'ConvertTo-MarkdownTable',
     'Get-RunSection', 'Write-PerformanceDoc'

@@ -136,6 +136,7 @@ try {
     }
     catch { $notes.Add("Memory measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
 
+    $machine.LoadAfter = Get-LoadAverage
     $results = [ordered]@{
         Messages     = $Messages
         Runs         = $Runs
