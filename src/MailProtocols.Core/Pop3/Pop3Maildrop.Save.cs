@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Security;
+using System.Threading;
+using MailKit.Net.Pop3;
+
+namespace MailProtocols
+{
+    /// <summary>One message to save: where it goes, and whether an existing file there may be replaced.</summary>
+    internal sealed class Pop3SaveRequest
+    {
+        public Pop3SaveRequest(Pop3Item item, string path, bool overwrite)
+        {
+            Item = item;
+            Path = path;
+            Overwrite = overwrite;
+        }
+
+        public Pop3Item Item { get; }
+
+        public string Path { get; }
+
+        public bool Overwrite { get; }
+    }
+
+    /// <summary>What happened to one <see cref="Pop3SaveRequest"/>: saved (Error is null) or not.</summary>
+    internal sealed class Pop3SaveOutcome
+    {
+        public Pop3SaveOutcome(Pop3SaveRequest request, long bytes, MailProtocolException error)
+        {
+            Request = request;
+            Bytes = bytes;
+            Error = error;
+        }
+
+        public Pop3SaveRequest Request { get; }
+
+        public long Bytes { get; }
+
+        public MailProtocolException Error { get; }
+
+        public bool Saved => Error == null;
+    }
+
+    internal sealed partial class Pop3Maildrop
+    {
+        /// <summary>Messages per pipelined RETR batch. Bodies stream to disk, so the batch bounds the pipeline, not memory.</summary>
+        public const int SaveBatchSize = 50;
+
+        /// <summary>Only the fallback path (MailKit's GetStreams) holds a batch in memory; this bounds it.</summary>
+        public const long SaveBatchBytes = 16L * 1024 * 1024;
+
+        private const int CopyBufferSize = 64 * 1024;
+
+        /// <summary>
+        /// Downloads one batch with pipelined RETR, each body exactly as the server sends it (dot-unstuffed),
+        /// streamed into a temporary file that is flushed and renamed only once the terminating line arrived.
+        /// Outcomes are added to <paramref name="outcomes"/> as they complete, so they are there even when
+        /// the connection breaks; then this throws (the session is closed, the server deleted nothing).
+        /// <paramref name="onBytes"/> runs on this thread, inside the session lock: it must not use the session.
+        /// </summary>
+        public void Save(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, CancellationToken cancellationToken)
+        {
+            CheckTransaction();
+            _session.Run("RETR", cancellationToken, token =>
+            {
+                Pop3Wire wire = Pop3Wire.Attach(Client);
+                if (wire == null)
+                {
+                    SaveBuffered(batch, outcomes, onBytes, token);
+                    return;
+                }
+
+                int window = (Client.Capabilities & Pop3Capabilities.Pipelining) != 0 ? batch.Count : 1;
+                byte[] buffer = new byte[CopyBufferSize];
+                try
+                {
+                    for (int start = 0; start < batch.Count; start += window)
+                    {
+                        Pop3SaveRequest[] part = batch.Skip(start).Take(window).ToArray();
+                        wire.Send(string.Concat(part.Select(r => $"RETR {r.Item.Index}\r\n")));
+                        foreach (Pop3SaveRequest request in part)
+                        {
+                            outcomes.Add(Receive(wire, request, buffer, onBytes, token));
+                        }
+                    }
+                }
+                catch (Exception ex)
+                {
+                    // A response broke off (or Ctrl+C): the conversation is out of step and cannot go on.
+                    wire.Abort(ex);
+                    throw;
+                }
+            });
+        }
+
+        private Pop3SaveOutcome Receive(Pop3Wire wire, Pop3SaveRequest request, byte[] buffer, Action<long> onBytes, CancellationToken token)
+        {
+            string status = wire.ReadStatusLine(token);
+            if (status.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
+            {
+                return new Pop3SaveOutcome(request, 0, new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                    $"{_session.Endpoint} refused RETR for {request.Item}: {status.Substring(4).Trim()} Nothing was written for it."));
+            }
+
+            if (!status.StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new MailProtocolException(MailErrorKind.Protocol, "ProtocolError",
+                    $"{_session.Endpoint} answered RETR for {request.Item} with '{status}'. The session was closed because the conversation is out of step; POP3 deletes only at QUIT, so the server deleted nothing in it.");
+            }
+
+            wire.BeginData();
+            AtomicFile file = null;
+            Exception writeFailure = null;
+            long total = 0;
+            try
+            {
+                try
+                {
+                    file = new AtomicFile(request.Path);
+                }
+                catch (Exception ex) when (IsFileError(ex))
+                {
+                    writeFailure = ex;
+                }
+
+                int read;
+                while ((read = wire.Read(buffer, token)) > 0)
+                {
+                    total += read;
+                    onBytes(read);
+                    if (writeFailure == null)
+                    {
+                        try
+                        {
+                            file.Stream.Write(buffer, 0, read);
+                        }
+                        catch (Exception ex) when (IsFileError(ex))
+                        {
+                            // Keep reading: the rest of this body must be consumed for the next answer.
+                            writeFailure = ex;
+                        }
+                    }
+                }
+
+                wire.EndData();
+                if (writeFailure == null)
+                {
+                    try
+                    {
+                        file.Commit(request.Overwrite);
+                    }
+                    catch (Exception ex) when (IsFileError(ex))
+                    {
+                        writeFailure = ex;
+                    }
+                }
+            }
+            finally
+            {
+                file?.Dispose();
+            }
+
+            return new Pop3SaveOutcome(request, total, writeFailure == null ? null : WriteFailed(request, writeFailure));
+        }
+
+        /// <summary>The path for a MailKit build whose internals <see cref="Pop3Wire"/> does not know: each batch is held in memory.</summary>
+        private void SaveBuffered(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, CancellationToken token)
+        {
+            IList<Stream> streams = Client.GetStreams(batch.Select(r => r.Item.Index - 1).ToArray(), false, token);
+            for (int i = 0; i < batch.Count; i++)
+            {
+                using (Stream body = streams[i])
+                {
+                    Exception writeFailure = null;
+                    try
+                    {
+                        using (var file = new AtomicFile(batch[i].Path))
+                        {
+                            body.CopyTo(file.Stream, CopyBufferSize);
+                            file.Commit(batch[i].Overwrite);
+                        }
+                    }
+                    catch (Exception ex) when (IsFileError(ex))
+                    {
+                        writeFailure = ex;
+                    }
+
+                    onBytes(body.Length);
+                    outcomes.Add(new Pop3SaveOutcome(batch[i], body.Length, writeFailure == null ? null : WriteFailed(batch[i], writeFailure)));
+                }
+            }
+        }
+
+        private static MailProtocolException WriteFailed(Pop3SaveRequest request, Exception ex) =>
+            new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                $"{request.Item} could not be written to '{request.Path}': {ex.Message} It stays on the server and was not marked for deletion.", ex);
+
+        private static bool IsFileError(Exception ex) =>
+            ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is SecurityException || ex is ArgumentException;
+    }
+}
