@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.IO;
 using System.Threading;
+using MailKit;
 using MailKit.Net.Pop3;
 using MimeKit;
 
@@ -49,7 +51,7 @@ namespace MailProtocols
                 return;
             }
 
-            _session.Run("UIDL and LIST", cancellationToken, token =>
+            Run("UIDL and LIST", cancellationToken, token =>
             {
                 IList<string> uids;
                 try
@@ -104,7 +106,7 @@ namespace MailProtocols
                 return new Pop3Mailbox(_session, kept.Length, kept.Sum(i => i.Size), _marked.Count);
             }
 
-            return _session.Run("STAT", cancellationToken, token =>
+            return Run("STAT", cancellationToken, token =>
             {
                 int count = Client.GetMessageCount(token);
                 return new Pop3Mailbox(_session, count, Client.Size, 0);
@@ -175,7 +177,7 @@ namespace MailProtocols
             foreach (Pop3Item[] batch in Batches(items, i => i.Size, HeaderBatchSize, long.MaxValue))
             {
                 CheckTransaction();
-                IList<HeaderList> headers = _session.Run("TOP", cancellationToken, token =>
+                IList<HeaderList> headers = Run("TOP", cancellationToken, token =>
                     Client.GetMessageHeaders(batch.Select(i => i.Index - 1).ToArray(), token));
                 onBatch(batch.Select((item, n) =>
                 {
@@ -192,7 +194,7 @@ namespace MailProtocols
             foreach (Pop3Item[] batch in Batches(items, i => i.Size, FullBatchSize, FullBatchBytes))
             {
                 CheckTransaction();
-                IList<MimeMessage> messages = _session.Run("RETR", cancellationToken, token =>
+                IList<MimeMessage> messages = Run("RETR", cancellationToken, token =>
                     Client.GetMessages(batch.Select(i => i.Index - 1).ToArray(), token));
                 onBatch(batch.Select((item, n) =>
                 {
@@ -217,7 +219,7 @@ namespace MailProtocols
             }
 
             CheckTransaction();
-            _session.Run("DELE", cancellationToken, token =>
+            Run("DELE", cancellationToken, token =>
             {
                 try
                 {
@@ -253,8 +255,56 @@ namespace MailProtocols
         public void Reset(CancellationToken cancellationToken)
         {
             CheckTransaction();
-            _session.Run("RSET", cancellationToken, token => Client.Reset(token));
+            Run("RSET", cancellationToken, token => Client.Reset(token));
             _marked.Clear();
+        }
+
+        /// <summary>
+        /// Runs a command through the session. A server that is going away often answers the next command
+        /// with "-ERR ..." and then closes; a NOOP tells that apart from a refusal, so the error says the
+        /// connection was lost (and that nothing was deleted) instead of blaming the command.
+        /// </summary>
+        private T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation) =>
+            _session.Run(action, cancellationToken, token =>
+            {
+                try
+                {
+                    return operation(token);
+                }
+                catch (Pop3CommandException refused)
+                {
+                    if (StillConnected(token))
+                    {
+                        throw;
+                    }
+
+                    throw MailErrors.ConnectionLost(_session, action, refused);
+                }
+            });
+
+        private void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation) =>
+            Run<object>(action, cancellationToken, token =>
+            {
+                operation(token);
+                return null;
+            });
+
+        private bool StillConnected(CancellationToken token)
+        {
+            try
+            {
+                Client.NoOp(token);
+                return true;
+            }
+            catch (Pop3CommandException)
+            {
+                // It answered, so it is still there.
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException || ex is Pop3ProtocolException || ex is ServiceNotConnectedException)
+            {
+                return false;
+            }
         }
 
         internal void CheckTransaction()
