@@ -280,22 +280,53 @@ Describe 'Save-Pop3Message' {
         (Get-ServerUidl $User).uidl | Should -Be $Uidl.uidl
     }
 
-    It 'does not mark a message whose file cannot be written, and saves the others' {
-        $dir = Join-Path $TestDrive 'blocked'
-        # A folder where the second message's file must go makes its rename fail.
-        $null = New-Item -ItemType Directory -Path (Join-Path $dir "$($Uidl[1].uidl).eml") -Force
+    It 'never overwrites a different file of the same name, and leaves an identical one alone' {
+        $dir = Join-Path $TestDrive 'existing'
+        $null = New-Item -ItemType Directory -Path $dir
+        $foreign = Join-Path $dir "$($Uidl[0].uidl).eml"
+        [System.IO.File]::WriteAllText($foreign, 'another mailbox used this UIDL')
+        [System.IO.File]::WriteAllBytes((Join-Path $dir "$($Uidl[1].uidl).eml"), $Expected[$Uidl[1].uidl])
         $null = Connect-TestPop3 $User
         try {
-            $files = @(Save-Pop3Message -Path $dir -Delete -ErrorVariable errs -ErrorAction SilentlyContinue)
-            $files | Should -HaveCount 2
+            $files = @(Save-Pop3Message -Path $dir -Index 1, 2 -WarningVariable warnings -WarningAction SilentlyContinue)
+        }
+        finally { Disconnect-Pop3 }
+        $files.Name | Should -Be @("$($Uidl[0].uidl) (1).eml", "$($Uidl[1].uidl).eml")
+        [System.IO.File]::ReadAllText($foreign) | Should -Be 'another mailbox used this UIDL'
+        Test-SameBytes $Expected[$Uidl[0].uidl] ([System.IO.File]::ReadAllBytes($files[0].FullName)) | Should -BeTrue
+        $warnings | Should -HaveCount 1
+        $warnings[0] | Should -Match 'already exists with different content'
+        @(Get-ChildItem $dir) | Should -HaveCount 3
+    }
+
+    It 'does not mark a message whose file cannot be written (disk full), and saves and marks the others' {
+        $user = New-Pop3TestUser
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Small 1' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Too big' -AttachmentName 'big.bin' -AttachmentBytes ([byte[]]::new(256KB)) | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Small 3' | Out-Null
+        $uidl = Get-ServerUidl $user
+        $dir = Join-Path $TestDrive 'full-disk'
+        $null = New-Item -ItemType Directory -Path $dir
+        # A 64 KB file system: the second message cannot fit.
+        & mount -t tmpfs -o size=64k tmpfs $dir 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'a small tmpfs could not be mounted (needs root)'; return }
+        try {
+            $null = Connect-TestPop3 $user
+            try {
+                $files = @(Save-Pop3Message -Path $dir -Delete -ErrorVariable errs -ErrorAction SilentlyContinue)
+                (Get-Pop3Mailbox).MarkedForDeletion | Should -Be 2
+            }
+            finally { Disconnect-Pop3 }
+            $files.Name | Should -Be @("$($uidl[0].uidl).eml", "$($uidl[2].uidl).eml")
             $errs | Should -HaveCount 1
             $errs[0].FullyQualifiedErrorId | Should -Be 'SavePop3MessageFileWriteFailed,MailProtocols.Commands.SavePop3MessageCommand'
             $errs[0].CategoryInfo.Category | Should -Be 'WriteError'
             $errs[0].Exception.Message | Should -Match 'not marked for deletion'
-            (Get-Pop3Mailbox).MarkedForDeletion | Should -Be 2
+            @(Get-ChildItem $dir) | Should -HaveCount 2 -Because 'the temporary file of the failed message is removed'
         }
-        finally { Disconnect-Pop3 -Rollback }
-        @(Get-ChildItem $dir -Filter '*.partial' -Recurse) | Should -HaveCount 0
+        finally { & umount $dir }
+        # QUIT deleted the two saved messages and kept the one that is not on disk.
+        (Get-ServerUidl $user).uidl | Should -Be @($uidl[1].uidl)
     }
 
     It 'refuses messages whose session is gone, and finds them by UIDL in a session given explicitly' {

@@ -8,40 +8,46 @@ using MailKit.Net.Pop3;
 
 namespace MailProtocols
 {
-    /// <summary>One message to save: where it goes, and whether an existing file there may be replaced.</summary>
+    /// <summary>One message to save, and the file name it should get.</summary>
     internal sealed class Pop3SaveRequest
     {
-        public Pop3SaveRequest(Pop3Item item, string path, bool overwrite)
+        public Pop3SaveRequest(Pop3Item item, string path)
         {
             Item = item;
             Path = path;
-            Overwrite = overwrite;
         }
 
         public Pop3Item Item { get; }
 
         public string Path { get; }
-
-        public bool Overwrite { get; }
     }
 
-    /// <summary>What happened to one <see cref="Pop3SaveRequest"/>: saved (Error is null) or not.</summary>
+    /// <summary>What happened to one <see cref="Pop3SaveRequest"/>: saved to <see cref="Path"/> (Error is null) or not.</summary>
     internal sealed class Pop3SaveOutcome
     {
-        public Pop3SaveOutcome(Pop3SaveRequest request, long bytes, MailProtocolException error)
+        private Pop3SaveOutcome(Pop3SaveRequest request, string path, string note, MailProtocolException error)
         {
             Request = request;
-            Bytes = bytes;
+            Path = path;
+            Note = note;
             Error = error;
         }
 
         public Pop3SaveRequest Request { get; }
 
-        public long Bytes { get; }
+        /// <summary>The file that holds the message; usually the requested path (see <see cref="MessageFileWriter"/>).</summary>
+        public string Path { get; }
+
+        /// <summary>Why <see cref="Path"/> is not the requested one, for a warning; or null.</summary>
+        public string Note { get; }
 
         public MailProtocolException Error { get; }
 
         public bool Saved => Error == null;
+
+        public static Pop3SaveOutcome Succeeded(Pop3SaveRequest request, string path, string note) => new Pop3SaveOutcome(request, path, note, null);
+
+        public static Pop3SaveOutcome Failed(Pop3SaveRequest request, MailProtocolException error) => new Pop3SaveOutcome(request, null, null, error);
     }
 
     internal sealed partial class Pop3Maildrop
@@ -101,7 +107,7 @@ namespace MailProtocols
             string status = wire.ReadStatusLine(token);
             if (status.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
             {
-                return new Pop3SaveOutcome(request, 0, new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                return Pop3SaveOutcome.Failed(request, new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
                     $"{_session.Endpoint} refused RETR for {request.Item}: {status.Substring(4).Trim()} Nothing was written for it."));
             }
 
@@ -112,14 +118,13 @@ namespace MailProtocols
             }
 
             wire.BeginData();
-            AtomicFile file = null;
+            MessageFileWriter file = null;
             Exception writeFailure = null;
-            long total = 0;
             try
             {
                 try
                 {
-                    file = new AtomicFile(request.Path);
+                    file = new MessageFileWriter(request.Path);
                 }
                 catch (Exception ex) when (IsFileError(ex))
                 {
@@ -129,13 +134,12 @@ namespace MailProtocols
                 int read;
                 while ((read = wire.Read(buffer, token)) > 0)
                 {
-                    total += read;
                     onBytes(read);
                     if (writeFailure == null)
                     {
                         try
                         {
-                            file.Stream.Write(buffer, 0, read);
+                            file.Write(buffer, read);
                         }
                         catch (Exception ex) when (IsFileError(ex))
                         {
@@ -146,51 +150,58 @@ namespace MailProtocols
                 }
 
                 wire.EndData();
-                if (writeFailure == null)
-                {
-                    try
-                    {
-                        file.Commit(request.Overwrite);
-                    }
-                    catch (Exception ex) when (IsFileError(ex))
-                    {
-                        writeFailure = ex;
-                    }
-                }
+                return writeFailure == null ? Commit(file, request) : Pop3SaveOutcome.Failed(request, WriteFailed(request, writeFailure));
             }
             finally
             {
                 file?.Dispose();
             }
-
-            return new Pop3SaveOutcome(request, total, writeFailure == null ? null : WriteFailed(request, writeFailure));
         }
 
         /// <summary>The path for a MailKit build whose internals <see cref="Pop3Wire"/> does not know: each batch is held in memory.</summary>
         private void SaveBuffered(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, CancellationToken token)
         {
             IList<Stream> streams = Client.GetStreams(batch.Select(r => r.Item.Index - 1).ToArray(), false, token);
+            byte[] buffer = new byte[CopyBufferSize];
             for (int i = 0; i < batch.Count; i++)
             {
                 using (Stream body = streams[i])
                 {
-                    Exception writeFailure = null;
+                    Pop3SaveOutcome outcome;
                     try
                     {
-                        using (var file = new AtomicFile(batch[i].Path))
+                        using (var file = new MessageFileWriter(batch[i].Path))
                         {
-                            body.CopyTo(file.Stream, CopyBufferSize);
-                            file.Commit(batch[i].Overwrite);
+                            int read;
+                            while ((read = body.Read(buffer, 0, buffer.Length)) > 0)
+                            {
+                                file.Write(buffer, read);
+                            }
+
+                            outcome = Commit(file, batch[i]);
                         }
                     }
                     catch (Exception ex) when (IsFileError(ex))
                     {
-                        writeFailure = ex;
+                        outcome = Pop3SaveOutcome.Failed(batch[i], WriteFailed(batch[i], ex));
                     }
 
                     onBytes(body.Length);
-                    outcomes.Add(new Pop3SaveOutcome(batch[i], body.Length, writeFailure == null ? null : WriteFailed(batch[i], writeFailure)));
+                    outcomes.Add(outcome);
                 }
+            }
+        }
+
+        private static Pop3SaveOutcome Commit(MessageFileWriter file, Pop3SaveRequest request)
+        {
+            try
+            {
+                string path = file.Commit(out string note);
+                return Pop3SaveOutcome.Succeeded(request, path, note);
+            }
+            catch (Exception ex) when (IsFileError(ex))
+            {
+                return Pop3SaveOutcome.Failed(request, WriteFailed(request, ex));
             }
         }
 

@@ -97,7 +97,7 @@ namespace MailProtocols.Commands
 
                 if (ShouldProcess(target.ToString(), $"Save to '{path}'"))
                 {
-                    toSave.Add(new Pop3SaveRequest(target.Item, path, overwrite: true));
+                    toSave.Add(new Pop3SaveRequest(target.Item, path));
                 }
             }
 
@@ -144,7 +144,12 @@ namespace MailProtocols.Commands
                     {
                         if (outcome.Saved)
                         {
-                            WriteObject(new FileInfo(outcome.Request.Path));
+                            if (outcome.Note != null)
+                            {
+                                WriteWarning($"{byIndex[outcome.Request.Item.Index]}: {outcome.Note} UIDLs are unique only within one mailbox; save each mailbox to its own folder.");
+                            }
+
+                            WriteObject(new FileInfo(outcome.Path));
                         }
                         else
                         {
