@@ -35,9 +35,10 @@ namespace MailProtocols.Commands
     /// </summary>
     internal sealed class Pop3Selection
     {
-        private readonly List<KeyValuePair<Pop3Session, object>> _requests = new List<KeyValuePair<Pop3Session, object>>();
-
+        /// <summary>Stands for "every message of the session" (no selection given).</summary>
         private static readonly object Everything = new object();
+
+        private readonly List<KeyValuePair<Pop3Session, object>> _requests = new List<KeyValuePair<Pop3Session, object>>();
 
         public bool IsEmpty => _requests.Count == 0;
 
