@@ -21,9 +21,18 @@ BeforeAll {
     }
 
     function Get-ServerCommandCount {
-        # How many <Command> lines Dovecot received from a user (its rawlog, independent of our client).
+        # How many <Command> lines Dovecot received from a user: its rawlog of what clients sent (.in files
+        # only, so large downloads cost nothing), independent of our client.
         param([Parameter(Mandatory)] $User, [Parameter(Mandatory)][string] $Command)
-        @(Get-TestRawLog -Bed $Bed -User $User | ForEach-Object { $_.Lines } | Where-Object { $_ -match "(^|\s)$Command(\s|$)" }).Count
+        $dir = Join-Path $Bed.RawLogRoot $User.Name
+        @(Get-ChildItem -LiteralPath $dir -Filter '*.in' | Get-Content | Where-Object { $_ -match "^(\S+ )?$Command(\s|$)" }).Count
+    }
+
+    function Get-ServerBatches {
+        # The round trips Dovecot saw in the user's last POP3 session, as "TOPx5" style strings for one command.
+        param([Parameter(Mandatory)] $User, [Parameter(Mandatory)][string] $Command)
+        $session = Get-TestRawLog -Bed $Bed -User $User -Protocol pop3 -Last
+        @($session.Batches | ForEach-Object { @($_.Names | Where-Object { $_ -eq $Command }).Count } | Where-Object { $_ -gt 0 }) -join ','
     }
 
     function Set-TestPop3Uidl {
@@ -132,6 +141,8 @@ Describe 'Get-Pop3Message' {
         $stats = (Get-DovecotLogoutStats -Bed $Bed -User $User -Protocol pop3 -MinimumCount 3)[2]
         $stats.top | Should -Be 5
         $stats.retr | Should -Be 0
+        Get-ServerBatches -User $User -Command 'TOP' | Should -Be '5' -Because 'the server read all five TOP commands in one round trip'
+
     }
 
     It 'decodes RFC 2047 and raw 8-bit headers' {
@@ -425,7 +436,8 @@ Describe 'Save-Pop3Message file names' {
         $files | Should -HaveCount $Uids.Count
         @($files.Name | Sort-Object -Unique) | Should -HaveCount $Uids.Count
         @($files.Name.ToLowerInvariant() | Sort-Object -Unique) | Should -HaveCount $Uids.Count
-        $files.Name | Should -Be @($Uids | ForEach-Object { [MailProtocols.Pop3FileName]::For($_) })
+        $fileName = Get-CoreType Pop3FileName
+        $files.Name | Should -Be @($Uids | ForEach-Object { $fileName::For($_) })
         $files[0].Name | Should -BeExactly 'a%2fb.eml'
         $files[1].Name | Should -BeExactly 'a_b.eml'
         $files[2].Name | Should -Match '^AbC~[0-9a-f]{16}\.eml$'
@@ -444,9 +456,11 @@ Describe 'Save-Pop3Message file names' {
 
     It 'never maps two different UIDLs to one name' {
         $samples = @('a', 'A', 'a/b', 'a%2fb', 'a_b', 'a~b', 'a%7eb', 'CON', 'con', 'Con', '%63on', ('x' * 70), (('x' * 69) + 'y'), (('x' * 69) + 'Y'), (('x' * 80) + 'a'), (('x' * 80) + 'b'), 'é', '%c3%a9')
-        $names = $samples | ForEach-Object { [MailProtocols.Pop3FileName]::For($_).ToLowerInvariant() }
+        $fileName = Get-CoreType Pop3FileName
+        $safe = Get-CoreType SafeFileName
+        $names = $samples | ForEach-Object { $fileName::For($_).ToLowerInvariant() }
         @($names | Sort-Object -Unique) | Should -HaveCount $samples.Count
-        $names | ForEach-Object { [MailProtocols.SafeFileName]::From($_) | Should -BeExactly $_ }
+        $names | ForEach-Object { $safe::From($_) | Should -BeExactly $_ }
     }
 }
 
@@ -508,6 +522,7 @@ Describe 'Save-Pop3Message over a connection that breaks' {
         $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
         $errs[0].Exception.Message | Should -Match 'deleted nothing'
         $errs[0].Exception.Message | Should -Match '-SkipExisting'
+        $errs[0].Exception.Message | Should -Not -Match 'unknown' -Because 'a POP3 connection that breaks applies nothing'
         $s.IsConnected | Should -BeFalse
         $s.State | Should -Be 'Disconnected'
 
@@ -528,18 +543,19 @@ Describe 'Save-Pop3Message over a connection that breaks' {
             Test-SameBytes $Expected[$f.BaseName] ([System.IO.File]::ReadAllBytes($f.FullName)) | Should -BeTrue -Because "$($f.Name) must be complete"
         }
 
-        # Using the dead session again is refused clearly.
-        $null = Get-Pop3Mailbox -Session $s -ErrorVariable deadErr -ErrorAction SilentlyContinue
-        $deadErr[0].FullyQualifiedErrorId | Should -BeLike 'GetPop3MailboxSessionClosed,*'
-        $s | Disconnect-Pop3 -ErrorAction SilentlyContinue
+        # The next use reconnects (the proxy lets later connections through): a new POP3 session on which
+        # nothing is marked, because the server forgot the DELEs of the broken one.
+        $box = Get-Pop3Mailbox -Session $s -Verbose 4>&1 | Where-Object { $_.GetType().Name -eq 'Pop3Mailbox' }
+        $s.State | Should -Be 'Transaction'
+        $box.Count | Should -Be $Uidl.Count
+        $box.MarkedForDeletion | Should -Be 0
 
-        # A new session with -SkipExisting completes the job.
-        $null = Connect-TestPop3 $User
+        # A re-run with -SkipExisting completes the job.
         try {
-            $rest = @(Save-Pop3Message -Path $dir -Delete -SkipExisting)
+            $rest = @(Save-Pop3Message -Session $s -Path $dir -Delete -SkipExisting)
             $rest.Count | Should -Be ($Uidl.Count - $files.Count)
         }
-        finally { Disconnect-Pop3 }
+        finally { $s | Disconnect-Pop3 }
         (Invoke-MailCheck -Bed $Bed -User $User -Command pop3-stat).count | Should -Be 0
         $all = @(Get-ChildItem $dir -File)
         $all | Should -HaveCount $Uidl.Count
@@ -564,6 +580,7 @@ Describe 'Save-Pop3Message in bounded pipelined batches' {
         Get-PipelinedRuns -LogPath $log -Command 'TOP' | Should -Be '100,20'
         $stats = (Get-DovecotLogoutStats -Bed $Bed -User $User -Protocol pop3)[-1]
         $stats.retr | Should -Be 120
+
     }
 }
 
@@ -641,22 +658,60 @@ Describe 'POP3 session states' {
         $s.State | Should -Be 'Update'
         $null = Get-Pop3Message -Session $s -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -Be 'GetPop3MessageSessionClosed,MailProtocols.Commands.GetPop3MessageCommand'
-        $errs[0].Exception.Message | Should -Match 'QUIT was sent'
+        $errs[0].Exception.Message | Should -Match 'ended with QUIT'
     }
 
-    It 'deletes nothing when the connection drops before QUIT, and says so' {
+    It 'deletes nothing when the connection drops before QUIT, says so, and reconnects with no marks' {
         $s = Connect-TestPop3 $User
-        Get-Pop3Message | Remove-Pop3Message -Confirm:$false
-        (Get-Pop3Mailbox).MarkedForDeletion | Should -Be 2
-        $null = Invoke-DoveadmKick -Bed $Bed -User $User
-        Reset-Pop3Session -ErrorVariable errs -ErrorAction SilentlyContinue
-        $errs | Should -HaveCount 1
-        $errs[0].FullyQualifiedErrorId | Should -Be 'ResetPop3SessionConnectionLost,MailProtocols.Commands.ResetPop3SessionCommand'
-        $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
-        $errs[0].Exception.Message | Should -Match 'deleted nothing'
-        $s.IsConnected | Should -BeFalse
-        $s.State | Should -Be 'Disconnected'
-        $s | Disconnect-Pop3 -ErrorAction SilentlyContinue
+        try {
+            Get-Pop3Message | Remove-Pop3Message -Confirm:$false
+            (Get-Pop3Mailbox).MarkedForDeletion | Should -Be 2
+            $null = Invoke-DoveadmKick -Bed $Bed -User $User
+            # Dovecot says "-ERR ... shutting down" and hangs up: that is a lost connection, not a refused RSET.
+            Reset-Pop3Session -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'ResetPop3SessionConnectionLost,MailProtocols.Commands.ResetPop3SessionCommand'
+            $errs[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+            $errs[0].Exception.Message | Should -Match 'deleted nothing'
+            $s.IsConnected | Should -BeFalse
+            $s.State | Should -Be 'Disconnected'
+            @(Get-ServerUidl $User) | Should -HaveCount 2
+
+            $notices = Get-Pop3Mailbox -Verbose 4>&1
+            ($notices | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Match 'reconnecting'
+            $box = $notices | Where-Object { $_.GetType().Name -eq 'Pop3Mailbox' }
+            $box.Count | Should -Be 2
+            $box.MarkedForDeletion | Should -Be 0
+            $s.State | Should -Be 'Transaction'
+        }
+        finally { $s | Disconnect-Pop3 }
         @(Get-ServerUidl $User) | Should -HaveCount 2
+    }
+
+    It 'refuses messages listed before a reconnect whose number now belongs to another message' {
+        $user = New-Pop3TestUser
+        1..3 | ForEach-Object { Add-TestMessage -Bed $Bed -User $user -Subject "Moving $_" } | Out-Null
+        $uidl = Get-ServerUidl $user
+        $s = Connect-TestPop3 $user
+        try {
+            $messages = @(Get-Pop3Message)
+            # Another client deletes the first message while this session's connection is down. The next
+            # read notices the drop, reconnects and repeats itself: the server now numbers the messages anew.
+            $null = Invoke-DoveadmKick -Bed $Bed -User $user
+            $null = Invoke-MailCheck -Bed $Bed -User $user -Command pop3-dele -Arguments 1
+            (Get-Pop3Mailbox).Count | Should -Be 2
+            $dir = Join-Path $TestDrive 'moved'
+            $out = @($messages | Save-Pop3Message -Path $dir -Delete -ErrorVariable errs -ErrorAction SilentlyContinue)
+            $out | Should -HaveCount 0
+            $errs | Should -HaveCount 3
+            $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be 'SavePop3MessageUidMismatch,MailProtocols.Commands.SavePop3MessageCommand' }
+            $errs[1].Exception.Message | Should -Match 'reconnected'
+            (Get-Pop3Mailbox).MarkedForDeletion | Should -Be 0
+            # By UIDL, the identity, they are found again.
+            $again = @($messages[1..2] | Select-Object Uid | Save-Pop3Message -Path $dir)
+            $again.Name | Should -Be @("$($uidl[1].uidl).eml", "$($uidl[2].uidl).eml")
+        }
+        finally { $s | Disconnect-Pop3 }
+        (Get-ServerUidl $user).uidl | Should -Be @($uidl[1].uidl, $uidl[2].uidl)
     }
 }

@@ -64,19 +64,19 @@ namespace MailProtocols
         /// Downloads one batch with pipelined RETR, each body exactly as the server sends it (dot-unstuffed),
         /// streamed into a temporary file that is flushed and renamed only once the terminating line arrived.
         /// Outcomes are added to <paramref name="outcomes"/> as they complete, so they are there even when
-        /// the connection breaks; then this throws (the session is closed, the server deleted nothing).
+        /// the connection breaks; then this throws (the connection is closed, the server deleted nothing, and
+        /// the session reconnects on its next use).
         /// <paramref name="onBytes"/> runs on this thread, inside the session lock: it must not use the session.
         /// </summary>
         public void Save(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, CancellationToken cancellationToken)
         {
-            CheckTransaction();
-            _session.Run("RETR", cancellationToken, token =>
+            RunOn(batch.Select(r => r.Item), "RETR", cancellationToken, token =>
             {
                 Pop3Wire wire = Pop3Wire.Attach(Client);
                 if (wire == null)
                 {
                     SaveBuffered(batch, outcomes, onBytes, token);
-                    return;
+                    return 0;
                 }
 
                 int window = (Client.Capabilities & Pop3Capabilities.Pipelining) != 0 ? batch.Count : 1;
@@ -97,8 +97,14 @@ namespace MailProtocols
                 {
                     // A response broke off (or Ctrl+C): the conversation is out of step and cannot go on.
                     wire.Abort(ex);
+
+                    // A server that is going away answers "-ERR ..." and hangs up; that was its goodbye, not a
+                    // refusal of one message. The caller reports the messages not saved in one error.
+                    outcomes.RemoveAll(o => !o.Saved && o.Error.Reason == "ServerRejected");
                     throw;
                 }
+
+                return batch.Count;
             });
         }
 

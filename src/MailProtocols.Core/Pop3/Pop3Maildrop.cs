@@ -12,10 +12,12 @@ namespace MailProtocols
     /// <summary>
     /// What one POP3 session knows about the maildrop, and the commands that act on it.
     /// <para>
-    /// RFC 1939 fixes the message numbers for the whole session, so UIDL and LIST are read once, before
-    /// anything is marked (after a DELE both commands leave gaps, and MailKit's UIDL parser rejects gaps).
-    /// The UIDL is a message's identity: every request that names a message is checked against this
-    /// listing, and messages marked for deletion here are never downloaded again.
+    /// RFC 1939 fixes the message numbers for the life of a connection, so UIDL and LIST are read once per
+    /// connection, before anything is marked (after a DELE both commands leave gaps, and MailKit's UIDL
+    /// parser rejects gaps). When the session reconnects after a drop, the server has forgotten the DELEs
+    /// and may number the messages differently, so the listing and the marks start over, and anything
+    /// resolved on the old connection is refused rather than acted on by a number that may now mean
+    /// another message. The UIDL is a message's identity; its number is only an address on one connection.
     /// </para>
     /// </summary>
     internal sealed partial class Pop3Maildrop
@@ -29,6 +31,7 @@ namespace MailProtocols
 
         private readonly Pop3Session _session;
         private readonly HashSet<int> _marked = new HashSet<int>();
+        private int _generation;
         private Pop3Item[] _items;
         private Dictionary<string, Pop3Item> _byUid;
         private HashSet<string> _duplicateUids;
@@ -40,77 +43,32 @@ namespace MailProtocols
 
         private Pop3Client Client => _session.Client;
 
-        public int MarkedCount => _marked.Count;
-
-        /// <summary>Reads UIDL and LIST once per session.</summary>
+        /// <summary>Reads UIDL and LIST once per connection (reconnecting first if the connection dropped).</summary>
         public void EnsureListed(CancellationToken cancellationToken)
         {
-            CheckTransaction();
-            if (_items != null)
-            {
-                return;
-            }
-
-            Run("UIDL and LIST", cancellationToken, token =>
-            {
-                IList<string> uids;
-                try
-                {
-                    uids = Client.GetMessageUids(token);
-                }
-                catch (NotSupportedException ex)
-                {
-                    throw new MailProtocolException(MailErrorKind.Protocol, "UidlNotSupported",
-                        $"{_session.Endpoint} does not support UIDL. MailProtocols needs the UIDL to name saved files and to make sure it acts on the right message.", ex);
-                }
-
-                IList<int> sizes = uids.Count == 0 ? new int[0] : Client.GetMessageSizes(token);
-                if (sizes.Count != uids.Count)
-                {
-                    throw new MailProtocolException(MailErrorKind.Protocol, "ListingMismatch",
-                        $"{_session.Endpoint} listed {uids.Count} UIDLs but {sizes.Count} sizes. Reconnect and try again.");
-                }
-
-                var items = new Pop3Item[uids.Count];
-                var byUid = new Dictionary<string, Pop3Item>(StringComparer.Ordinal);
-                var duplicates = new HashSet<string>(StringComparer.Ordinal);
-                for (int i = 0; i < items.Length; i++)
-                {
-                    items[i] = new Pop3Item(i + 1, uids[i], sizes[i]);
-                    if (byUid.ContainsKey(uids[i]))
-                    {
-                        duplicates.Add(uids[i]);
-                    }
-                    else
-                    {
-                        byUid.Add(uids[i], items[i]);
-                    }
-                }
-
-                _items = items;
-                _byUid = byUid;
-                _duplicateUids = duplicates;
-            });
+            CheckOpen();
+            Run("UIDL and LIST", cancellationToken, ListIfNeeded, idempotent: true);
         }
 
         /// <summary>STAT: what the server would keep if the session quit now.</summary>
         public Pop3Mailbox Stat(CancellationToken cancellationToken)
         {
-            CheckTransaction();
-            if (_marked.Count > 0)
-            {
-                // After DELE, STAT counts only unmarked messages (RFC 1939), which is exactly this; sending it
-                // would also shrink MailKit's message count and make it refuse the higher message numbers.
-                EnsureListed(cancellationToken);
-                Pop3Item[] kept = _items.Where(i => !_marked.Contains(i.Index)).ToArray();
-                return new Pop3Mailbox(_session, kept.Length, kept.Sum(i => i.Size), _marked.Count);
-            }
-
+            CheckOpen();
             return Run("STAT", cancellationToken, token =>
             {
-                int count = Client.GetMessageCount(token);
-                return new Pop3Mailbox(_session, count, Client.Size, 0);
-            });
+                SyncWithConnection();
+                if (_marked.Count == 0)
+                {
+                    int count = Client.GetMessageCount(token);
+                    return new Pop3Mailbox(_session, count, Client.Size, 0);
+                }
+
+                // After DELE, STAT counts only unmarked messages (RFC 1939), which is exactly this; sending it
+                // would also shrink MailKit's message count and make it refuse the higher message numbers.
+                ListIfNeeded(token);
+                Pop3Item[] kept = _items.Where(i => !_marked.Contains(i.Index)).ToArray();
+                return new Pop3Mailbox(_session, kept.Length, kept.Sum(i => i.Size), _marked.Count);
+            }, idempotent: true);
         }
 
         /// <summary>Every message not marked for deletion, in message-number order.</summary>
@@ -147,9 +105,9 @@ namespace MailProtocols
         }
 
         /// <summary>
-        /// The item a message object stands for in this session. A message listed by this session must
-        /// still have its UIDL at its number; one from another session is found again by its UIDL, because
-        /// message numbers mean nothing outside the session that assigned them.
+        /// The item a message object stands for. A message listed by this session must still have its UIDL
+        /// at its number, which fails if the session reconnected and the numbers moved; one from another
+        /// session is found by its UIDL, because its number means nothing here.
         /// </summary>
         public Pop3Item ForMessage(Pop3Message message, CancellationToken cancellationToken)
         {
@@ -162,22 +120,22 @@ namespace MailProtocols
             Pop3Item item = message.Index >= 1 && message.Index <= _items.Length ? _items[message.Index - 1] : null;
             if (item == null || !string.Equals(item.Uid, message.Uid, StringComparison.Ordinal))
             {
+                string why = message.Generation != _generation
+                    ? $"was listed before session {_session.Id} reconnected, and the server now numbers its messages differently"
+                    : $"does not have that UIDL in session {_session.Id}";
                 throw new MailProtocolException(MailErrorKind.InvalidOperation, "UidMismatch",
-                    $"Message {message.Index} in session {_session.Id} does not have the UIDL '{message.Uid}' (it has '{item?.Uid}'), so nothing was done with it. Select it again with Get-Pop3Message -Uid '{message.Uid}'.");
+                    $"Message {message.Index} (UIDL {message.Uid}) {why}, so nothing was done with it. Select it again with Get-Pop3Message -Uid '{message.Uid}'.");
             }
 
             return CheckUsable(item);
         }
-
-        public bool IsMarked(Pop3Item item) => _marked.Contains(item.Index);
 
         /// <summary>Headers through pipelined TOP n 0, batch by batch; <paramref name="onBatch"/> runs outside the session lock.</summary>
         public void FetchHeaders(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken, Action<IReadOnlyList<Pop3Message>> onBatch)
         {
             foreach (Pop3Item[] batch in Batches(items, i => i.Size, HeaderBatchSize, long.MaxValue))
             {
-                CheckTransaction();
-                IList<HeaderList> headers = Run("TOP", cancellationToken, token =>
+                IList<HeaderList> headers = RunOn(batch, "TOP", cancellationToken, token =>
                     Client.GetMessageHeaders(batch.Select(i => i.Index - 1).ToArray(), token));
                 onBatch(batch.Select((item, n) =>
                 {
@@ -193,8 +151,7 @@ namespace MailProtocols
         {
             foreach (Pop3Item[] batch in Batches(items, i => i.Size, FullBatchSize, FullBatchBytes))
             {
-                CheckTransaction();
-                IList<MimeMessage> messages = Run("RETR", cancellationToken, token =>
+                IList<MimeMessage> messages = RunOn(batch, "RETR", cancellationToken, token =>
                     Client.GetMessages(batch.Select(i => i.Index - 1).ToArray(), token));
                 onBatch(batch.Select((item, n) =>
                 {
@@ -212,19 +169,19 @@ namespace MailProtocols
         /// </summary>
         public void MarkForDeletion(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken)
         {
-            Pop3Item[] todo = items.Where(i => !_marked.Contains(i.Index)).ToArray();
-            if (todo.Length == 0)
+            RunOn(items, "DELE", cancellationToken, token =>
             {
-                return;
-            }
+                Pop3Item[] todo = items.Where(i => !_marked.Contains(i.Index)).ToArray();
+                if (todo.Length == 0)
+                {
+                    return 0;
+                }
 
-            CheckTransaction();
-            Run("DELE", cancellationToken, token =>
-            {
                 try
                 {
                     Client.DeleteMessages(todo.Select(i => i.Index - 1).ToArray(), token);
                     _marked.UnionWith(todo.Select(i => i.Index));
+                    return todo.Length;
                 }
                 catch (Pop3CommandException refused)
                 {
@@ -247,6 +204,8 @@ namespace MailProtocols
                         throw new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
                             $"{_session.Endpoint} refused DELE for {string.Join(", ", notMarked)}: {refused.StatusText} They stay on the server.", refused);
                     }
+
+                    return todo.Length;
                 }
             });
         }
@@ -254,65 +213,24 @@ namespace MailProtocols
         /// <summary>RSET: the server forgets every DELE of this session.</summary>
         public void Reset(CancellationToken cancellationToken)
         {
-            CheckTransaction();
-            Run("RSET", cancellationToken, token => Client.Reset(token));
-            _marked.Clear();
+            CheckOpen();
+            Run("RSET", cancellationToken, token =>
+            {
+                SyncWithConnection();
+                Client.Reset(token);
+                _marked.Clear();
+                return 0;
+            });
         }
 
-        /// <summary>
-        /// Runs a command through the session. A server that is going away often answers the next command
-        /// with "-ERR ..." and then closes; a NOOP tells that apart from a refusal, so the error says the
-        /// connection was lost (and that nothing was deleted) instead of blaming the command.
-        /// </summary>
-        private T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation) =>
-            _session.Run(action, cancellationToken, token =>
-            {
-                try
-                {
-                    return operation(token);
-                }
-                catch (Pop3CommandException refused)
-                {
-                    if (StillConnected(token))
-                    {
-                        throw;
-                    }
-
-                    throw MailErrors.ConnectionLost(_session, action, refused);
-                }
-            });
-
-        private void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation) =>
-            Run<object>(action, cancellationToken, token =>
-            {
-                operation(token);
-                return null;
-            });
-
-        private bool StillConnected(CancellationToken token)
+        /// <summary>Refuses a session the user ended. A dropped connection is fine: the next command reconnects.</summary>
+        internal void CheckOpen()
         {
-            try
+            if (_session.IsClosedByUser)
             {
-                Client.NoOp(token);
-                return true;
-            }
-            catch (Pop3CommandException)
-            {
-                // It answered, so it is still there.
-                return true;
-            }
-            catch (Exception ex) when (ex is IOException || ex is Pop3ProtocolException || ex is ServiceNotConnectedException)
-            {
-                return false;
-            }
-        }
-
-        internal void CheckTransaction()
-        {
-            if (_session.State != Pop3SessionState.Transaction)
-            {
+                string how = _session.State == Pop3SessionState.Update ? "was ended with QUIT" : "was closed";
                 throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionClosed",
-                    $"POP3 session {_session.Id} to {_session.Server} is {DescribeState()}, so nothing was done. " +
+                    $"POP3 session {_session.Id} to {_session.Server} {how}, so nothing was done. " +
                     "Message numbers are valid only within one session: connect again with Connect-Pop3 and select the messages anew (by -Uid, or with Get-Pop3Message).");
             }
         }
@@ -342,6 +260,142 @@ namespace MailProtocols
             }
         }
 
+        /// <summary>Runs a command that addresses <paramref name="items"/> by number: only on the connection that numbered them.</summary>
+        private T RunOn<T>(IEnumerable<Pop3Item> items, string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation)
+        {
+            CheckOpen();
+            return Run(action, cancellationToken, token =>
+            {
+                SyncWithConnection();
+                if (items.Any(i => i.Generation != _generation))
+                {
+                    throw new MailProtocolException(MailErrorKind.Connection, "ConnectionLost",
+                        $"The connection of session {_session.Id} to {_session.Endpoint} dropped and was opened again, so the message numbers chosen before may now mean other messages; nothing was done.{_session.LostConnectionAdvice} Run the command again.");
+                }
+
+                return operation(token);
+            });
+        }
+
+        /// <summary>
+        /// Runs a command through the session (which reconnects a dropped connection first). A server that is
+        /// going away often answers with "-ERR ..." and then closes; a NOOP tells that apart from a refusal.
+        /// A lost connection is reported the same way for every POP3 command: without QUIT the server applies
+        /// nothing, so no change is ever left half-done.
+        /// </summary>
+        private T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation, bool idempotent = false)
+        {
+            try
+            {
+                return _session.Run(action, cancellationToken, token =>
+                {
+                    try
+                    {
+                        return operation(token);
+                    }
+                    catch (Pop3CommandException refused)
+                    {
+                        if (StillConnected(token))
+                        {
+                            throw;
+                        }
+
+                        throw MailErrors.ConnectionLost(_session, action, refused);
+                    }
+                }, idempotent);
+            }
+            catch (MailProtocolException lost) when (lost.Reason == "ConnectionLost" && lost.Kind == MailErrorKind.Connection && lost.InnerException != null)
+            {
+                throw MailErrors.ConnectionLost(_session, action, lost.InnerException);
+            }
+        }
+
+        private void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation, bool idempotent = false) =>
+            Run<object>(action, cancellationToken, token =>
+            {
+                operation(token);
+                return null;
+            }, idempotent);
+
+        /// <summary>A new connection: the server forgot this session's DELEs and numbers the messages anew.</summary>
+        private void SyncWithConnection()
+        {
+            if (_generation != _session.ConnectionGeneration)
+            {
+                _generation = _session.ConnectionGeneration;
+                _items = null;
+                _byUid = null;
+                _duplicateUids = null;
+                _marked.Clear();
+            }
+        }
+
+        /// <summary>UIDL and LIST, unless this connection's listing is at hand. Runs inside the session lock.</summary>
+        private void ListIfNeeded(CancellationToken token)
+        {
+            SyncWithConnection();
+            if (_items != null)
+            {
+                return;
+            }
+
+            IList<string> uids;
+            try
+            {
+                uids = Client.GetMessageUids(token);
+            }
+            catch (NotSupportedException ex)
+            {
+                throw new MailProtocolException(MailErrorKind.Protocol, "UidlNotSupported",
+                    $"{_session.Endpoint} does not support UIDL. MailProtocols needs the UIDL to name saved files and to make sure it acts on the right message.", ex);
+            }
+
+            IList<int> sizes = uids.Count == 0 ? new int[0] : Client.GetMessageSizes(token);
+            if (sizes.Count != uids.Count)
+            {
+                throw new MailProtocolException(MailErrorKind.Protocol, "ListingMismatch",
+                    $"{_session.Endpoint} listed {uids.Count} UIDLs but {sizes.Count} sizes. Run the command again.");
+            }
+
+            var items = new Pop3Item[uids.Count];
+            var byUid = new Dictionary<string, Pop3Item>(StringComparer.Ordinal);
+            var duplicates = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < items.Length; i++)
+            {
+                items[i] = new Pop3Item(i + 1, uids[i], sizes[i], _generation);
+                if (byUid.ContainsKey(uids[i]))
+                {
+                    duplicates.Add(uids[i]);
+                }
+                else
+                {
+                    byUid.Add(uids[i], items[i]);
+                }
+            }
+
+            _items = items;
+            _byUid = byUid;
+            _duplicateUids = duplicates;
+        }
+
+        private bool StillConnected(CancellationToken token)
+        {
+            try
+            {
+                Client.NoOp(token);
+                return true;
+            }
+            catch (Pop3CommandException)
+            {
+                // It answered, so it is still there.
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException || ex is Pop3ProtocolException || ex is ServiceNotConnectedException)
+            {
+                return false;
+            }
+        }
+
         private Pop3Item CheckUsable(Pop3Item item)
         {
             if (_duplicateUids.Contains(item.Uid))
@@ -357,19 +411,6 @@ namespace MailProtocols
             }
 
             return item;
-        }
-
-        private string DescribeState()
-        {
-            switch (_session.State)
-            {
-                case Pop3SessionState.Update:
-                    return "closed (QUIT was sent)";
-                case Pop3SessionState.Disconnected:
-                    return "disconnected (the server deleted nothing in it: POP3 deletes only at QUIT)";
-                default:
-                    return "not logged in";
-            }
         }
     }
 }

@@ -12,6 +12,7 @@ namespace MailProtocols
             Index = item.Index;
             Uid = item.Uid;
             Size = item.Size;
+            Generation = item.Generation;
         }
 
         /// <summary>The 1-based message number in <see cref="Session"/>.</summary>
@@ -24,6 +25,9 @@ namespace MailProtocols
         public long Size { get; }
 
         public Pop3Session Session { get; }
+
+        /// <summary>The connection of <see cref="Session"/> that numbered this message (it changes when the session reconnects).</summary>
+        internal int Generation { get; }
 
         public override string ToString() => $"POP3 message {Index} (UIDL {Uid})";
     }

@@ -160,7 +160,7 @@ namespace MailProtocols.Commands
                     if (broken != null)
                     {
                         WriteMailError(new MailProtocolException(broken.Kind, broken.Reason,
-                            $"{broken.Message} {saved} of {toSave.Count} messages were saved before that and are complete on disk; run Save-Pop3Message again with -SkipExisting in a new session to fetch the rest.",
+                            $"{broken.Message} {saved} of {toSave.Count} messages were saved before that and are complete on disk; run Save-Pop3Message again with -SkipExisting to fetch the rest.",
                             broken.InnerException), session);
                         return;
                     }
