@@ -1,7 +1,8 @@
 # Help and manifest: every exported cmdlet has real Get-Help, and the manifest is explicit.
 
 BeforeDiscovery {
-    Import-Module $env:MAILPROTOCOLS_MODULE -Force
+    # No -Force: re-importing the module with -Force currently leaves it without cmdlets (see the loader).
+    Import-Module $env:MAILPROTOCOLS_MODULE
     $script:CmdletNames = (Get-Command -Module MailProtocols -CommandType Cmdlet).Name
 }
 
