@@ -9,6 +9,7 @@ namespace MailProtocols.Commands
     [OutputType(typeof(FileInfo))]
     public sealed class SaveMailAttachmentCommand : MailCmdlet
     {
+        private string _directory;
         private AttachmentFiles _files;
         private WildcardPattern[] _filters;
 
@@ -31,8 +32,8 @@ namespace MailProtocols.Commands
 
         protected override void BeginProcessing()
         {
-            string directory = OutputDirectory.Resolve(this, Path);
-            _files = new AttachmentFiles(directory, Force);
+            _directory = OutputDirectory.Resolve(this, Path);
+            _files = new AttachmentFiles(_directory, Force);
             _filters = (Filter ?? new[] { "*" }).Select(f => new WildcardPattern(f, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
         }
 
@@ -52,12 +53,9 @@ namespace MailProtocols.Commands
                     continue;
                 }
 
+                OutputDirectory.Create(this, _directory);
                 string written = null;
-                if (TryInvoke(InputObject, () =>
-                {
-                    Directory.CreateDirectory(System.IO.Path.GetDirectoryName(planned));
-                    written = _files.Save(attachment, CancellationToken);
-                }))
+                if (TryInvoke(InputObject, () => written = _files.Save(attachment, CancellationToken)))
                 {
                     WriteObject(new FileInfo(written));
                 }

@@ -108,7 +108,7 @@ namespace MailProtocols.Commands
                 return;
             }
 
-            Directory.CreateDirectory(_directory);
+            OutputDirectory.Create(this, _directory);
             var progress = new BatchProgress(this, ProgressId, $"Saving POP3 messages from {session.Server}", "messages",
                 toSave.Count, toSave.Sum(r => r.Item.Size));
             int saved = 0;
@@ -137,7 +137,11 @@ namespace MailProtocols.Commands
                     progress.AddItems(outcomes.Count);
                     if (Delete && broken == null)
                     {
-                        MarkForDeletion(session, done.Select(o => byIndex[o.Request.Item.Index]).Where(t => ShouldProcess(t.ToString(), "Mark for deletion (DELE); the server deletes it at Disconnect-Pop3")).ToList());
+                        List<Pop3Target> complete = done
+                            .Select(o => byIndex[o.Request.Item.Index])
+                            .Where(t => ShouldProcess(t.ToString(), "Mark for deletion (DELE); the server deletes it at Disconnect-Pop3"))
+                            .ToList();
+                        MarkForDeletion(session, complete);
                     }
 
                     foreach (Pop3SaveOutcome outcome in outcomes)

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Management.Automation;
 
@@ -23,6 +24,20 @@ namespace MailProtocols.Commands
             }
 
             return full;
+        }
+
+        /// <summary>Creates the folder (and its parents) if needed; a terminating WriteError if that fails.</summary>
+        public static void Create(MailCmdlet cmdlet, string directory)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            {
+                cmdlet.ThrowMailError(new MailProtocolException(MailErrorKind.WriteError, "CreateFolderFailed",
+                    $"The folder '{directory}' could not be created: {ex.Message}", ex), directory);
+            }
         }
     }
 }
