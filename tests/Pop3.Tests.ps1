@@ -363,6 +363,26 @@ Describe 'Save-Pop3Message' {
         finally { $new | Disconnect-Pop3 }
     }
 
+    It 'saves byte-identical files through MailKit''s buffered GetStreams when the streaming path is unavailable' {
+        # The fallback for a MailKit whose internals Pop3Wire does not recognise.
+        $switch = (Get-CoreType Pop3Wire).GetProperty('UseFallback', [System.Reflection.BindingFlags]'NonPublic, Static')
+        $dir = Join-Path $TestDrive 'fallback'
+        $null = Connect-TestPop3 $User
+        $switch.SetValue($null, $true)
+        try {
+            $files = @(Save-Pop3Message -Path $dir -Delete)
+            (Get-Pop3Mailbox).MarkedForDeletion | Should -Be 3
+        }
+        finally {
+            $switch.SetValue($null, $false)
+            Disconnect-Pop3 -Rollback
+        }
+        $files | Should -HaveCount 3
+        foreach ($u in $Uidl) {
+            Test-SameBytes $Expected[$u.uidl] ([System.IO.File]::ReadAllBytes((Join-Path $dir "$($u.uidl).eml"))) | Should -BeTrue
+        }
+    }
+
     It 'reports progress with messages and bytes, and completes it' {
         $dir = Join-Path $TestDrive 'progress'
         # A runspace of its own, because only there are progress records collected rather than shown.

@@ -66,16 +66,17 @@ namespace MailProtocols
         /// Outcomes are added to <paramref name="outcomes"/> as they complete, so they are there even when
         /// the connection breaks; then this throws (the connection is closed, the server deleted nothing, and
         /// the session reconnects on its next use).
-        /// <paramref name="onBytes"/> runs on this thread, inside the session lock: it must not use the session.
+        /// <paramref name="onBytes"/> (per chunk) and <paramref name="onMessage"/> (per message done) run on this
+        /// thread, inside the session lock: they must not use the session.
         /// </summary>
-        public void Save(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, CancellationToken cancellationToken)
+        public void Save(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, Action onMessage, CancellationToken cancellationToken)
         {
             RunOn(batch.Select(r => r.Item), "RETR", cancellationToken, token =>
             {
                 Pop3Wire wire = Pop3Wire.Attach(Client);
                 if (wire == null)
                 {
-                    SaveBuffered(batch, outcomes, onBytes, token);
+                    SaveBuffered(batch, outcomes, onBytes, onMessage, token);
                     return 0;
                 }
 
@@ -90,6 +91,7 @@ namespace MailProtocols
                         foreach (Pop3SaveRequest request in part)
                         {
                             outcomes.Add(Receive(wire, request, buffer, onBytes, token));
+                            onMessage();
                         }
                     }
                 }
@@ -165,7 +167,7 @@ namespace MailProtocols
         }
 
         /// <summary>The path for a MailKit build whose internals <see cref="Pop3Wire"/> does not know: each batch is held in memory.</summary>
-        private void SaveBuffered(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, CancellationToken token)
+        private void SaveBuffered(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, Action onMessage, CancellationToken token)
         {
             IList<Stream> streams = Client.GetStreams(batch.Select(r => r.Item.Index - 1).ToArray(), false, token);
             byte[] buffer = new byte[CopyBufferSize];
@@ -194,6 +196,7 @@ namespace MailProtocols
 
                     onBytes(body.Length);
                     outcomes.Add(outcome);
+                    onMessage();
                 }
             }
         }

@@ -80,10 +80,13 @@ namespace MailProtocols
             DisconnectMethod != null && ModeProperty != null && ModeProperty.CanWrite && LineMode != null &&
             ReadMethod != null && ReadMethod.ReturnType == typeof(int);
 
+        /// <summary>Makes <see cref="Attach"/> return null, so tests can exercise the GetStreams fallback.</summary>
+        internal static bool UseFallback { get; set; }
+
         /// <summary>The wire of a connected client, or null when the streaming path is not available.</summary>
         public static Pop3Wire Attach(Pop3Client client)
         {
-            if (!IsAvailable)
+            if (!IsAvailable || UseFallback)
             {
                 return null;
             }

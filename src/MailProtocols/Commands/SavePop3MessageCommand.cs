@@ -120,7 +120,7 @@ namespace MailProtocols.Commands
                     MailProtocolException broken = null;
                     try
                     {
-                        session.Maildrop.Save(batch, outcomes, progress.AddBytes, CancellationToken);
+                        session.Maildrop.Save(batch, outcomes, progress.AddBytes, () => progress.AddItems(1), CancellationToken);
                     }
                     catch (MailProtocolException ex)
                     {
@@ -134,7 +134,6 @@ namespace MailProtocols.Commands
                     // Only now, outside the download, may anything run that could use the session again.
                     Pop3SaveOutcome[] done = outcomes.Where(o => o.Saved).ToArray();
                     saved += done.Length;
-                    progress.AddItems(outcomes.Count);
                     if (Delete && broken == null)
                     {
                         List<Pop3Target> complete = done
