@@ -35,7 +35,7 @@ BeforeAll {
 Describe 'Test-MailConnection against Dovecot (IMAP)' {
     It 'reports every step on the plain port: greeting, STARTTLS, TLS, a valid certificate, capabilities and the log-in' {
         $r = Test-MailConnection -Server localhost -Protocol Imap -Port $Bed.ImapPort -Credential $User.Credential
-        $r | Should -BeOfType MailProtocols.ConnectionReport
+        $r.PSObject.TypeNames[0] | Should -Be 'MailProtocols.ConnectionReport'
         Get-StepNames $r | Should -Be @('Dns', 'TcpConnect', 'Greeting', 'StartTls', 'TlsHandshake', 'Certificate', 'Capabilities', 'Login')
         $r.Steps.Status | Should -Not -Contain 'Failure'
         $r.Succeeded | Should -BeTrue
@@ -68,7 +68,7 @@ Describe 'Test-MailConnection against Dovecot (IMAP)' {
     It 'reports the certificate the test CA signed as valid, with the facts of the server''s certificate file' {
         $r = Test-MailConnection localhost Imap -Port $Bed.ImapsPort -Security SslOnConnect
         $c = $r.Certificate
-        $c | Should -BeOfType MailProtocols.CertificateReport
+        $c.PSObject.TypeNames[0] | Should -Be 'MailProtocols.CertificateReport'
         $c.IsValid | Should -BeTrue
         $c.ValidationError | Should -BeNullOrEmpty
         $c.HostName | Should -Be 'localhost'
@@ -317,7 +317,7 @@ Describe 'Get-ImapQuota' {
 
     It 'reports storage usage and the 100M limit as the independent client sees them, and usage grows with mail' {
         $before = Get-ImapQuota -Session $Session
-        $before | Should -BeOfType MailProtocols.ImapQuota
+        $before.PSObject.TypeNames[0] | Should -Be 'MailProtocols.ImapQuota'
         $before.Folder | Should -Be 'INBOX'
         $before.QuotaRoot | Should -Be 'User quota'
         $before.StorageLimit | Should -Be 100MB
