@@ -1705,7 +1705,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,
@@ -1728,6 +1728,10 @@ function Start-FakeServer {
         if (-not $Token) { throw 'imap-oauth needs -Token.' }
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath, '--token', $Token)
         if ($OAuthUser) { $a += @('--user', $OAuthUser) }
+    }
+    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject') {
+        if (-not $Bed) { throw "$Mode needs -Bed (for the test-CA-signed certificate)." }
+        $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath)
     }
     $a += $Arguments
     # exec through sh only to send stderr to a file (keeps the pid: exec replaces sh)

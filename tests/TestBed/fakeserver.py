@@ -29,6 +29,13 @@ Modes:
                        records the decoded SASL exchange in --events.
   imap-plain-ok        plain IMAP with STARTTLS not offered but otherwise a
                        minimal working server (alias of imap-no-starttls).
+  imap-preauth         plain IMAP whose greeting is PREAUTH (already logged in,
+                       so STARTTLS is impossible) - a downgrade attack.
+  imap-starttls-inject offers STARTTLS; its OK is followed, in the same write,
+                       by an injected plaintext CAPABILITY response that a
+                       careless client would read as if it came over TLS.
+                       Then TLS with --cert/--key and a normal session.
+  pop3-starttls-inject the same for POP3 STLS.
 """
 
 import argparse
@@ -43,7 +50,18 @@ import tempfile
 import time
 
 MODES = ['imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned',
-         'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok']
+         'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth',
+         'imap-starttls-inject', 'pop3-starttls-inject']
+
+INJECTED = 'XINJECTED'  # a SASL mechanism name that only the injected plaintext announces
+
+
+def next_tag(tag):
+    """Predicts the client's next tag (A00000001 -> A00000002), so the injection can answer it."""
+    digits = len(tag) - len(tag.rstrip('0123456789'))
+    if digits == 0:
+        return tag
+    return tag[:-digits] + str(int(tag[-digits:]) + 1).zfill(digits)
 
 
 class Stop(Exception):
@@ -88,6 +106,7 @@ class Conn:
         self.sock = sock
         self.buf = b''
         self.closed = False
+        self.tls = False
         sock.settimeout(0.2)
 
     def _fill(self):
@@ -169,8 +188,11 @@ def imap_read_command(c):
             return full
 
 
-def imap_session(c, ctx, caps, mode):
-    c.send('* OK [CAPABILITY %s] Fake IMAP ready.\r\n' % caps)
+def imap_session(c, ctx, caps, mode, certs=None):
+    if mode == 'imap-preauth':
+        c.send('* PREAUTH [CAPABILITY %s] Fake IMAP, you are logged in already.\r\n' % caps)
+    else:
+        c.send('* OK [CAPABILITY %s] Fake IMAP ready.\r\n' % caps)
     while not c.closed:
         raw = imap_read_command(c)
         if raw is None:
@@ -190,6 +212,12 @@ def imap_session(c, ctx, caps, mode):
         elif cmd == 'LOGOUT':
             c.send('* BYE Logging out\r\n%s OK Logout completed.\r\n' % tag)
             return
+        elif cmd == 'STARTTLS' and mode == 'imap-starttls-inject':
+            c.send('%s OK Begin TLS negotiation now.\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=%s\r\n%s OK Capability completed.\r\n'
+                   % (tag, INJECTED, next_tag(tag)))
+            if not start_tls(c, ctx, certs):
+                return
+            caps = 'IMAP4rev1 AUTH=PLAIN'
         elif cmd == 'STARTTLS':
             c.send('%s BAD Unknown command.\r\n' % tag)
         elif cmd == 'LOGIN':
@@ -303,7 +331,7 @@ def check_oauth(ctx, mech, data):
 
 # ---------------------------------------------------------------- POP3
 
-def pop3_session(c, ctx, mode):
+def pop3_session(c, ctx, mode, certs=None):
     c.send(b'+OK Fake POP3 ready.\r\n')
     while not c.closed:
         raw = c.readline()
@@ -314,7 +342,8 @@ def pop3_session(c, ctx, mode):
         cmd = parts[0].upper()
         arg = parts[1] if len(parts) > 1 else ''
         if cmd == 'CAPA':
-            c.send(b'+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nUSER\r\nSASL PLAIN\r\n.\r\n')
+            stls = b'STLS\r\n' if mode == 'pop3-starttls-inject' and not c.tls else b''
+            c.send(b'+OK\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nUSER\r\n' + stls + b'SASL PLAIN\r\n.\r\n')
         elif cmd == 'USER':
             c.send(b'+OK\r\n')
         elif cmd == 'PASS':
@@ -331,6 +360,10 @@ def pop3_session(c, ctx, mode):
                     return
             ctx.event('sasl', mechanism=toks[0].upper())
             c.send(b'+OK Logged in.\r\n')
+        elif cmd == 'STLS' and mode == 'pop3-starttls-inject':
+            c.send(('+OK Begin TLS negotiation.\r\n+OK\r\nUSER\r\nSASL %s\r\n.\r\n' % INJECTED).encode())
+            if not start_tls(c, ctx, certs):
+                return
         elif cmd == 'STLS':
             c.send(b'-ERR Unknown command.\r\n')
         elif cmd == 'STAT':
@@ -373,6 +406,18 @@ def tls_wrap(ctx, sock, certfile, keyfile):
     ctx.event('tls-handshake-ok', version=tls.version(), cipher=tls.cipher()[0])
     return tls
 
+def start_tls(c, ctx, certs):
+    """Upgrades the connection in place; whatever the client sent before the handshake is dropped."""
+    tls = tls_wrap(ctx, c.sock, *certs)
+    if tls is None:
+        c.closed = True
+        return False
+    tls.settimeout(0.2)
+    c.sock = tls
+    c.buf = b''
+    c.tls = True
+    return True
+
 # ---------------------------------------------------------------- main
 
 def handle(ctx, sock, mode, certs):
@@ -386,15 +431,19 @@ def handle(ctx, sock, mode, certs):
             return
     c = Conn(ctx, sock)
     if mode.startswith('pop3'):
-        pop3_session(c, ctx, mode)
+        pop3_session(c, ctx, mode, certs)
     else:
         if a.capability:
             caps = a.capability
         elif mode == 'imap-oauth':
             caps = 'IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER'
+        elif mode == 'imap-starttls-inject':
+            caps = 'IMAP4rev1 STARTTLS LOGINDISABLED'
+        elif mode == 'imap-preauth':
+            caps = 'IMAP4rev1 STARTTLS'
         else:
             caps = 'IMAP4rev1 AUTH=PLAIN AUTH=LOGIN'
-        imap_session(c, ctx, caps, mode)
+        imap_session(c, ctx, caps, mode, certs)
 
 
 def main():
@@ -421,6 +470,10 @@ def main():
         else:
             tmpdir = tempfile.mkdtemp(prefix='fakeserver-')
             certs = make_selfsigned(tmpdir)
+    elif a.mode in ('imap-starttls-inject', 'pop3-starttls-inject'):
+        if not (a.cert and a.key):
+            ap.error(a.mode + ' needs --cert and --key')
+        certs = (a.cert, a.key)
     elif a.mode == 'imap-oauth':
         if not (a.cert and a.key):
             ap.error('imap-oauth needs --cert and --key')

@@ -213,6 +213,21 @@ namespace MailProtocols
                     $"{Endpoint} does not offer STARTTLS, so the connection was closed before any credential was sent. " +
                     $"Use -Security SslOnConnect (port {ImplicitTlsPort}), or -Security None only on a network you trust.", ex);
             }
+            catch (CommandException ex) when (SocketOptions == SecureSocketOptions.StartTls)
+            {
+                throw new MailProtocolException(MailErrorKind.Security, "StartTlsRefused",
+                    $"{Endpoint} refused STARTTLS ({ex.Message}), so the connection was closed before any credential was sent. " +
+                    "A server that advertises STARTTLS and then refuses it may be tampered with; check the path to the server.", ex);
+            }
+
+            // Belt and braces: e.g. an IMAP PREAUTH greeting skips STARTTLS altogether. TLS was required,
+            // so a session that is not encrypted now must not be used, logged in or not.
+            if (SocketOptions != SecureSocketOptions.None && !Service.IsSecure)
+            {
+                throw new MailProtocolException(MailErrorKind.Security, "TlsNotEstablished",
+                    $"{Endpoint} did not let the connection be encrypted (for example, it greeted with PREAUTH), so it was closed. " +
+                    "Check for a man-in-the-middle; use -Security None only on a network you trust.");
+            }
         }
 
         private void Authenticate(CancellationToken token)
