@@ -188,6 +188,37 @@ Describe 'Test-MailConnection against servers that misbehave (fakes)' {
         (Get-FakeServerEvent -Server $fake).event | Should -Not -Contain 'login-command'
     }
 
+    It 'reports a PREAUTH greeting (no STARTTLS possible) at the StartTls step and sends no credential' {
+        $fake = Start-FakeServer -Mode imap-preauth -Bed $Bed
+        $r = Test-MailConnection localhost Imap -Port $fake.Port -Credential $User.Credential -TimeoutSec 10
+        $r.Greeting | Should -Match '^\* PREAUTH'
+        $r.FailedStep | Should -Be 'StartTls'
+        $r.GetStep('StartTls').Message | Should -Match 'PREAUTH'
+        $r.IsSecure | Should -BeFalse
+        $r.GetStep('Login').Status | Should -Be 'Skipped'
+        $r.GetStep('Login').Message | Should -Match 'PREAUTH'
+        $transcript = Get-FakeTranscript -Server $fake -WaitForExit
+        $transcript | Should -Not -Match 'LOGIN|AUTHENTICATE'
+        $transcript | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'names plaintext injected after the <Mode> go-ahead, and ignores it' -ForEach @(
+        @{ Mode = 'imap-starttls-inject'; Protocol = 'Imap' }
+        @{ Mode = 'pop3-starttls-inject'; Protocol = 'Pop3' }
+    ) {
+        $fake = Start-FakeServer -Mode $Mode -Bed $Bed
+        $r = Test-MailConnection localhost $Protocol -Port $fake.Port -TimeoutSec 10
+        $r.FailedStep | Should -Be 'StartTls'
+        $r.GetStep('StartTls').Message | Should -Match 'injection'
+        $r.GetStep('StartTls').Message | Should -Match 'XINJECTED'
+        $r.IsSecure | Should -BeTrue
+        $r.Certificate.IsValid | Should -BeTrue
+        # What counts is what the server said over TLS.
+        $r.AuthenticationMechanisms | Should -Be @('PLAIN')
+        ($r.Capabilities -join ' ') | Should -Not -Match 'XINJECTED'
+        (Get-FakeServerEvent -Server $fake -WaitForExit).event | Should -Contain 'tls-handshake-ok'
+    }
+
     It 'reports a refused port at the TcpConnect step' {
         $r = Test-MailConnection localhost Imap -Port (Get-FreePort) -Credential $User.Credential
         Get-StepNames $r | Should -Be @('Dns', 'TcpConnect')

@@ -263,6 +263,15 @@ namespace MailProtocols
                 return true;
             }
 
+            if (client.IsAuthenticated && !client.IsSecure)
+            {
+                _report.StartTlsOffered = _dialect.OffersStartTls(client);
+                Add(ConnectionStepName.StartTls, ConnectionStepStatus.Failure, TimeSpan.Zero,
+                    $"{Endpoint} logged the connection in with its greeting (PREAUTH), before any TLS, so the connection cannot be upgraded. " +
+                    "A man in the middle can do this to keep the connection unencrypted; no credential is sent over it.");
+                return true;
+            }
+
             if (command < 0)
             {
                 if (connect.Failure != null)
@@ -294,7 +303,19 @@ namespace MailProtocols
                 return true;
             }
 
-            Add(ConnectionStepName.StartTls, ConnectionStepStatus.Success, answered - lines[command].At, $"{name} is offered and was accepted.");
+            // Nothing may follow the go-ahead before TLS starts: lines that came with it are plaintext someone
+            // slipped in (STARTTLS injection) or a broken server. MailKit drops them; the report names them.
+            ConversationLine[] injected = lines.Skip(reply + 1).TakeWhile(l => l.FromServer && l.At == answered).ToArray();
+            if (injected.Length > 0)
+            {
+                Add(ConnectionStepName.StartTls, ConnectionStepStatus.Failure, answered - lines[command].At,
+                    $"{name} was accepted, but {injected.Length} more plaintext line(s) came with the go-ahead, before TLS started ('{string.Join(" | ", injected.Take(4).Select(l => l.Text))}'). " +
+                    "They were ignored, but this is the mark of a STARTTLS injection attack or a broken server; check the path to the server.");
+            }
+            else
+            {
+                Add(ConnectionStepName.StartTls, ConnectionStepStatus.Success, answered - lines[command].At, $"{name} is offered and was accepted.");
+            }
 
             // The handshake runs between the server's go-ahead and the client's next command (or the end of Connect).
             ConversationLine next = lines.Skip(reply + 1).FirstOrDefault(l => !l.FromServer);
@@ -393,6 +414,13 @@ namespace MailProtocols
 
         private void LogIn(MailService client, ServerHelloObserver stream, ConversationRecorder recorder, CertificateReport certificate)
         {
+            if (client.IsAuthenticated)
+            {
+                Add(ConnectionStepName.Login, ConnectionStepStatus.Skipped, TimeSpan.Zero,
+                    "The server logged this connection in with its greeting (PREAUTH), so no credential was sent.");
+                return;
+            }
+
             if (_settings.UserName == null)
             {
                 Add(ConnectionStepName.Login, ConnectionStepStatus.Skipped, TimeSpan.Zero, "No -Credential given, so the log-in was not tested.");
