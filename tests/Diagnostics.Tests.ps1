@@ -407,3 +407,39 @@ Describe 'Get-ImapQuota' {
         $text | Should -Match 'INBOX\s+User quota\s+[\d.,]+\s+100[.,]0'
     }
 }
+
+Describe 'Test-MailConnection: secrets and resources' {
+    It 'never shows the password in verbose output, warnings or the report, also when the log-in fails' {
+        $transcript = Join-Path $TestDrive 'diagnostics-transcript.txt'
+        Start-Transcript -Path $transcript | Out-Null
+        try {
+            Test-MailConnection localhost Imap -Port $Bed.ImapPort -Credential $User.Credential -Verbose | Format-List * -Force | Out-Host
+            Test-MailConnection localhost Pop3 -Port $Bed.Pop3Port -Credential $BadCredential -Verbose | Out-Host
+            Test-MailConnection localhost Imap -Port $Bed.ImapPort -Security None -Credential $User.Credential -Verbose | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue | Out-Host
+        }
+        finally { Stop-Transcript | Out-Null }
+        $text = Get-Content -Raw $transcript
+        $text | Should -Match 'VERBOSE: Login: Success'
+        $text.Contains($Secret) | Should -BeFalse
+        $text.Contains('Wr0ng-Diag-Passw0rd') | Should -BeFalse
+        $text.Contains([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("`0$($User.Name)`0$Secret"))) | Should -BeFalse
+    }
+
+    It 'leaves no sockets or threads behind after 100 tests that succeed and fail' {
+        $refused = Get-FreePort
+        1..3 | ForEach-Object { $null = Test-MailConnection localhost Imap -Port $Bed.ImapsPort -Security SslOnConnect -Credential $User.Credential }
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        $fdsBefore = @(Get-ChildItem /proc/self/fd).Count
+        $threadsBefore = (Get-Process -Id $PID).Threads.Count
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        for ($i = 0; $i -lt 50; $i++) {
+            (Test-MailConnection localhost Imap -Port $Bed.ImapsPort -Security SslOnConnect -Credential $User.Credential).LoginSucceeded | Should -BeTrue
+            (Test-MailConnection localhost Pop3 -Port $refused).FailedStep | Should -Be 'TcpConnect'
+        }
+        $watch.Stop()
+        # No GC here: finalizers would close leaked sockets and hide a missing Dispose.
+        (@(Get-ChildItem /proc/self/fd).Count - $fdsBefore) | Should -BeLessThan 10
+        ((Get-Process -Id $PID).Threads.Count - $threadsBefore) | Should -BeLessThan 10
+        Write-Host "    100 connection tests (50 with TLS and log-in, 50 refused) in $([int]$watch.Elapsed.TotalMilliseconds) ms"
+    }
+}
