@@ -11,6 +11,7 @@
     RootModule             = 'MailProtocols.psm1'
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
+        'Formats/Diagnostics.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -18,6 +19,8 @@
         'Disconnect-Imap'
         'Disconnect-Pop3'
         'Get-MailSession'
+        'Get-ImapQuota'
+        'Test-MailConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
