@@ -13,6 +13,7 @@
         'Formats/Sessions.Format.ps1xml'
         'Formats/Pop3.Format.ps1xml'
         'Formats/MailFiles.Format.ps1xml'
+        'Formats/Diagnostics.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -27,6 +28,8 @@
         'Reset-Pop3Session'
         'Save-MailAttachment'
         'Save-Pop3Message'
+        'Get-ImapQuota'
+        'Test-MailConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
