@@ -1,8 +1,7 @@
 # Help and manifest: every exported cmdlet has real Get-Help, and the manifest is explicit.
 
 BeforeDiscovery {
-    # No -Force: re-importing the module with -Force currently leaves it without cmdlets (see the loader).
-    Import-Module $env:MAILPROTOCOLS_MODULE
+    Import-Module $env:MAILPROTOCOLS_MODULE -Force
     $script:CmdletNames = (Get-Command -Module MailProtocols -CommandType Cmdlet).Name
 }
 
