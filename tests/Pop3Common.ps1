@@ -1,14 +1,8 @@
 # Helpers shared by the POP3 and mail-file tests. Dot-sourced after Common.ps1, inside BeforeAll.
 
 function New-Pop3TestUser {
-    # Dovecot re-reads its passwd-file at most once a second, so a user added in the second of an
-    # earlier log-in is unknown until the next second starts. Wait for that clock boundary rather than
-    # retrying the log-in: each failed log-in costs a multi-second auth penalty.
-    $user = New-TestUser -Bed $Bed
-    $now = [datetime]::UtcNow
-    $nextSecond = $now.AddTicks(-($now.Ticks % [TimeSpan]::TicksPerSecond)).AddSeconds(1)
-    while ([datetime]::UtcNow -lt $nextSecond) { Start-Sleep -Milliseconds 20 }
-    $user
+    # New-TestUser now waits out Dovecot's passwd-file re-read itself.
+    New-TestUser -Bed $Bed
 }
 
 function Connect-TestPop3 {
