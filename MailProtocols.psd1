@@ -11,6 +11,9 @@
     RootModule             = 'MailProtocols.psm1'
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
+        'Formats/Pop3.Format.ps1xml'
+        'Formats/MailFiles.Format.ps1xml'
+        'Formats/Diagnostics.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -18,6 +21,15 @@
         'Disconnect-Imap'
         'Disconnect-Pop3'
         'Get-MailSession'
+        'Get-Pop3Mailbox'
+        'Get-Pop3Message'
+        'Import-MailMessage'
+        'Remove-Pop3Message'
+        'Reset-Pop3Session'
+        'Save-MailAttachment'
+        'Save-Pop3Message'
+        'Get-ImapQuota'
+        'Test-MailConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
