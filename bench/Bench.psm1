@@ -525,7 +525,7 @@ function Get-TargetVerdict {
                 if ($p.Value.Status -ne 'ok') { continue }
                 $parts += '{0} {1}' -f $p.Name, $p.Value.RoundTrips
                 # "No per-message round trips": at least 20 messages per round trip, plus a few for SELECT and the like.
-                $ok = [int]$p.Value.RoundTrips -le [math]::Max(10, $n / 20 + 10)
+                $ok = [int]$p.Value.RoundTrips -le [math]::Max(10.0, $n / 20 + 10)
                 $pass = if ($null -eq $pass) { $ok } else { $pass -and $ok }
             }
             if (-not $parts) { return @{ Text = 'not available yet'; Pass = $null } }
@@ -611,7 +611,7 @@ function Get-RunSection {
         $rows = foreach ($p in $Results.Memory.PSObject.Properties) {
             [pscustomobject][ordered]@{
                 'Module operation' = $p.Name
-                Messages           = if ($p.Value.Status -eq 'ok') { $p.Value.Messages } else { '' }
+                Messages           = if ($p.Value.Status -eq 'ok' -and $p.Value.Messages) { $p.Value.Messages } else { '' }
                 'Before MB'        = if ($p.Value.Status -eq 'ok') { $p.Value.BaselineMB } else { '' }
                 'Peak MB'          = if ($p.Value.Status -eq 'ok') { $p.Value.PeakMB } else { '' }
                 'Growth MB'        = if ($p.Value.Status -eq 'ok') { $p.Value.GrowthMB } else { $p.Value.Status }
