@@ -168,40 +168,48 @@ function Invoke-WithPassword {
     finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
 }
 
-function Invoke-RawMailKit {
-    # -> @{ 'raw.summaries' = measurement; ... }
-    param([string] $Dll, $Bed, $User, [string] $WorkDirectory, [int] $Runs, [string[]] $Operations)
-    $out = Join-Path $WorkDirectory 'raw'
-    $results = [ordered]@{}
-    $stdout = Invoke-WithPassword @{ BENCH_PASSWORD = $User.Password } {
-        & dotnet $Dll --host localhost --imap-port $Bed.ImapsPort --pop3-port $Bed.Pop3sPort --user $User.Name `
-            --out $out --runs $Runs --ops ($Operations -join ',')
-    }
-    if ($LASTEXITCODE -ne 0) { throw "RawMailKit failed (exit code $LASTEXITCODE)." }
-    $json = ($stdout | Select-Object -Last 1) | ConvertFrom-Json
-    foreach ($r in $json.results) {
-        $results["raw.$($r.Name)"] = New-Measurement -Seconds $r.Seconds -Messages $r.Messages -Bytes $r.Bytes
-    }
-    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
-    $results
+function Start-BenchClient {
+    <#
+    Starts a client in serve mode: it reads operation names on stdin and answers each with one timed run
+    as a "BENCH:" JSON line. Passwords travel in its environment, never on the command line.
+    #>
+    param([string] $Name, [string] $FilePath, [string[]] $ArgumentList, [hashtable] $Environment = @{})
+    $psi = [Diagnostics.ProcessStartInfo]::new($FilePath)
+    foreach ($a in $ArgumentList) { $psi.ArgumentList.Add([string]$a) }
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    [pscustomobject]@{ Name = $Name; Process = [Diagnostics.Process]::Start($psi) }
 }
 
-function Invoke-PythonBench {
-    param($Bed, $User, [string] $WorkDirectory, [int] $Runs, [string[]] $Operations)
-    $out = Join-Path $WorkDirectory 'python'
-    [void][IO.Directory]::CreateDirectory($out)
-    $stdout = Invoke-WithPassword @{ BENCH_PASSWORD = $User.Password } {
-        & python3 (Join-Path $script:BenchRoot 'pybench.py') --host localhost --imap-port $Bed.ImapsPort --pop3-port $Bed.Pop3sPort `
-            --user $User.Name --cafile $Bed.CaCertPath --out $out --runs $Runs --ops ($Operations -join ',')
+function Invoke-BenchClient {
+    # One run of one operation in a serving client; other output lines (warnings, progress) are skipped.
+    param($Client, [string] $Operation, [int] $TimeoutSeconds = 7200)
+    $Client.Process.StandardInput.WriteLine($Operation)
+    $Client.Process.StandardInput.Flush()
+    while ($true) {
+        $read = $Client.Process.StandardOutput.ReadLineAsync()
+        if (-not $read.Wait([TimeSpan]::FromSeconds($TimeoutSeconds))) { throw "$($Client.Name) did not finish '$Operation' within $TimeoutSeconds s." }
+        $line = $read.Result
+        if ($null -eq $line) { throw "$($Client.Name) ended while running '$Operation'." }
+        $at = $line.IndexOf('BENCH:')
+        if ($at -ge 0) { return $line.Substring($at + 6) | ConvertFrom-Json }
     }
-    if ($LASTEXITCODE -ne 0) { throw "pybench.py failed (exit code $LASTEXITCODE)." }
-    $json = ($stdout | Select-Object -Last 1) | ConvertFrom-Json
-    $results = [ordered]@{}
-    foreach ($r in $json.results) {
-        $results["python.$($r.name)"] = New-Measurement -Seconds $r.seconds -Messages $r.messages -Bytes $r.bytes
+}
+
+function Stop-BenchClient {
+    param($Client)
+    if (-not $Client -or -not $Client.Process) { return }
+    try {
+        if (-not $Client.Process.HasExited) {
+            $Client.Process.StandardInput.WriteLine('quit')
+            $Client.Process.StandardInput.Close()
+            if (-not $Client.Process.WaitForExit(120000)) { $Client.Process.Kill() }
+        }
     }
-    Remove-Item $out -Recurse -Force
-    $results
+    catch { Write-Warning "Stopping $($Client.Name): $($_.Exception.Message)" }
+    finally { $Client.Process.Dispose() }
 }
 
 function Get-MaildirMessageCount {
@@ -214,12 +222,12 @@ function Get-MaildirMessageCount {
     $n
 }
 
-function Invoke-MbsyncBench {
+function New-MbsyncClient {
     <#
-    mbsync pulling INBOX into a Maildir on the same filesystem, FSync off. The first sync runs into a
-    fresh Maildir each time; the no-change re-sync runs against the last one.
+    mbsync pulling INBOX into a Maildir on the same filesystem, FSync off, TLS checked against the bed's CA.
+    'full' syncs into a fresh Maildir; 'resync' syncs the last one again (nothing changed).
     #>
-    param($Bed, $User, [string] $WorkDirectory, [int] $Runs, [int] $Expected)
+    param($Bed, $User, [string] $WorkDirectory)
     $dir = [IO.Directory]::CreateDirectory((Join-Path $WorkDirectory 'mbsync')).FullName
     $maildir = Join-Path $dir 'Maildir'
     $config = Join-Path $dir 'mbsyncrc'
@@ -251,35 +259,106 @@ Create Near
 Sync Pull
 SyncState *
 "@
-    Set-Content -LiteralPath $config -Value $text -Encoding utf8NoBOM
+    [IO.File]::WriteAllText($config, '')
     [IO.File]::SetUnixFileMode($config, [IO.UnixFileMode]'UserRead, UserWrite')
+    [IO.File]::WriteAllText($config, $text)
+    [pscustomobject]@{ Name = 'mbsync'; Directory = $dir; Maildir = $maildir; Config = $config }
+}
+
+function Invoke-MbsyncRun {
+    param($Client, [string] $Operation)
+    $inbox = Join-Path $Client.Maildir 'INBOX'
     $run = {
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        $output = & mbsync -c $config -q bench 2>&1
+        $output = & mbsync -c $Client.Config -q bench 2>&1
         $watch.Stop()
         if ($LASTEXITCODE -ne 0) { throw "mbsync failed (exit code $LASTEXITCODE): $($output -join ' ')" }
         $watch.Elapsed.TotalSeconds
     }
-    $full = @()
-    for ($i = 0; $i -le $Runs; $i++) {
-        if (Test-Path -LiteralPath $maildir) { [IO.Directory]::Delete($maildir, $true) }
-        [void][IO.Directory]::CreateDirectory($maildir)
+    if ($Operation -eq 'full' -or -not (Test-Path -LiteralPath $inbox)) {
+        if (Test-Path -LiteralPath $Client.Maildir) { [IO.Directory]::Delete($Client.Maildir, $true) }
+        [void][IO.Directory]::CreateDirectory($Client.Maildir)
         $seconds = & $run
-        $got = Get-MaildirMessageCount (Join-Path $maildir 'INBOX')
-        if ($got -ne $Expected) { throw "mbsync stored $got messages, expected $Expected." }
-        if ($i -gt 0) { $full += $seconds }
     }
-    $again = @()
-    for ($i = 0; $i -le $Runs; $i++) {
-        $seconds = & $run
-        if ($i -gt 0) { $again += $seconds }
+    if ($Operation -eq 'resync') { $seconds = & $run }
+    [pscustomobject]@{ Name = $Operation; Seconds = @($seconds); Messages = (Get-MaildirMessageCount $inbox); Bytes = 0 }
+}
+
+function Invoke-InterleavedBench {
+    <#
+    Measures every client side by side: each round runs every measurement once, client after client, so a
+    burst of load on a shared machine hits all of them alike. Round 0 is the warm-up; the median of rounds
+    1..Runs is reported. A client that fails or lacks a cmdlet is marked in its cells and left out of later rounds.
+    -> ordered dictionary key -> measurement
+    #>
+    param(
+        [string] $ModulePath, [string] $RawDll, $Bed, $User, [string] $WorkDirectory, [int] $Runs, [int] $Expected,
+        [bool] $WithMbsync, [bool] $WithGetStream, [System.Collections.Generic.List[string]] $Notes
+    )
+    # Work item by work item, the clients in the order of the table's columns.
+    $plan = @(
+        @('module.Summaries', 'module', 'Summaries'), @('raw.summaries', 'raw', 'summaries'), @('python.summaries', 'python', 'summaries'),
+        @('module.ImapDownload', 'module', 'ImapDownload'), @('raw.getstreams', 'raw', 'getstreams'), @('mbsync.full', 'mbsync', 'full'), @('python.download', 'python', 'download'),
+        @('raw.getstream', 'raw', 'getstream'),
+        @('module.Pop3Download', 'module', 'Pop3Download'), @('raw.pop3', 'raw', 'pop3'), @('python.pop3', 'python', 'pop3'),
+        @('module.SyncFirst', 'module', 'SyncFirst'),
+        @('module.SyncAgain', 'module', 'SyncAgain'), @('raw.resync', 'raw', 'resync'), @('mbsync.resync', 'mbsync', 'resync'),
+        @('module.Flags', 'module', 'Flags'), @('raw.flags', 'raw', 'flags'), @('python.flags', 'python', 'flags')
+    ) | ForEach-Object { [pscustomobject]@{ Key = $_[0]; Client = $_[1]; Operation = $_[2]; Seconds = [Collections.Generic.List[double]]::new(); Messages = 0; Bytes = 0L; Status = 'ok' } }
+    if (-not $WithMbsync) { $plan | Where-Object Client -EQ 'mbsync' | ForEach-Object { $_.Status = 'not installed' } }
+    if (-not $WithGetStream) { $plan | Where-Object Key -EQ 'raw.getstream' | ForEach-Object { $_.Status = 'skipped above 20,000 messages' } }
+
+    $secret = @{ BENCH_PASSWORD = $User.Password }
+    $clients = @{}
+    try {
+        $clients.module = Start-BenchClient 'module' $script:Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:BenchRoot 'ModuleBench.ps1'),
+            '-Mode', 'Serve', '-ModulePath', $ModulePath, '-WorkDirectory', $WorkDirectory, '-UserName', $User.Name,
+            '-ImapPort', $Bed.ImapsPort, '-Pop3Port', $Bed.Pop3sPort, '-ExpectedCount', $Expected) $secret
+        $clients.raw = Start-BenchClient 'raw MailKit' 'dotnet' @($RawDll, '--serve', '--host', 'localhost', '--imap-port', $Bed.ImapsPort,
+            '--pop3-port', $Bed.Pop3sPort, '--user', $User.Name, '--out', (Join-Path $WorkDirectory 'raw')) $secret
+        $clients.python = Start-BenchClient 'Python' 'python3' @((Join-Path $script:BenchRoot 'pybench.py'), '--serve', '--host', 'localhost',
+            '--imap-port', $Bed.ImapsPort, '--pop3-port', $Bed.Pop3sPort, '--user', $User.Name, '--cafile', $Bed.CaCertPath,
+            '--out', (Join-Path $WorkDirectory 'python')) $secret
+        if ($WithMbsync) { $clients.mbsync = New-MbsyncClient -Bed $Bed -User $User -WorkDirectory $WorkDirectory }
+
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        for ($round = 0; $round -le $Runs; $round++) {
+            Write-Host ("   round {0} of {1}{2} ({3:0} s)" -f $round, $Runs, $(if ($round -eq 0) { ', warm-up' } else { '' }), $watch.Elapsed.TotalSeconds)
+            foreach ($item in $plan | Where-Object Status -EQ 'ok') {
+                try {
+                    $answer = if ($item.Client -eq 'mbsync') { Invoke-MbsyncRun $clients.mbsync $item.Operation }
+                    else { Invoke-BenchClient $clients[$item.Client] $item.Operation }
+                    if ((Get-Property $answer 'Available') -eq $false) { $item.Status = 'not available yet'; continue }
+                    $failure = Get-Property $answer 'Error'
+                    if (-not $failure) { $failure = Get-Property $answer 'error' }
+                    if ($failure) { throw $failure }
+                    $messages = [int](Get-Property $answer 'Messages')
+                    if ($messages -gt 0 -and $messages -ne $Expected) { throw "handled $messages messages, expected $Expected" }
+                    $item.Messages = $messages
+                    $item.Bytes = [long](Get-Property $answer 'Bytes')
+                    if ($round -gt 0) { $item.Seconds.Add([double]@(Get-Property $answer 'Seconds')[0]) }
+                }
+                catch {
+                    $item.Status = 'failed (see notes)'
+                    $Notes.Add("$($item.Key) failed: $($_.Exception.Message)")
+                    Write-Warning "$($item.Key): $($_.Exception.Message)"
+                }
+            }
+        }
     }
-    $bytes = (Get-ChildItem -LiteralPath (Join-Path $maildir 'INBOX') -Recurse -File | Where-Object Name -NotLike '.*' | Measure-Object Length -Sum).Sum
-    [IO.Directory]::Delete($dir, $true)
-    [ordered]@{
-        'mbsync.full'   = New-Measurement -Seconds $full -Messages $Expected -Bytes $bytes
-        'mbsync.resync' = New-Measurement -Seconds $again -Messages $Expected
+    finally {
+        foreach ($c in $clients.Values) { if ($c.PSObject.Properties['Process']) { Stop-BenchClient $c } }
+        if ($clients.mbsync -and (Test-Path -LiteralPath $clients.mbsync.Directory)) { [IO.Directory]::Delete($clients.mbsync.Directory, $true) }
+        foreach ($name in 'raw', 'python', 'module-imap', 'module-pop3', 'module-sync-first', 'module-sync-again') {
+            $p = Join-Path $WorkDirectory $name
+            if (Test-Path -LiteralPath $p) { [IO.Directory]::Delete($p, $true) }
+        }
     }
+    $results = [ordered]@{}
+    foreach ($item in $plan) {
+        $results[$item.Key] = New-Measurement -Seconds $item.Seconds.ToArray() -Messages $item.Messages -Bytes $item.Bytes -Status $item.Status
+    }
+    $results
 }
 
 function Invoke-ModuleChild {
@@ -307,21 +386,6 @@ function Get-ModuleStatus {
     if (-not $Result.Available) { return 'not available yet' }
     if ($Result.Error) { return "failed: $($Result.Error)" }
     'ok'
-}
-
-function Invoke-ModuleBench {
-    param([string] $ModulePath, $Bed, $User, [string] $WorkDirectory, [int] $Runs, [int] $Expected)
-    $document = Invoke-ModuleChild -ModulePath $ModulePath -Bed $Bed -User $User -WorkDirectory $WorkDirectory -Mode Time `
-        -Operation @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'SyncAgain', 'Flags') -Runs $Runs -Expected $Expected
-    $results = [ordered]@{}
-    foreach ($r in $document.Results) {
-        $results["module.$($r.Name)"] = New-Measurement -Seconds @($r.Seconds) -Messages $r.Messages -Status (Get-ModuleStatus $r)
-    }
-    foreach ($name in 'module-imap', 'module-pop3', 'module-sync-first', 'module-sync-again') {
-        $p = Join-Path $WorkDirectory $name
-        if (Test-Path $p) { Remove-Item $p -Recurse -Force }
-    }
-    $results
 }
 
 function Measure-ImportModule {
@@ -704,7 +768,7 @@ function Write-PerformanceDoc {
 
 Export-ModuleMember -Function @(
     'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Add-BenchMailbox', 'Add-BigMessage',
-    'Disable-RawLog', 'Enable-RawLog', 'Invoke-RawMailKit', 'Invoke-PythonBench', 'Invoke-MbsyncBench', 'Invoke-ModuleBench',
+    'Disable-RawLog', 'Enable-RawLog', 'Invoke-InterleavedBench',
     'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory', 'Get-SideBySide', 'ConvertTo-MarkdownTable',
     'Get-RunSection', 'Write-PerformanceDoc'
 )

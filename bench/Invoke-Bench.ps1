@@ -56,24 +56,7 @@ $ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
 $ownBed = -not $Bed
 $watch = [Diagnostics.Stopwatch]::StartNew()
 $notes = [Collections.Generic.List[string]]::new()
-$measurements = [ordered]@{}
 $work = $null
-
-function Add-ClientResult {
-    # Runs one client; if it fails, its cells say so and the other clients still run.
-    param([string] $Client, [string[]] $Keys, [scriptblock] $Script)
-    Write-Host ("-- {0} ({1:0} s)" -f $Client, $watch.Elapsed.TotalSeconds)
-    try {
-        $r = & $Script
-        foreach ($k in $r.Keys) { $measurements[$k] = $r[$k] }
-    }
-    catch {
-        $message = $_.Exception.Message
-        Write-Warning "${Client}: $message"
-        $notes.Add("${Client} failed: $message")
-        foreach ($k in $Keys) { if (-not $measurements.Contains($k)) { $measurements[$k] = New-Measurement -Status 'failed (see notes)' } }
-    }
-}
 
 try {
     if ($ownBed) {
@@ -102,32 +85,19 @@ try {
         Write-Host ("   one message of {0:0.0} MB in a second mailbox" -f ($big.Bytes / 1MB))
     }
 
+    if (-not $hasMbsync) { $notes.Add('mbsync is not installed and could not be installed (apt-get install isync, as root).') }
+    Write-Host ("-- side by side: module, raw MailKit, mbsync, Python ({0:0} s)" -f $watch.Elapsed.TotalSeconds)
     # The one-message-at-a-time reference costs a round trip per message; above 20,000 it adds many minutes and shows nothing new.
-    $rawOperations = @('summaries', 'getstreams', 'getstream', 'pop3', 'resync', 'flags')
-    if ($Messages -gt 20000) {
-        $rawOperations = $rawOperations -ne 'getstream'
-        $measurements['raw.getstream'] = New-Measurement -Status 'skipped above 20,000 messages'
+    $measurements = Invoke-InterleavedBench -ModulePath $ModulePath -RawDll $rawDll -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs `
+        -Expected $Messages -WithMbsync $hasMbsync -WithGetStream ($Messages -le 20000) -Notes $notes
+    try {
+        Write-Host ('-- Import-Module ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
+        $import = Measure-ImportModule -ModulePath $ModulePath -Runs $ImportRuns
+        foreach ($k in $import.Keys) { $measurements[$k] = $import[$k] }
     }
-    Add-ClientResult 'raw MailKit' @('raw.summaries', 'raw.getstreams', 'raw.getstream', 'raw.pop3', 'raw.resync', 'raw.flags') {
-        Invoke-RawMailKit -Dll $rawDll -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Operations $rawOperations
-    }
-    Add-ClientResult 'Python' @('python.summaries', 'python.download', 'python.pop3', 'python.flags') {
-        Invoke-PythonBench -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Operations @('summaries', 'download', 'pop3', 'flags')
-    }
-    if ($hasMbsync) {
-        Add-ClientResult 'mbsync' @('mbsync.full', 'mbsync.resync') {
-            Invoke-MbsyncBench -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Expected $Messages
-        }
-    }
-    else {
-        $notes.Add('mbsync is not installed and could not be installed (apt-get install isync, as root).')
-        foreach ($k in 'mbsync.full', 'mbsync.resync') { $measurements[$k] = New-Measurement -Status 'not installed' }
-    }
-    Add-ClientResult 'module' @('module.Summaries', 'module.ImapDownload', 'module.Pop3Download', 'module.SyncFirst', 'module.SyncAgain', 'module.Flags') {
-        Invoke-ModuleBench -ModulePath $ModulePath -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs -Expected $Messages
-    }
-    Add-ClientResult 'Import-Module' @('module.import') {
-        Measure-ImportModule -ModulePath $ModulePath -Runs $ImportRuns
+    catch {
+        $notes.Add("Import-Module measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message
+        $measurements['module.import'] = New-Measurement -Status 'failed (see notes)'
     }
     $counts = [ordered]@{}
     try {

@@ -3,6 +3,8 @@
 .SYNOPSIS
     Times the MailProtocols cmdlets in one warm pwsh (started by Invoke-Bench.ps1).
 .DESCRIPTION
+    -Mode Serve    reads operation names from stdin and answers each with one run as a "BENCH:" JSON
+                   line; Invoke-Bench.ps1 uses it to interleave the module with the other clients.
     -Mode Time     each operation once untimed (warm-up), then -Runs times with Measure-Command.
     -Mode Count    each operation once, with its time window, so the caller can count the
                    commands Dovecot's rawlog saw in that window.
@@ -10,18 +12,18 @@
                    set (VmHWM, reset through /proc/self/clear_refs) against the resident set before.
     Cmdlets the module does not export yet are reported as missing, not as failures.
     Passwords come from the environment (BENCH_PASSWORD, BENCH_BIG_PASSWORD).
-    Writes one JSON document to -ResultPath.
+    The other modes write one JSON document to -ResultPath.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $ResultPath,
+    [string] $ResultPath,
     [Parameter(Mandatory)] [string] $WorkDirectory,
     [Parameter(Mandatory)] [string] $UserName,
     [Parameter(Mandatory)] [int] $ImapPort,
     [Parameter(Mandatory)] [int] $Pop3Port,
     [string] $Server = 'localhost',
-    [ValidateSet('Time', 'Count', 'Memory')] [string] $Mode = 'Time',
+    [ValidateSet('Time', 'Count', 'Memory', 'Serve')] [string] $Mode = 'Time',
     [string[]] $Operation = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'SyncAgain', 'Flags'),
     [int] $Runs = 5,
     [int] $ExpectedCount = 0,
@@ -139,33 +141,66 @@ $operations = [ordered]@{
     }
 }
 
-function Invoke-Operation([string] $Name, [int] $WarmUps, [int] $TimedRuns) {
+function Invoke-OperationOnce([string] $Name) {
+    # One run: the untimed Setup, the timed Body (with its time window, for the rawlog counts), the Check.
     $op = $operations[$Name]
+    if (-not $op) { throw "Unknown operation '$Name'." }
     $missing = @($op.Needs | Where-Object { $_ -notin $exported })
     $result = [ordered]@{ Name = $Name; Available = ($missing.Count -eq 0); Missing = $missing; Seconds = @(); Windows = @(); Messages = 0; Error = $null }
     if ($missing.Count -gt 0) { return $result }
     try {
-        for ($run = 0; $run -lt $WarmUps + $TimedRuns; $run++) {
-            & $op.Setup
-            $start = Get-UnixTime
-            $elapsed = Measure-Command -Expression $op.Body
-            $end = Get-UnixTime
-            $handled = & $op.Check
-            if ($ExpectedCount -gt 0 -and $handled -ne $ExpectedCount) {
-                throw "$Name handled $handled messages, expected $ExpectedCount."
-            }
-            $result.Messages = $handled
-            if ($run -ge $WarmUps) {
-                $result.Seconds += $elapsed.TotalSeconds
-                $result.Windows += @{ Start = $start; End = $end }
-            }
+        & $op.Setup
+        $start = Get-UnixTime
+        $elapsed = Measure-Command -Expression $op.Body
+        $end = Get-UnixTime
+        $handled = & $op.Check
+        if ($ExpectedCount -gt 0 -and $handled -ne $ExpectedCount) {
+            throw "$Name handled $handled messages, expected $ExpectedCount."
         }
-        if ($Name -eq 'Flags' -and $state.FlagsAdded) { & $op.Body }
+        $result.Messages = $handled
+        $result.Seconds = @($elapsed.TotalSeconds)
+        $result.Windows = @(@{ Start = $start; End = $end })
     }
     catch {
         $result.Error = Get-ErrorText $_
     }
     $result
+}
+
+function Invoke-Operation([string] $Name, [int] $WarmUps, [int] $TimedRuns) {
+    $result = $null
+    $seconds = @(); $windows = @()
+    for ($run = 0; $run -lt $WarmUps + $TimedRuns; $run++) {
+        $result = Invoke-OperationOnce $Name
+        if (-not $result.Available -or $result.Error) { break }
+        if ($run -ge $WarmUps) { $seconds += $result.Seconds; $windows += $result.Windows }
+    }
+    Reset-Flags
+    $result.Seconds = $seconds
+    $result.Windows = $windows
+    $result
+}
+
+function Reset-Flags {
+    # End with \Flagged removed, so every client starts its flag runs from the same state.
+    if ($state.FlagsAdded) { & $operations.Flags.Body }
+}
+
+function Connect-Bench {
+    if ('Connect-Imap' -in $exported -and 'Search-ImapFolder' -in $exported) { Connect-Imap @connectImap | Out-Null }
+    if ('Save-Pop3Message' -in $exported) { Connect-Pop3 @connectPop3 | Out-Null }
+}
+
+function Invoke-Serve {
+    # Answers each operation name read from stdin with one run, as a "BENCH:" JSON line, so the bench can
+    # interleave this pwsh with the other clients; "quit" (or the end of stdin) ends it.
+    Connect-Bench
+    while ($null -ne ($line = [Console]::In.ReadLine()) -and $line -ne 'quit') {
+        $answer = Invoke-OperationOnce $line.Trim()
+        [Console]::Out.WriteLine('BENCH:' + ($answer | ConvertTo-Json -Depth 5 -Compress))
+        [Console]::Out.Flush()
+    }
+    Reset-Flags
 }
 
 function Invoke-MemoryScenario([string] $Name) {
@@ -231,15 +266,17 @@ function Invoke-MemoryScenario([string] $Name) {
 
 $results = @()
 switch ($Mode) {
+    'Serve' {
+        Invoke-Serve
+        return
+    }
     'Memory' {
         foreach ($name in $Operation) { $results += Invoke-MemoryScenario $name }
     }
     default {
         $warmUps = if ($Mode -eq 'Time') { 1 } else { 0 }
         $timed = if ($Mode -eq 'Time') { $Runs } else { 1 }
-        $needsImap = $Operation | Where-Object { $_ -ne 'Pop3Download' }
-        if ($needsImap -and 'Connect-Imap' -in $exported) { Connect-Imap @connectImap | Out-Null }
-        if ('Pop3Download' -in $Operation -and 'Save-Pop3Message' -in $exported) { Connect-Pop3 @connectPop3 | Out-Null }
+        Connect-Bench
         foreach ($name in $Operation) { $results += Invoke-Operation $name $warmUps $timed }
     }
 }

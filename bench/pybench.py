@@ -3,6 +3,8 @@
 
 Each operation runs once to warm up and then --runs times; prints one JSON object
 {"python": version, "results": [{"name", "seconds": [...], "messages", "bytes"}]}.
+With --serve it reads operation names from stdin instead and answers each with one
+timed run as a "BENCH:" JSON line, so the bench can interleave it with other clients.
 The password comes from the BENCH_PASSWORD environment variable. TLS is verified
 against --cafile (the test bed's CA).
 
@@ -115,19 +117,36 @@ class Bench:
             return run
         raise ValueError('unknown operation ' + name)
 
-    def measure(self, name):
-        seconds = []
-        count = total = 0
-        for run in range(self.a.runs + 1):
-            timed = self.prepare(name)
-            t0 = time.perf_counter()
-            count, total = timed()
-            elapsed = time.perf_counter() - t0
-            if run > 0:
-                seconds.append(elapsed)
-        if name == 'flags' and self.flags_added:
+    def run_once(self, name):
+        timed = self.prepare(name)  # untimed: clean the output folder and the like
+        t0 = time.perf_counter()
+        count, total = timed()
+        elapsed = time.perf_counter() - t0
+        return {'name': name, 'seconds': [elapsed], 'messages': count, 'bytes': total}
+
+    def reset_flags(self):
+        # end with \Flagged removed, so every client starts its flag runs from the same state
+        if self.flags_added:
             self.prepare('flags')()
-        return {'name': name, 'seconds': seconds, 'messages': count, 'bytes': total}
+
+    def measure(self, name):
+        runs = [self.run_once(name) for _ in range(self.a.runs + 1)][1:]
+        self.reset_flags()
+        last = runs[-1]
+        return {'name': name, 'seconds': [r['seconds'][0] for r in runs], 'messages': last['messages'], 'bytes': last['bytes']}
+
+    def serve(self):
+        """Answers each operation name read from stdin with one timed run, as a "BENCH:" JSON line."""
+        for line in sys.stdin:
+            name = line.strip()
+            if name == 'quit':
+                break
+            try:
+                answer = self.run_once(name)
+            except Exception as e:  # the bench records the failure and goes on
+                answer = {'name': name, 'error': str(e)}
+            print('BENCH:' + json.dumps(answer), flush=True)
+        self.reset_flags()
 
     def close(self):
         if self.imap is not None:
@@ -147,12 +166,16 @@ def main():
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--batch', type=int, default=500, help='UIDs per UID FETCH of whole messages')
     ap.add_argument('--ops', default='summaries,download,pop3,flags')
+    ap.add_argument('--serve', action='store_true', help='answer operation names from stdin, one timed run each')
     a = ap.parse_args()
     a.password = os.environ.get('BENCH_PASSWORD')
     if not a.password:
         ap.error('BENCH_PASSWORD is not set')
     bench = Bench(a)
     try:
+        if a.serve:
+            bench.serve()
+            return 0
         results = [bench.measure(op) for op in a.ops.split(',') if op]
     finally:
         bench.close()

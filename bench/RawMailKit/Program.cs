@@ -14,11 +14,15 @@ namespace MailProtocols.Bench
 {
     /// <summary>
     /// Raw MailKit doing the benchmark's work with nothing in between: the ceiling the module is compared with.
-    /// Each operation runs once to warm up (JIT, Dovecot's caches) and then --runs times; the times go to
-    /// stdout as one JSON object. The password comes from the BENCH_PASSWORD environment variable.
+    /// With --serve it reads operation names from stdin and answers each with one timed run as a "BENCH:" JSON
+    /// line, so the bench can interleave it with the other clients. Otherwise each of --ops runs once to warm up
+    /// and then --runs times, and the times go to stdout as one JSON object.
+    /// The password comes from the BENCH_PASSWORD environment variable.
     /// </summary>
     internal static class Program
     {
+        private const string AnswerPrefix = "BENCH:";
+
         private static int Main(string[] args)
         {
             BenchOptions options;
@@ -33,24 +37,45 @@ namespace MailProtocols.Bench
                 return 2;
             }
 
-            var results = new List<OperationResult>();
-            using (var bench = new RawBench(options))
+            using var bench = new RawBench(options);
+            if (options.Serve)
             {
-                foreach (string operation in options.Operations)
-                {
-                    results.Add(bench.Measure(operation));
-                }
+                Serve(bench);
+                return 0;
             }
 
+            var results = options.Operations.Select(bench.Measure).ToList();
             string mailKitVersion = typeof(ImapClient).Assembly.GetName().Version?.ToString();
             Console.WriteLine(JsonSerializer.Serialize(new { mailKit = mailKitVersion, framework = Environment.Version.ToString(), results }));
             return 0;
+        }
+
+        private static void Serve(RawBench bench)
+        {
+            string line;
+            while ((line = Console.ReadLine()) != null && line != "quit")
+            {
+                object answer;
+                try
+                {
+                    answer = bench.RunOnce(line.Trim());
+                }
+                catch (Exception ex)
+                {
+                    answer = new { Name = line.Trim(), Error = ex.Message };
+                }
+
+                Console.WriteLine(AnswerPrefix + JsonSerializer.Serialize(answer));
+                Console.Out.Flush();
+            }
+
+            bench.ResetFlags();
         }
     }
 
     internal sealed class BenchOptions
     {
-        public const string Usage = "RawMailKit --host <h> --imap-port <p> --pop3-port <p> --user <u> --out <dir> [--runs 5] [--pop3-batch 100] [--ops summaries,getstreams,getstream,pop3,pop3-single,resync,flags]  (password in BENCH_PASSWORD)";
+        public const string Usage = "RawMailKit --host <h> --imap-port <p> --pop3-port <p> --user <u> --out <dir> [--runs 5] [--pop3-batch 100] [--ops summaries,getstreams,getstream,pop3,pop3-single,resync,flags | --serve]  (password in BENCH_PASSWORD)";
 
         public string Host { get; private set; } = "localhost";
 
@@ -68,6 +93,8 @@ namespace MailProtocols.Bench
 
         public int Pop3BatchSize { get; private set; } = 100;
 
+        public bool Serve { get; private set; }
+
         public IReadOnlyList<string> Operations { get; private set; } = new[] { "summaries", "getstreams", "getstream", "pop3", "resync", "flags" };
 
         public static BenchOptions Parse(string[] args)
@@ -75,6 +102,12 @@ namespace MailProtocols.Bench
             var options = new BenchOptions { Password = Environment.GetEnvironmentVariable("BENCH_PASSWORD") };
             for (int i = 0; i < args.Length; i++)
             {
+                if (args[i] == "--serve")
+                {
+                    options.Serve = true;
+                    continue;
+                }
+
                 string value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value.");
                 switch (args[i])
                 {
@@ -126,41 +159,51 @@ namespace MailProtocols.Bench
 
         public RawBench(BenchOptions options) => _options = options;
 
+        /// <summary>A warm-up run, then --runs timed runs.</summary>
         public OperationResult Measure(string operation)
         {
-            Func<Action> prepare = operation switch
-            {
-                "summaries" => PrepareSummaries,
-                "getstreams" => () => PrepareDownload(operation, bulk: true),
-                "getstream" => () => PrepareDownload(operation, bulk: false),
-                "pop3" => () => PreparePop3(operation, pipelined: true),
-                "pop3-single" => () => PreparePop3(operation, pipelined: false),
-                "resync" => PrepareResync,
-                "flags" => PrepareFlags,
-                _ => throw new ArgumentException($"Unknown operation '{operation}'."),
-            };
-
             var seconds = new List<double>();
             for (int run = 0; run <= _options.Runs; run++)
             {
-                // Untimed: clean the output folder, close the folder, and so on.
-                Action timed = prepare();
-                var stopwatch = Stopwatch.StartNew();
-                timed();
-                stopwatch.Stop();
+                OperationResult once = RunOnce(operation);
                 if (run > 0)
                 {
-                    seconds.Add(stopwatch.Elapsed.TotalSeconds);
+                    seconds.Add(once.Seconds[0]);
                 }
             }
 
-            if (operation == "flags" && _flagsAdded)
+            ResetFlags();
+            return new OperationResult { Name = operation, Seconds = seconds.ToArray(), Messages = _lastCount, Bytes = _lastBytes };
+        }
+
+        /// <summary>One run: the untimed preparation (clean the output folder, close the folder, ...), then the timed work.</summary>
+        public OperationResult RunOnce(string operation)
+        {
+            Action timed = operation switch
             {
-                // End with \Flagged removed, so every client starts its flag runs from the same state.
+                "summaries" => PrepareSummaries(),
+                "getstreams" => PrepareDownload(operation, bulk: true),
+                "getstream" => PrepareDownload(operation, bulk: false),
+                "pop3" => PreparePop3(operation, pipelined: true),
+                "pop3-single" => PreparePop3(operation, pipelined: false),
+                "resync" => PrepareResync(),
+                "flags" => PrepareFlags(),
+                _ => throw new ArgumentException($"Unknown operation '{operation}'."),
+            };
+
+            var stopwatch = Stopwatch.StartNew();
+            timed();
+            stopwatch.Stop();
+            return new OperationResult { Name = operation, Seconds = new[] { stopwatch.Elapsed.TotalSeconds }, Messages = _lastCount, Bytes = _lastBytes };
+        }
+
+        /// <summary>Ends with \Flagged removed, so every client starts its flag runs from the same state.</summary>
+        public void ResetFlags()
+        {
+            if (_flagsAdded)
+            {
                 PrepareFlags()();
             }
-
-            return new OperationResult { Name = operation, Seconds = seconds.ToArray(), Messages = _lastCount, Bytes = _lastBytes };
         }
 
         private ImapFolder Inbox(FolderAccess access)
