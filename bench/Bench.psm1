@@ -450,9 +450,9 @@ function Measure-ProtocolCount {
 }
 
 function Measure-ModuleMemory {
-    param([string] $ModulePath, $Bed, $User, $BigUser, [string] $WorkDirectory, [int] $Expected)
-    $scenarios = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst')
-    if ($BigUser) { $scenarios += @('ImapBig', 'Pop3Big') }
+    param([string] $ModulePath, $Bed, $User, $BigUser, [string] $WorkDirectory, [int] $Expected,
+        [string[]] $Scenario = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'ImapBig', 'Pop3Big'))
+    $scenarios = @($Scenario | Where-Object { $BigUser -or $_ -notlike '*Big' })
     $memory = [ordered]@{}
     foreach ($name in $scenarios) {
         $document = Invoke-ModuleChild -ModulePath $ModulePath -Bed $Bed -User $User -BigUser $BigUser -WorkDirectory $WorkDirectory `

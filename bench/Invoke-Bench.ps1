@@ -28,6 +28,10 @@ param(
     [ValidateRange(1, 100)]
     [int] $ImportRuns = 7,
 
+    # Memory measurements to make, each in a fresh pwsh (the big-message ones need -BigMessageMB).
+    [ValidateSet('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'ImapBig', 'Pop3Big')]
+    [string[]] $MemoryScenario = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'ImapBig', 'Pop3Big'),
+
     # Size of the one big message for the memory measurement; 0 leaves it out.
     [ValidateRange(0, 2000)]
     [int] $BigMessageMB = 200,
@@ -108,7 +112,7 @@ try {
     $memory = [ordered]@{}
     try {
         Write-Host ('-- module memory ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
-        $memory = Measure-ModuleMemory -ModulePath $ModulePath -Bed $Bed -User $user -BigUser $bigUser -WorkDirectory $work -Expected $Messages
+        $memory = Measure-ModuleMemory -ModulePath $ModulePath -Bed $Bed -User $user -BigUser $bigUser -WorkDirectory $work -Expected $Messages -Scenario $MemoryScenario
     }
     catch { $notes.Add("Memory measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
 

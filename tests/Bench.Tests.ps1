@@ -6,7 +6,8 @@ BeforeAll {
     $script:ResultsDirectory = Join-Path $TestDrive 'results'
     $script:ReportPath = Join-Path $TestDrive 'performance.md'
     $script:Result = & (Join-Path $PSScriptRoot '../bench/Invoke-Bench.ps1') -Bed $Bed -ModulePath $env:MAILPROTOCOLS_MODULE `
-        -Messages 200 -Runs 1 -ImportRuns 1 -BigMessageMB 4 -ReportPath $ReportPath -ResultsDirectory $ResultsDirectory -PassThru 6>$null
+        -Messages 200 -Runs 1 -ImportRuns 1 -BigMessageMB 4 -MemoryScenario ImapDownload, Pop3Big `
+        -ReportPath $ReportPath -ResultsDirectory $ResultsDirectory -PassThru 6>$null
     $script:Exported = @((Get-Module MailProtocols).ExportedCmdlets.Keys)
 }
 
@@ -58,6 +59,7 @@ Describe 'Benchmark harness' {
     }
 
     It 'measures peak working-set growth in a fresh pwsh' {
+        @($Result.Memory.PSObject.Properties.Name) | Should -Be @('ImapDownload', 'Pop3Big')
         foreach ($p in $Result.Memory.PSObject.Properties) {
             $p.Value.Status | Should -BeIn @('ok', 'not available yet') -Because $p.Name
             if ($p.Value.Status -eq 'ok') { $p.Value.PeakMB | Should -BeGreaterThan 0 -Because $p.Name }
