@@ -11,12 +11,17 @@
     RootModule             = 'MailProtocols.dll'
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
+        'Formats/Imap.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
         'Connect-Pop3'
         'Disconnect-Imap'
         'Disconnect-Pop3'
+        'Get-ImapFolder'
+        'New-ImapFolder'
+        'Remove-ImapFolder'
+        'Rename-ImapFolder'
         'Get-MailSession'
     )
     FunctionsToExport      = @()
