@@ -22,6 +22,7 @@
         'New-ImapFolder'
         'Remove-ImapFolder'
         'Rename-ImapFolder'
+        'Search-ImapFolder'
         'Get-MailSession'
     )
     FunctionsToExport      = @()

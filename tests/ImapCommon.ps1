@@ -32,3 +32,32 @@ function Connect-TestImap {
     if ($NotDefault) { $p.NotDefault = $true }
     Connect-Imap @p
 }
+
+function Start-ImapCapabilityProxy {
+    # Starts tests/ImapCapabilityProxy.py in front of the bed's plain IMAP port, hiding -Hide capabilities.
+    # Returns an object with Port and Process; stop it with Stop-ImapCapabilityProxy.
+    param([Parameter(Mandatory)] [string[]] $Hide, [double] $LifetimeSeconds = 900)
+    $python = (Get-Command python3 -ErrorAction SilentlyContinue) ?? (Get-Command python)
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($python.Source)
+    foreach ($a in @('-u', (Join-Path $PSScriptRoot 'ImapCapabilityProxy.py'), '--target-port', $script:Bed.ImapPort,
+            '--hide', ($Hide -join ' '), '--lifetime', $LifetimeSeconds, '--parent-pid', $PID)) { $psi.ArgumentList.Add([string]$a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(15000)) { $process.Kill(); throw 'The capability proxy did not report its port.' }
+    [pscustomobject]@{ Port = [int]$line.Result; Process = $process; Hidden = $Hide }
+}
+
+function Stop-ImapCapabilityProxy {
+    param([Parameter(Mandatory)] $Proxy)
+    if (-not $Proxy.Process.HasExited) { $Proxy.Process.Kill(); [void]$Proxy.Process.WaitForExit(5000) }
+}
+
+function Connect-ProxiedImap {
+    # Connect-Imap through the capability proxy (plaintext: the proxy cannot rewrite TLS).
+    param([Parameter(Mandatory)] $User, [Parameter(Mandatory)] $Proxy, [string] $ProtocolLogPath)
+    $p = @{ Server = 'localhost'; Port = $Proxy.Port; Credential = $User.Credential; Security = 'None'; TimeoutSec = 15; NotDefault = $true; WarningAction = 'SilentlyContinue' }
+    if ($ProtocolLogPath) { $p.ProtocolLogPath = $ProtocolLogPath }
+    Connect-Imap @p
+}

@@ -217,7 +217,8 @@ namespace MailProtocols
                 return null;
             }
 
-            if ((folder.Attributes & FolderAttributes.NonExistent) != 0)
+            // \NonExistent alone means deleted; with children it is a container that only groups other folders.
+            if ((folder.Attributes & FolderAttributes.NonExistent) != 0 && (folder.Attributes & FolderAttributes.HasChildren) == 0)
             {
                 return null;
             }
