@@ -8,7 +8,7 @@
     Description            = 'First-class POP3 and IMAP from the shell: sessions, search, download, flags, folders and sync, safe by default (TLS required, certificates validated).'
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
-    RootModule             = 'MailProtocols.dll'
+    RootModule             = 'MailProtocols.psm1'
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
         'Formats/Imap.Format.ps1xml'

@@ -61,8 +61,11 @@ function Invoke-BuildTask {
     Invoke-Native dotnet @('publish', (Join-Path $RepoRoot 'src/MailProtocols/MailProtocols.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
 
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
-    $null = New-Item -ItemType Directory -Force $ModuleOut
-    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $ModuleOut
+    $bin = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'bin')
+    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $bin
+    Invoke-Native dotnet @('publish', (Join-Path $RepoRoot 'src/MailProtocols.LoadContext/MailProtocols.LoadContext.csproj'), '-c', $Configuration, '-o', (Join-Path $OutDir 'publish-loader'), '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
+    Copy-Item (Join-Path $OutDir 'publish-loader/MailProtocols.LoadContext.dll') $ModuleOut
+    Copy-Item (Join-Path $RepoRoot 'src/MailProtocols/Module/MailProtocols.psm1') $ModuleOut
     Copy-Item -Recurse (Join-Path $RepoRoot 'src/MailProtocols/Formats') (Join-Path $ModuleOut 'Formats')
 
     $version = Get-ModuleVersion
@@ -89,55 +92,48 @@ function Install-Dovecot {
     if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
         Write-Host 'Installing Dovecot (dovecot-imapd, dovecot-pop3d) with apt-get...'
         $env:DEBIAN_FRONTEND = 'noninteractive'
-        Invoke-Native apt-get @('update', '-qq')
-        Invoke-Native apt-get @('install', '-y', '-qq', 'dovecot-imapd', 'dovecot-pop3d')
+        # The script also keeps the packaged system-wide Dovecot from starting; the tests run private instances.
+        Invoke-Native bash @((Join-Path $RepoRoot 'tests/TestBed/install-prerequisites.sh'))
         return
     }
     throw 'The tests and the demo need Dovecot 2.3 (IMAP and POP3). On Debian/Ubuntu run as root: apt-get install dovecot-imapd dovecot-pop3d. They also run Dovecot as root, so run this task as root.'
 }
 
-function Invoke-WithTestBed {
-    # Starts one Dovecot for the whole run and hands its facts to a child pwsh through environment
-    # variables. SSL_CERT_FILE makes .NET trust the bed's test CA, so the module's default certificate
-    # validation is exercised for real instead of being switched off.
-    param([scriptblock] $Body)
+function Invoke-WithTestBedTrust {
+    # Runs a child pwsh that trusts the test bed's CA. .NET on Linux reads SSL_CERT_FILE only from the
+    # environment a process starts with, so the CA is made here and the child inherits the variable;
+    # the child then starts its own Dovecot with a server certificate signed by that CA. That way the
+    # module's default certificate validation is exercised for real instead of being switched off.
+    param([string] $Script, [string[]] $ArgumentList)
     Install-Dovecot
     Import-Module (Join-Path $RepoRoot 'tests/TestBed/MailTestBed.psm1') -Force
-    $bed = Start-TestDovecot
-    $bedFile = Join-Path $bed.Root 'bed.json'
-    $bed | ConvertTo-Json -Depth 5 | Set-Content -Path $bedFile -Encoding utf8NoBOM
-    $saved = @{ SSL_CERT_FILE = $env:SSL_CERT_FILE; MAILPROTOCOLS_TESTBED = $env:MAILPROTOCOLS_TESTBED }
+    $trust = Initialize-TestBedTrust
+    $saved = $env:SSL_CERT_FILE
     try {
-        $env:SSL_CERT_FILE = $bed.TrustBundlePath
-        $env:MAILPROTOCOLS_TESTBED = $bedFile
-        & $Body $bed
+        $env:SSL_CERT_FILE = $trust.TrustBundlePath
+        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $Script @ArgumentList | Out-Host
+        return $LASTEXITCODE
     }
     finally {
-        $env:SSL_CERT_FILE = $saved.SSL_CERT_FILE
-        $env:MAILPROTOCOLS_TESTBED = $saved.MAILPROTOCOLS_TESTBED
-        Stop-TestDovecot -Bed $bed
+        $env:SSL_CERT_FILE = $saved
     }
 }
 
 function Invoke-TestTask {
     Invoke-BuildTask
     $pester = Install-Pester
-    $script:testExit = 1
-    Invoke-WithTestBed {
-        $runner = Join-Path $RepoRoot 'tests/Invoke-Tests.ps1'
-        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath (Join-Path $ModuleOut 'MailProtocols.psd1') -TestName $TestName
-        $script:testExit = $LASTEXITCODE
-    }
-    if ($script:testExit -ne 0) { exit $script:testExit }
+    # The filter travels in the environment: pwsh on Linux would glob a bare '*' argument.
+    $env:MAILPROTOCOLS_TESTNAME = $TestName -join ','
+    $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'tests/Invoke-Tests.ps1') -ArgumentList @(
+        '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'))
+    if ($exitCode -ne 0) { exit $exitCode }
 }
 
 function Invoke-DemoTask {
     Invoke-BuildTask
-    Invoke-WithTestBed {
-        param($bed)
-        & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'examples/Invoke-Demo.ps1') -ModulePath (Join-Path $ModuleOut 'MailProtocols.psd1')
-        if ($LASTEXITCODE -ne 0) { throw "The demo failed (exit code $LASTEXITCODE)." }
-    }
+    $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'examples/Invoke-Demo.ps1') -ArgumentList @(
+        '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'))
+    if ($exitCode -ne 0) { throw "The demo failed (exit code $exitCode)." }
 }
 
 function Invoke-CleanTask {

@@ -1,13 +1,13 @@
 # Dot-sourced by every *.Tests.ps1 (in BeforeAll). Imports the built module and the shared test bed.
 $ErrorActionPreference = 'Stop'
 
-if (-not $env:MAILPROTOCOLS_MODULE -or -not $env:MAILPROTOCOLS_TESTBED) {
+if (-not $env:MAILPROTOCOLS_MODULE -or -not $global:MailProtocolsTestBed) {
     throw 'Run the tests through ./build.ps1 -Task Test: it builds the module and starts the Dovecot test bed.'
 }
 
-Import-Module $env:MAILPROTOCOLS_MODULE -Force
-Import-Module (Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1') -Force
-$script:Bed = Get-Content -Raw $env:MAILPROTOCOLS_TESTBED | ConvertFrom-Json
+Import-Module $env:MAILPROTOCOLS_MODULE
+Import-Module (Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1')
+$script:Bed = $global:MailProtocolsTestBed
 
 function Get-TestImapParameters {
     # Splat for Connect-Imap against the bed with STARTTLS on the plain port (the module's default policy).
@@ -24,4 +24,24 @@ function Get-ErrorText {
     # Everything an error record would show a user, for secret-leak assertions.
     param([Parameter(Mandatory)] [System.Management.Automation.ErrorRecord] $ErrorRecord)
     ($ErrorRecord | Format-List * -Force | Out-String) + ($ErrorRecord.Exception | Format-List * -Force | Out-String)
+}
+
+$script:NuGetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+
+function Invoke-ChildPwsh {
+    # Runs a script in a fresh pwsh (inheriting SSL_CERT_FILE) and returns its JSON output as objects.
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    $file = Join-Path ([IO.Path]::GetTempPath()) "mp-child-$([guid]::NewGuid().ToString('N')).ps1"
+    Set-Content -Path $file -Value $Script
+    $saved = @{}
+    try {
+        foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+        $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $file 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "Child pwsh failed ($LASTEXITCODE): $($output -join "`n")" }
+        ($output -join "`n") | ConvertFrom-Json
+    }
+    finally {
+        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
 }

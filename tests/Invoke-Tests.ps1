@@ -8,12 +8,20 @@
 param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
-    [string[]] $TestName = @('*')
+    [string[]] $TestName = @(if ($env:MAILPROTOCOLS_TESTNAME) { $env:MAILPROTOCOLS_TESTNAME } else { '*' })
 )
 
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
+Import-Module (Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1') -Force
 $env:MAILPROTOCOLS_MODULE = (Resolve-Path $ModulePath).Path
+$TestName = $TestName | ForEach-Object { $_ -split ',' }
+
+# One Dovecot serves the whole run; each Describe block makes its own users, so tests stay isolated.
+$global:MailProtocolsTestBed = Start-TestDovecot -Name 'tests'
+if (-not (Test-TestBedTrust -Bed $global:MailProtocolsTestBed)) {
+    throw 'This process does not trust the test CA. Run the tests through ./build.ps1 -Task Test, which sets SSL_CERT_FILE.'
+}
 
 $files = Get-ChildItem -Path $PSScriptRoot -Filter '*.Tests.ps1' -Recurse |
     Where-Object { $n = $_.Name; @($TestName | Where-Object { $n -like $_ -or $n -like "$_.Tests.ps1" }).Count -gt 0 }
@@ -23,7 +31,12 @@ $config.Run.Path = @($files.FullName)
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 $config.Should.ErrorAction = 'Continue'
-$result = Invoke-Pester -Configuration $config
+try {
+    $result = Invoke-Pester -Configuration $config
+}
+finally {
+    Stop-TestDovecot -Bed $global:MailProtocolsTestBed
+}
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 Write-Host ''

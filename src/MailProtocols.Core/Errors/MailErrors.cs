@@ -81,7 +81,11 @@ namespace MailProtocols
 
         public static MailProtocolException ConnectionLost(MailSession session, string action, Exception inner) =>
             new MailProtocolException(MailErrorKind.Connection, "ConnectionLost",
-                $"The connection to {session.Endpoint} was lost during {action}.{session.LostConnectionAdvice} Reconnect with Connect-{session.Protocol} and try again.", inner);
+                $"The connection to {session.Endpoint} was lost during {action}.{session.LostConnectionAdvice} The session reconnects on its next use; run the command again.", inner);
+
+        public static MailProtocolException ConnectionLostDuringChange(MailSession session, string action, Exception inner) =>
+            new MailProtocolException(MailErrorKind.Connection, "ConnectionLost",
+                $"The connection to {session.Endpoint} was lost during {action}, so whether the server applied it is unknown.{session.LostConnectionAdvice} Check the server's state before repeating it; the session reconnects on its next use.", inner);
 
         public static MailProtocolException TimedOut(MailSession session, string action, Exception inner) =>
             new MailProtocolException(MailErrorKind.Timeout, "Timeout",

@@ -8,6 +8,21 @@ namespace MailProtocols
     /// <summary>Explains in words why a server certificate was not accepted.</summary>
     internal static class CertificateDiagnostics
     {
+        /// <summary>
+        /// Revocation is soft-fail, as in browsers: a certificate that is known to be revoked is refused,
+        /// but one whose CA publishes no reachable CRL/OCSP (common for internal CAs) is not.
+        /// </summary>
+        public static bool OnlyRevocationUnknown(SslPolicyErrors errors, X509Chain chain)
+        {
+            if (errors != SslPolicyErrors.RemoteCertificateChainErrors || chain == null)
+            {
+                return false;
+            }
+
+            const X509ChainStatusFlags unknown = X509ChainStatusFlags.RevocationStatusUnknown | X509ChainStatusFlags.OfflineRevocation;
+            return chain.ChainStatus.Length > 0 && chain.ChainStatus.All(s => (s.Status & ~unknown) == X509ChainStatusFlags.NoError);
+        }
+
         public static string Describe(string host, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
         {
             var reasons = new List<string>();

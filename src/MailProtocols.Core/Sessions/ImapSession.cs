@@ -51,6 +51,8 @@ namespace MailProtocols
 
         private protected override int PlainPort => 143;
 
+        private protected override void OnReconnected() => OpenFolder = null;
+
         private protected override string[] ReadCapabilities()
         {
             var names = new List<string>();

@@ -15,6 +15,7 @@ namespace MailProtocols
     public abstract class MailSession : IDisposable
     {
         private readonly object _gate = new object();
+        private bool _closedByUser;
 
         private protected MailSession(ConnectionSettings settings)
         {
@@ -64,33 +65,77 @@ namespace MailProtocols
         /// <summary>
         /// Runs one operation on the client. MailKit clients are not thread-safe, so calls are
         /// serialized; the lock is re-entrant because nested pipeline stages run on one thread.
+        /// A session whose connection was dropped reconnects first. When the connection drops during
+        /// an <paramref name="idempotent"/> operation (a read), it reconnects and retries once; a change
+        /// is never repeated, because its outcome is unknown.
         /// MailKit failures come out as <see cref="MailProtocolException"/>, cancellation as itself.
         /// </summary>
-        internal T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation)
+        internal T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation, bool idempotent = false)
         {
             lock (_gate)
             {
+                ReconnectIfDropped(cancellationToken);
                 try
                 {
-                    return operation(cancellationToken);
+                    return Translating(action, cancellationToken, idempotent, operation);
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (MailProtocolException ex) when (idempotent && ex.Reason == "ConnectionLost" && !cancellationToken.IsCancellationRequested)
                 {
-                    throw;
-                }
-                catch (Exception ex) when (!(ex is MailProtocolException))
-                {
-                    throw MailErrors.Translate(ex, this, action);
+                    ReconnectIfDropped(cancellationToken);
+                    return Translating(action, cancellationToken, idempotent, operation);
                 }
             }
         }
 
-        internal void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation) =>
+        internal void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation, bool idempotent = false) =>
             Run<object>(action, cancellationToken, token =>
             {
                 operation(token);
                 return null;
-            });
+            }, idempotent);
+
+        /// <summary>Receives notices for the user, such as "reconnecting"; the cmdlet layer writes them as verbose text.</summary>
+        internal Action<string> Notify { get; set; }
+
+        /// <summary>Increases on every (re)connect, so caches tied to one connection (POP3 indexes, open folders) know they are stale.</summary>
+        internal int ConnectionGeneration { get; private set; }
+
+        /// <summary>The user is ending the session: never reconnect it again.</summary>
+        private protected void MarkClosedByUser() => _closedByUser = true;
+
+        /// <summary>Called after a reconnect, before the operation that needed it runs.</summary>
+        private protected virtual void OnReconnected()
+        {
+        }
+
+        private T Translating<T>(string action, CancellationToken cancellationToken, bool idempotent, Func<CancellationToken, T> operation)
+        {
+            try
+            {
+                return operation(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (!(ex is MailProtocolException))
+            {
+                MailProtocolException error = MailErrors.Translate(ex, this, action);
+                throw error.Reason == "ConnectionLost" && !idempotent ? MailErrors.ConnectionLostDuringChange(this, action, ex) : error;
+            }
+        }
+
+        private void ReconnectIfDropped(CancellationToken cancellationToken)
+        {
+            if (ConnectionGeneration == 0 || _closedByUser || Service.IsConnected)
+            {
+                return;
+            }
+
+            Notify?.Invoke($"The connection of session {Id} to {Endpoint} was closed; reconnecting and logging in again.");
+            Open(cancellationToken);
+            OnReconnected();
+        }
 
         /// <summary>Connects, upgrades to TLS as the settings require, and authenticates.</summary>
         internal void Open(CancellationToken cancellationToken)
@@ -102,7 +147,7 @@ namespace MailProtocols
             using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 deadline.CancelAfter(Settings.Timeout);
-                Run("connect", cancellationToken, _ =>
+                Translating<object>("connect", cancellationToken, true, _ =>
                 {
                     try
                     {
@@ -116,9 +161,12 @@ namespace MailProtocols
                         TryDisconnect(false);
                         throw;
                     }
+
+                    return null;
                 });
             }
 
+            ConnectionGeneration++;
             ConnectedAt = DateTime.Now;
             Capabilities = ReadCapabilities();
         }
@@ -126,6 +174,7 @@ namespace MailProtocols
         /// <summary>Closes the connection; <paramref name="quit"/> says whether to log out politely.</summary>
         internal void Close(bool quit, CancellationToken cancellationToken)
         {
+            _closedByUser = true;
             if (!Service.IsConnected)
             {
                 return;
@@ -164,6 +213,21 @@ namespace MailProtocols
                     $"{Endpoint} does not offer STARTTLS, so the connection was closed before any credential was sent. " +
                     $"Use -Security SslOnConnect (port {ImplicitTlsPort}), or -Security None only on a network you trust.", ex);
             }
+            catch (CommandException ex) when (SocketOptions == SecureSocketOptions.StartTls)
+            {
+                throw new MailProtocolException(MailErrorKind.Security, "StartTlsRefused",
+                    $"{Endpoint} refused STARTTLS ({ex.Message}), so the connection was closed before any credential was sent. " +
+                    "A server that advertises STARTTLS and then refuses it may be tampered with; check the path to the server.", ex);
+            }
+
+            // Belt and braces: e.g. an IMAP PREAUTH greeting skips STARTTLS altogether. TLS was required,
+            // so a session that is not encrypted now must not be used, logged in or not.
+            if (SocketOptions != SecureSocketOptions.None && !Service.IsSecure)
+            {
+                throw new MailProtocolException(MailErrorKind.Security, "TlsNotEstablished",
+                    $"{Endpoint} did not let the connection be encrypted (for example, it greeted with PREAUTH), so it was closed. " +
+                    "Check for a man-in-the-middle; use -Security None only on a network you trust.");
+            }
         }
 
         private void Authenticate(CancellationToken token)
@@ -196,7 +260,7 @@ namespace MailProtocols
         private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
         {
             LastCertificateProblem = null;
-            if (errors == SslPolicyErrors.None || Settings.SkipCertificateCheck)
+            if (errors == SslPolicyErrors.None || Settings.SkipCertificateCheck || CertificateDiagnostics.OnlyRevocationUnknown(errors, chain))
             {
                 return true;
             }
@@ -233,6 +297,7 @@ namespace MailProtocols
 
         public void Dispose()
         {
+            _closedByUser = true;
             TryDisconnect(false);
             Service.Dispose();
         }

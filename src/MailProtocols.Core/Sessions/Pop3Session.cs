@@ -52,6 +52,8 @@ namespace MailProtocols
         /// <summary>Sends QUIT (entering the Update state, where the server applies deletions), or RSET then QUIT.</summary>
         internal void Quit(bool rollback, CancellationToken cancellationToken)
         {
+            // QUIT on a fresh reconnect would be pointless: the marks of the lost connection are gone.
+            MarkClosedByUser();
             Run("QUIT", cancellationToken, token =>
             {
                 if (rollback)

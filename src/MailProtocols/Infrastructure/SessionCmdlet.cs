@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Threading;
 
 namespace MailProtocols.Commands
 {
@@ -24,6 +25,15 @@ namespace MailProtocols.Commands
                     $"No {Protocol.ToString().ToUpperInvariant()} session is open. Run Connect-{Protocol} first, or pass -Session.", null);
             }
 
+            // Reconnect notices become verbose text of the command using the session, on its own thread only.
+            int pipelineThread = Thread.CurrentThread.ManagedThreadId;
+            session.Notify = message =>
+            {
+                if (Thread.CurrentThread.ManagedThreadId == pipelineThread)
+                {
+                    WriteVerbose(message);
+                }
+            };
             return session;
         }
     }

@@ -1,0 +1,23 @@
+# Loads the binary module. On PowerShell 7 the cmdlets and their mail libraries live in their own
+# AssemblyLoadContext (see src/MailProtocols.LoadContext), so a different MimeKit or MailKit already
+# loaded by another module cannot break them. Windows PowerShell has a single load context, so there a
+# conflicting version is reported instead of failing later in an obscure way.
+
+$bin = Join-Path $PSScriptRoot 'bin'
+
+if ($PSEdition -eq 'Core') {
+    Add-Type -Path (Join-Path $PSScriptRoot 'MailProtocols.LoadContext.dll')
+    $assembly = [MailProtocols.LoadContext.ModuleLoadContext]::LoadModule($bin)
+}
+else {
+    foreach ($name in 'MimeKit', 'MailKit', 'BouncyCastle.Cryptography') {
+        $ours = [Reflection.AssemblyName]::GetAssemblyName((Join-Path $bin "$name.dll")).Version
+        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name } | Select-Object -First 1
+        if ($loaded -and $loaded.GetName().Version -ne $ours) {
+            throw "MailProtocols needs $name $ours, but $name $($loaded.GetName().Version) is already loaded in this session (from $($loaded.Location)). Windows PowerShell cannot load two versions side by side: start a new session and import MailProtocols first, or use PowerShell 7, where the module is isolated."
+        }
+    }
+    $assembly = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'MailProtocols.dll'))
+}
+
+Import-Module -Assembly $assembly -Force

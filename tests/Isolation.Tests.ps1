@@ -1,0 +1,35 @@
+# Dependency isolation: on PowerShell 7 the module's MailKit/MimeKit live in their own AssemblyLoadContext.
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    $script:User = New-TestUser -Bed $Bed
+}
+
+Describe 'Dependency isolation' {
+    It 'works after another module loaded a different MailKit and MimeKit' {
+        $oldMailKit = Join-Path $NuGetRoot 'mailkit/4.0.0/lib/netstandard2.0/MailKit.dll'
+        $otherMimeKit = Join-Path $NuGetRoot 'mimekit/4.18.0/lib/net8.0/MimeKit.dll'
+        $oldMailKit | Should -Exist
+        $result = Invoke-ChildPwsh -Environment @{ MP_PASSWORD = $User.Password } -Script @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$oldMailKit'
+Add-Type -Path '$otherMimeKit'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$cred = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString `$env:MP_PASSWORD -AsPlainText -Force))
+`$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -Credential `$cred
+`$secure = `$s.IsSecure
+`$s | Disconnect-Imap
+`$assemblies = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'MailKit', 'MimeKit' } | ForEach-Object {
+    [pscustomobject]@{ Name = `$_.GetName().Name; Version = `$_.GetName().Version.ToString(); Location = `$_.Location
+        Context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).GetType().Name }
+}
+[pscustomobject]@{ Secure = `$secure; Assemblies = @(`$assemblies) } | ConvertTo-Json -Depth 4
+"@
+        $result.Secure | Should -BeTrue
+        $moduleBin = Join-Path (Split-Path $env:MAILPROTOCOLS_MODULE) 'bin'
+        $ours = $result.Assemblies | Where-Object Context -EQ 'ModuleLoadContext'
+        ($ours | Where-Object Name -EQ 'MailKit').Location | Should -Be (Join-Path $moduleBin 'MailKit.dll')
+        ($ours | Where-Object Name -EQ 'MimeKit').Location | Should -Be (Join-Path $moduleBin 'MimeKit.dll')
+        ($result.Assemblies | Where-Object { $_.Name -eq 'MailKit' -and $_.Version -eq '4.0.0.0' }).Context | Should -Be 'DefaultAssemblyLoadContext'
+    }
+}

@@ -1,0 +1,76 @@
+# Secrets: the password and the OAuth token never appear in any stream, record, log or transcript.
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    $script:User = New-TestUser -Bed $Bed -WithOAuthToken
+    $script:Token = ConvertTo-SecureString $User.AccessToken -AsPlainText -Force
+    $script:Secrets = @($User.Password, $User.AccessToken,
+        [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("`0$($User.Name)`0$($User.Password)")))
+
+    function Assert-NoSecret([string] $Text, [string] $Where) {
+        foreach ($secret in $Secrets) { $Text.Contains($secret) | Should -BeFalse -Because "$Where must not contain a secret" }
+    }
+}
+
+Describe 'Secrets stay secret' {
+    It 'never appear in a transcript of a whole session with verbose, debug, output and errors' {
+        $transcript = Join-Path $TestDrive 'transcript.txt'
+        $log = Join-Path $TestDrive 'protocol.log'
+        Start-Transcript -Path $transcript -IncludeInvocationHeader | Out-Null
+        try {
+            $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -Credential $User.Credential -ProtocolLogPath $log -Verbose -Debug -NotDefault
+            $s | Format-List * -Force | Out-Host
+            $s | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | Out-Host
+            $o = Connect-Imap -Server localhost -Port $Bed.ImapPort -UserName $User.Name -AccessToken $Token -ProtocolLogPath $log -Verbose -NotDefault
+            $o | Format-List * -Force | Out-Host
+            $bad = [pscredential]::new($User.Name, (ConvertTo-SecureString ($User.Password + 'x') -AsPlainText -Force))
+            Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -Credential $bad -Verbose -ErrorAction Continue 2>&1 | Out-Host
+            Get-MailSession | Out-Host
+            $s | Disconnect-Imap -Verbose
+            $o | Disconnect-Imap -Verbose
+        }
+        finally { Stop-Transcript | Out-Null }
+        $text = Get-Content -Raw $transcript
+        $text | Should -Match 'Connecting to localhost'
+        Assert-NoSecret $text 'the transcript'
+        Assert-NoSecret (Get-Content -Raw $log) 'the protocol log'
+    }
+
+    It 'never appear in error records, including the wrong password itself' {
+        $wrong = 'Wrong-' + $User.Password
+        $bad = [pscredential]::new($User.Name, (ConvertTo-SecureString $wrong -AsPlainText -Force))
+        $err = { Connect-Imap -Server localhost -Port $Bed.ImapPort -Credential $bad -ErrorAction Stop } | Should -Throw -PassThru
+        $text = Get-ErrorText $err
+        $text.Contains($wrong) | Should -BeFalse
+        Assert-NoSecret $text 'the error record'
+    }
+
+    It 'never appear in the POP3 protocol log (USER/PASS or SASL)' {
+        $log = Join-Path $TestDrive 'pop3.log'
+        Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -Credential $User.Credential -ProtocolLogPath $log -NotDefault | Disconnect-Pop3
+        Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -UserName $User.Name -AccessToken $Token -ProtocolLogPath $log -NotDefault | Disconnect-Pop3
+        $text = Get-Content -Raw $log
+        $text | Should -Match 'AUTH'
+        Assert-NoSecret $text 'the POP3 protocol log'
+    }
+}
+
+Describe 'Load' {
+    It 'leaves no leaked handles or threads after 200 connect/log-in/disconnect cycles' {
+        # Warm up (first TLS handshake, JIT) before counting.
+        1..5 | ForEach-Object { Connect-Imap -Server localhost -Port $Bed.ImapsPort -Security SslOnConnect -Credential $User.Credential -NotDefault | Disconnect-Imap }
+        [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+        $fdsBefore = @(Get-ChildItem /proc/self/fd).Count
+        $threadsBefore = (Get-Process -Id $PID).Threads.Count
+        for ($i = 0; $i -lt 200; $i++) {
+            $s = Connect-Imap -Server localhost -Port $Bed.ImapsPort -Security SslOnConnect -Credential $User.Credential -NotDefault -ErrorAction Stop
+            $s | Disconnect-Imap -ErrorAction Stop
+        }
+        # No GC here: finalizers would close leaked sockets and hide a missing Dispose.
+        $fdsAfter = @(Get-ChildItem /proc/self/fd).Count
+        $threadsAfter = (Get-Process -Id $PID).Threads.Count
+        ($fdsAfter - $fdsBefore) | Should -BeLessThan 10
+        ($threadsAfter - $threadsBefore) | Should -BeLessThan 10
+        Get-MailSession | Should -BeNullOrEmpty
+    }
+}

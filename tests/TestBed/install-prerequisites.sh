@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what tests/TestBed needs on a Debian machine (idempotent; run as root):
+#   dovecot-imapd + dovecot-pop3d (Dovecot 2.3), python3, openssl, ca-certificates.
+# The packages' own system-wide Dovecot is kept from starting (it would listen on
+# *:143/993/110/995); the test bed starts private instances on 127.0.0.1 instead.
+set -euo pipefail
+
+need=()
+[ -x /usr/sbin/dovecot ] || need+=(dovecot-core)
+[ -x /usr/lib/dovecot/imap ] || need+=(dovecot-imapd)
+[ -x /usr/lib/dovecot/pop3 ] || need+=(dovecot-pop3d)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+
+if [ ${#need[@]} -eq 0 ]; then
+    echo "test bed prerequisites present"
+    exit 0
+fi
+
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod +x "$policy"
+    created_policy=1
+fi
+cleanup() { if [ "$created_policy" = 1 ]; then rm -f "$policy"; fi; }
+trap cleanup EXIT
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}"
+echo "installed: ${need[*]}"
