@@ -22,6 +22,8 @@
         'New-ImapFolder'
         'Remove-ImapFolder'
         'Rename-ImapFolder'
+        'Get-ImapMessage'
+        'Save-ImapMessage'
         'Search-ImapFolder'
         'Get-MailSession'
     )
