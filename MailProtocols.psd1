@@ -18,13 +18,18 @@
         'Connect-Pop3'
         'Disconnect-Imap'
         'Disconnect-Pop3'
+        'Add-ImapMessage'
+        'Copy-ImapMessage'
         'Get-ImapFolder'
         'New-ImapFolder'
         'Remove-ImapFolder'
         'Rename-ImapFolder'
         'Get-ImapMessage'
+        'Move-ImapMessage'
+        'Remove-ImapMessage'
         'Save-ImapMessage'
         'Search-ImapFolder'
+        'Set-ImapFlag'
         'Get-MailSession'
     )
     FunctionsToExport      = @()
