@@ -253,3 +253,46 @@ Describe 'Save-ImapMessage with 10,000 messages' {
         }
     }
 }
+
+Describe 'Attachment download for IMAP summaries (the core behind Save-MailAttachment)' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        $payload = [byte[]]::new(3MB); [Random]::new(11).NextBytes($payload)
+        $filler = 'x' * 200KB
+        Add-TestMessage -Bed $Bed -User $user -Subject 'scan' -Body "$filler`r`n" -AttachmentName 'scan.pdf' -AttachmentContentType 'application/pdf' -AttachmentBytes $payload | Out-Null
+        $log = New-ImapLogPath 'attach'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $summary = Search-ImapFolder -Session $session -Subject scan
+        # Save-MailAttachment lives on the POP3 branch; until it is merged, call the core method it will call.
+        $reader = $summary.GetType().Assembly.GetType('MailProtocols.ImapAttachmentReader')
+        $download = $reader.GetMethod('Download', [Reflection.BindingFlags]'Static, Public, NonPublic')
+        $attachments = @($download.Invoke($null, [object[]]@($summary.psobject.BaseObject, [Threading.CancellationToken]::None)))
+        $session | Disconnect-Imap
+        $stats = @(Get-DovecotLogoutStats -Bed $Bed -User $user)[-1]
+    }
+
+    It 'returns the attachment with its content, name and part specifier' {
+        $attachments | Should -HaveCount 1
+        $attachments[0].Name | Should -Be 'scan.pdf'
+        $attachments[0].ContentType | Should -Be 'application/pdf'
+        $attachments[0].PartSpecifier | Should -Be '2'
+        $attachments[0].Size | Should -Be $payload.Length
+        $write = $attachments[0].GetType().GetMethod('WriteContent', [Reflection.BindingFlags]'Instance, NonPublic')
+        $buffer = [IO.MemoryStream]::new()
+        [void]$write.Invoke($attachments[0].psobject.BaseObject, [object[]]@($buffer, [Threading.CancellationToken]::None))
+        [Convert]::ToBase64String($buffer.ToArray()) | Should -Be ([Convert]::ToBase64String($payload))
+        $summary.Attachments[0].GetType().GetProperty('Entity', [Reflection.BindingFlags]'Instance, NonPublic').GetValue($summary.Attachments[0]) | Should -BeNullOrEmpty
+    }
+
+    It 'fetches only the attachment part, not the whole message or the text' {
+        $fetches = @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match '^UID FETCH .*BODY' })
+        @($fetches | Where-Object { $_ -match 'BODY\.PEEK\[\]' }) | Should -BeNullOrEmpty
+        @($fetches | Where-Object { $_ -match 'BODY\.PEEK\[1\]' }) | Should -BeNullOrEmpty
+        @($fetches | Where-Object { $_ -match 'BODY\.PEEK\[2\]' }) | Should -HaveCount 1
+        $stats.body_bytes | Should -BeLessThan ($summary.Size - 200KB)
+    }
+
+    It 'never marks the message as read' {
+        (Invoke-MailCheck -Bed $Bed -User $user -Command imap-flags -Arguments INBOX)[0].flags | Should -Not -Contain '\Seen'
+    }
+}
