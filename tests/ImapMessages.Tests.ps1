@@ -214,6 +214,13 @@ Describe 'Save-ImapMessage' {
         $flags | ForEach-Object { $_.flags | Should -Not -Contain '\Seen' }
     }
 
+    It 'refuses a -Path that is a file, and reports a folder that cannot be created' {
+        $file = Join-Path $dir 'not-a-folder.txt'
+        Set-Content -LiteralPath $file -Value 'x'
+        { Search-ImapFolder -Session $session | Save-ImapMessage -Path $file -ErrorAction Stop } | Should -Throw -ErrorId 'SaveImapMessagePathIsAFile*'
+        { Search-ImapFolder -Session $session | Save-ImapMessage -Path (Join-Path $file 'sub') -ErrorAction Stop } | Should -Throw -ErrorId 'SaveImapMessageCreateFolderFailed*'
+    }
+
     It 'refuses -Folder without -Uid' {
         { Save-ImapMessage -Session $session -Folder INBOX -Path $dir -ErrorAction Stop } | Should -Throw -ErrorId 'SaveImapMessageUidRequired*'
     }

@@ -23,13 +23,29 @@ namespace MailProtocols.Commands
 
         protected override void EndProcessing()
         {
-            string directory = GetUnresolvedProviderPathFromPSPath(Path);
-            if (File.Exists(directory))
+            string directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
+            if (provider.Name != "FileSystem")
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "PathIsFile", $"'{directory}' is a file. -Path takes the folder to save the .eml files in.", Path);
+                ThrowMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath", $"-Path '{Path}' is on the {provider.Name} provider; give a folder on the file system.", Path);
             }
 
-            Directory.CreateDirectory(directory);
+            if (File.Exists(directory))
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "PathIsAFile", $"-Path '{directory}' is a file; give the folder to save the .eml files in.", Path);
+            }
+
+            if (Input.Count > 0)
+            {
+                try
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                catch (System.Exception ex) when (ex is IOException || ex is System.UnauthorizedAccessException || ex is System.NotSupportedException)
+                {
+                    ThrowMailError(new MailProtocolException(MailErrorKind.WriteError, "CreateFolderFailed",
+                        $"The folder '{directory}' could not be created: {ex.Message}", ex), directory);
+                }
+            }
             int total = Input.Count;
             int done = 0;
             foreach (ImapMessageSet set in Input.Sets)
