@@ -12,6 +12,9 @@
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
         'Formats/Imap.Format.ps1xml'
+        'Formats/Pop3.Format.ps1xml'
+        'Formats/MailFiles.Format.ps1xml'
+        'Formats/Diagnostics.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -31,6 +34,15 @@
         'Search-ImapFolder'
         'Set-ImapFlag'
         'Get-MailSession'
+        'Get-Pop3Mailbox'
+        'Get-Pop3Message'
+        'Import-MailMessage'
+        'Remove-Pop3Message'
+        'Reset-Pop3Session'
+        'Save-MailAttachment'
+        'Save-Pop3Message'
+        'Get-ImapQuota'
+        'Test-MailConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

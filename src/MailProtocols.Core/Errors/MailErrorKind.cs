@@ -15,5 +15,7 @@ namespace MailProtocols
         Protocol,
         InvalidOperation,
         WriteError,
+        ReadError,
+        InvalidData,
     }
 }
