@@ -261,34 +261,29 @@ Describe 'Save-ImapMessage with 10,000 messages' {
     }
 }
 
-Describe 'Attachment download for IMAP summaries (the core behind Save-MailAttachment)' {
+Describe 'Save-MailAttachment with IMAP summaries' {
     BeforeAll {
         $user = New-TestUser -Bed $Bed
         $payload = [byte[]]::new(3MB); [Random]::new(11).NextBytes($payload)
         $filler = 'x' * 200KB
         Add-TestMessage -Bed $Bed -User $user -Subject 'scan' -Body "$filler`r`n" -AttachmentName 'scan.pdf' -AttachmentContentType 'application/pdf' -AttachmentBytes $payload | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'two files' -AttachmentName 'notes.txt' -AttachmentContentType 'text/plain' -AttachmentBytes ([Text.Encoding]::UTF8.GetBytes("some notes`r`n")) | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'Gone' -Subject 'doomed' -AttachmentName 'a.bin' -AttachmentBytes ([byte[]](1, 2, 3)) | Out-Null
+        $dir = Join-Path ([IO.Path]::GetTempPath()) "mp-attach-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
         $log = New-ImapLogPath 'attach'
         $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
         $summary = Search-ImapFolder -Session $session -Subject scan
-        # Save-MailAttachment lives on the POP3 branch; until it is merged, call the core method it will call.
-        $reader = $summary.GetType().Assembly.GetType('MailProtocols.ImapAttachmentReader')
-        $download = $reader.GetMethod('Download', [Reflection.BindingFlags]'Static, Public, NonPublic')
-        $attachments = @($download.Invoke($null, [object[]]@($summary.psobject.BaseObject, [Threading.CancellationToken]::None)))
+        $files = @($summary | Save-MailAttachment -Path $dir)
         $session | Disconnect-Imap
         $stats = @(Get-DovecotLogoutStats -Bed $Bed -User $user)[-1]
     }
+    AfterAll { Remove-Item -Recurse -Force $dir -ErrorAction SilentlyContinue }
 
-    It 'returns the attachment with its content, name and part specifier' {
-        $attachments | Should -HaveCount 1
-        $attachments[0].Name | Should -Be 'scan.pdf'
-        $attachments[0].ContentType | Should -Be 'application/pdf'
-        $attachments[0].PartSpecifier | Should -Be '2'
-        $attachments[0].Size | Should -Be $payload.Length
-        $write = $attachments[0].GetType().GetMethod('WriteContent', [Reflection.BindingFlags]'Instance, NonPublic')
-        $buffer = [IO.MemoryStream]::new()
-        [void]$write.Invoke($attachments[0].psobject.BaseObject, [object[]]@($buffer, [Threading.CancellationToken]::None))
-        [Convert]::ToBase64String($buffer.ToArray()) | Should -Be ([Convert]::ToBase64String($payload))
-        $summary.Attachments[0].GetType().GetProperty('Entity', [Reflection.BindingFlags]'Instance, NonPublic').GetValue($summary.Attachments[0]) | Should -BeNullOrEmpty
+    It 'saves the attachment of a summary, decoded' {
+        $files | Should -HaveCount 1
+        $files[0].Name | Should -Be 'scan.pdf'
+        [Convert]::ToBase64String([IO.File]::ReadAllBytes($files[0].FullName)) | Should -Be ([Convert]::ToBase64String($payload))
+        $summary.Attachments[0].PartSpecifier | Should -Be '2'
     }
 
     It 'fetches only the attachment part, not the whole message or the text' {
@@ -301,5 +296,28 @@ Describe 'Attachment download for IMAP summaries (the core behind Save-MailAttac
 
     It 'never marks the message as read' {
         (Invoke-MailCheck -Bed $Bed -User $user -Command imap-flags -Arguments INBOX)[0].flags | Should -Not -Contain '\Seen'
+    }
+
+    It 'downloads nothing that -Filter or -WhatIf leaves out' {
+        $probeLog = New-ImapLogPath 'attach-filter'
+        $probe = Connect-TestImap -User $user -ProtocolLogPath $probeLog -NotDefault
+        $all = @(Search-ImapFolder -Session $probe)
+        $all | Save-MailAttachment -Path (Join-Path $dir 'filtered') -Filter *.txt | Select-Object -ExpandProperty Name | Should -Be @('notes.txt')
+        $all | Save-MailAttachment -Path (Join-Path $dir 'whatif') -WhatIf | Should -BeNullOrEmpty
+        $probe | Disconnect-Imap
+        Test-Path (Join-Path $dir 'whatif') | Should -BeFalse
+        # One part fetch in all: notes.txt. scan.pdf was never downloaded, not even for -WhatIf.
+        @(Get-ImapClientCommands -Path $probeLog | Where-Object { $_ -match '^UID FETCH .*BODY\.PEEK\[\d' }) | Should -HaveCount 1
+    }
+
+    It 'refuses a message whose folder was recreated' {
+        $s = Connect-TestImap -User $user -NotDefault
+        $doomed = Search-ImapFolder -Session $s -Folder Gone
+        Search-ImapFolder -Session $s | Out-Null
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-delete -Arguments Gone | Out-Null
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-create -Arguments Gone | Out-Null
+        $doomed | Save-MailAttachment -Path (Join-Path $dir 'gone') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $s | Disconnect-Imap
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SaveMailAttachmentUidValidityChanged*'
     }
 }
