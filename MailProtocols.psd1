@@ -12,6 +12,7 @@
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
         'Formats/Imap.Format.ps1xml'
+        'Formats/ImapLive.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -23,6 +24,9 @@
         'Remove-ImapFolder'
         'Rename-ImapFolder'
         'Search-ImapFolder'
+        'Watch-ImapFolder'
+        'Sync-ImapFolder'
+        'Export-ImapFolder'
         'Get-MailSession'
     )
     FunctionsToExport      = @()

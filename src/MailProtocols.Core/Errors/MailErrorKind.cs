@@ -15,5 +15,8 @@ namespace MailProtocols
         Protocol,
         InvalidOperation,
         WriteError,
+
+        /// <summary>Something else is using the resource (e.g. another sync holds the destination's lock).</summary>
+        Busy,
     }
 }

@@ -71,6 +71,7 @@ namespace MailProtocols.Commands
                 case MailErrorKind.Protocol: return ErrorCategory.ProtocolError;
                 case MailErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
                 case MailErrorKind.WriteError: return ErrorCategory.WriteError;
+                case MailErrorKind.Busy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.NotSpecified;
             }
         }
