@@ -32,7 +32,8 @@ function Start-Background {
 
 function Receive-Background {
     # Waits (bounded) for a background runspace and returns its output; its errors are rethrown.
-    param([Parameter(Mandatory)] $Job, [double] $TimeoutSec = 120)
+    # -KeepOpen leaves $Job.PowerShell undisposed, so its other streams (progress, warnings) can be read.
+    param([Parameter(Mandatory)] $Job, [double] $TimeoutSec = 120, [switch] $KeepOpen)
     try {
         if (-not $Job.Handle.AsyncWaitHandle.WaitOne([timespan]::FromSeconds($TimeoutSec))) {
             $Job.PowerShell.Stop()
@@ -42,7 +43,7 @@ function Receive-Background {
         if ($Job.PowerShell.Streams.Error.Count -gt 0) { throw $Job.PowerShell.Streams.Error[0] }
         $output
     }
-    finally { $Job.PowerShell.Dispose() }
+    finally { if (-not $KeepOpen) { $Job.PowerShell.Dispose() } }
 }
 
 function New-RawMessageFile {
@@ -56,3 +57,27 @@ function New-RawMessageFile {
 }
 
 $script:TestBedModule = Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1'
+
+function Invoke-MailboxCheck {
+    # Reads a Maildir or an mbox with Python's mailbox module (tests/MailboxCheck.py); returns the parsed JSON.
+    param([Parameter(Mandatory)] [string[]] $Arguments)
+    $python = (Get-Command python3 -ErrorAction SilentlyContinue) ?? (Get-Command python)
+    $json = & $python.Source (Join-Path $PSScriptRoot 'MailboxCheck.py') @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "MailboxCheck.py $($Arguments -join ' ') failed ($LASTEXITCODE)." }
+    , (($json -join "`n") | ConvertFrom-Json -Depth 16 -NoEnumerate)
+}
+
+function ConvertTo-MaildirLetters {
+    # The Maildir flag letters (sorted) for IMAP flags as mailcheck reports them, e.g. '\Seen \Flagged' -> 'FS'.
+    param([string[]] $Flags)
+    $map = @{ '\Draft' = 'D'; '\Flagged' = 'F'; '$Forwarded' = 'P'; '\Answered' = 'R'; '\Seen' = 'S'; '\Deleted' = 'T' }
+    -join (@($Flags | ForEach-Object { $map[$_] } | Where-Object { $_ }) | Sort-Object -CaseSensitive)
+}
+
+function New-TestDirectory {
+    # A fresh directory under the bed's scratch folder.
+    param([string] $Label = 'dir')
+    $path = Join-Path $script:Bed.Root "tmp/$Label-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+    [void][System.IO.Directory]::CreateDirectory($path)
+    $path
+}
