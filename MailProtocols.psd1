@@ -12,6 +12,9 @@
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
         'Formats/Imap.Format.ps1xml'
+        'Formats/Pop3.Format.ps1xml'
+        'Formats/MailFiles.Format.ps1xml'
+        'Formats/Diagnostics.Format.ps1xml'
         'Formats/ImapLive.Format.ps1xml'
     )
     CmdletsToExport        = @(
@@ -19,15 +22,31 @@
         'Connect-Pop3'
         'Disconnect-Imap'
         'Disconnect-Pop3'
+        'Add-ImapMessage'
+        'Copy-ImapMessage'
         'Get-ImapFolder'
         'New-ImapFolder'
         'Remove-ImapFolder'
         'Rename-ImapFolder'
+        'Get-ImapMessage'
+        'Move-ImapMessage'
+        'Remove-ImapMessage'
+        'Save-ImapMessage'
         'Search-ImapFolder'
+        'Set-ImapFlag'
         'Watch-ImapFolder'
         'Sync-ImapFolder'
         'Export-ImapFolder'
         'Get-MailSession'
+        'Get-Pop3Mailbox'
+        'Get-Pop3Message'
+        'Import-MailMessage'
+        'Remove-Pop3Message'
+        'Reset-Pop3Session'
+        'Save-MailAttachment'
+        'Save-Pop3Message'
+        'Get-ImapQuota'
+        'Test-MailConnection'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

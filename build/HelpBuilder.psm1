@@ -14,7 +14,8 @@ come from Get-Command on the built module; the markdown supplies only the words.
 
 MARKDOWN FORMAT (docs/README.md is the contributor version of this)
   Files: <CmdletName>.md for each exported cmdlet, about_<Topic>.md for about topics.
-         README.md and anything not ending in .md are ignored.
+         Other pages (README.md, security.md: no hyphen in the name) and anything
+         not ending in .md are ignored.
   Cmdlet page:
     # <CmdletName>                    first heading, must equal the file name
     ## SYNOPSIS                       required, one paragraph
@@ -277,7 +278,8 @@ function Get-HelpModel([string]$DocsPath, [string]$ModuleManifest) {
     $problems = [Collections.Generic.List[string]]::new()
     $cmdlets = Get-CmdletMetadata $ModuleManifest
     $moduleName = [IO.Path]::GetFileNameWithoutExtension($ModuleManifest)
-    $files = @(Get-ChildItem -LiteralPath $DocsPath -Filter *.md -File -ErrorAction Stop | Where-Object Name -NE 'README.md')
+    # Help pages are Verb-Noun.md and about_*.md; other pages (README.md, security.md) are plain documents.
+    $files = @(Get-ChildItem -LiteralPath $DocsPath -Filter *.md -File -ErrorAction Stop | Where-Object { $_.BaseName -like '*-*' -or $_.BaseName -like 'about_*' })
     $pages = @{}    # case-insensitive, like command names
     foreach ($f in $files | Where-Object Name -NotLike 'about_*') { $pages[$f.BaseName] = Read-CmdletPage $f.FullName }
 

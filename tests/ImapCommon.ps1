@@ -61,3 +61,9 @@ function Connect-ProxiedImap {
     if ($ProtocolLogPath) { $p.ProtocolLogPath = $ProtocolLogPath }
     Connect-Imap @p
 }
+
+function ConvertFrom-EncodedWord {
+    # Decodes RFC 2047 B-encoded UTF-8 words (=?UTF-8?B?...?=), as the test bed writes non-ASCII headers.
+    param([string] $Text)
+    [regex]::Replace($Text, '=\?UTF-8\?B\?([A-Za-z0-9+/=]+)\?=', { param($m) [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($m.Groups[1].Value)) }, 'IgnoreCase')
+}

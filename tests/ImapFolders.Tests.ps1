@@ -26,7 +26,7 @@ Describe 'Get-ImapFolder' {
         $folders.FullName | Should -Contain 'Projects/Alerts'
         ($folders | Where-Object FullName -eq 'Über/Straße & Co').Name | Should -Be 'Straße & Co'
         $folders | ForEach-Object { $_.Separator | Should -Be '/' }
-        $folders | ForEach-Object { $_ | Should -BeOfType ([MailProtocols.ImapFolderInfo]) }
+        $folders | ForEach-Object { $_.GetType().FullName | Should -Be 'MailProtocols.ImapFolderInfo' }
         $folders[0].FullName | Should -Be 'INBOX'
     }
 
@@ -38,7 +38,7 @@ Describe 'Get-ImapFolder' {
         ($folders | Where-Object FullName -eq 'Junk').SpecialUse | Should -Be 'Junk'
         ($folders | Where-Object FullName -eq 'Archive').SpecialUse | Should -Be 'Archive'
         ($folders | Where-Object FullName -eq 'Projects/Ops').SpecialUse | Should -Be 'None'
-        ($folders | Where-Object FullName -eq 'Projects').Attributes.HasFlag([MailProtocols.ImapFolderAttributes]::HasChildren) | Should -BeTrue
+        ($folders | Where-Object FullName -eq 'Projects').Attributes.ToString() -split ', ' | Should -Contain 'HasChildren'
     }
 
     It 'reports Count, Unread, Recent, UidValidity and UidNext as STATUS does' {

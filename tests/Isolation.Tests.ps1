@@ -32,4 +32,16 @@ Import-Module '$env:MAILPROTOCOLS_MODULE'
         ($ours | Where-Object Name -EQ 'MimeKit').Location | Should -Be (Join-Path $moduleBin 'MimeKit.dll')
         ($result.Assemblies | Where-Object { $_.Name -eq 'MailKit' -and $_.Version -eq '4.0.0.0' }).Context | Should -Be 'DefaultAssemblyLoadContext'
     }
+
+    It 'keeps its cmdlets when imported again with -Force' {
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$first = @(Get-Command -Module MailProtocols).Count
+Import-Module '$env:MAILPROTOCOLS_MODULE' -Force
+[pscustomobject]@{ First = `$first; Again = @(Get-Command -Module MailProtocols).Count; Connect = [bool](Get-Command Connect-Imap -ErrorAction SilentlyContinue) } | ConvertTo-Json
+"@
+        $result.First | Should -BeGreaterThan 0
+        $result.Again | Should -Be $result.First
+        $result.Connect | Should -BeTrue
+    }
 }

@@ -937,6 +937,12 @@ function New-TestUser {
 
     $Bed.State.Users[$Name] = @{ Password = $Password; Token = $token }
     Write-AuthFiles -Bed $Bed
+    # Dovecot re-reads its passwd-file at most once a second, so a user added in the second of an
+    # earlier log-in is unknown until the next second starts: wait for that clock boundary here,
+    # once, rather than letting tests retry log-ins (each failure would cost an auth penalty).
+    $now = [datetime]::UtcNow
+    $nextSecond = $now.AddTicks( - ($now.Ticks % [TimeSpan]::TicksPerSecond)).AddSeconds(1)
+    while ([datetime]::UtcNow -lt $nextSecond) { Start-Sleep -Milliseconds 20 }
     [pscustomobject]@{
         Name        = $Name
         Password    = $Password

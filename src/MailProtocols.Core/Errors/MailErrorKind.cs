@@ -15,6 +15,8 @@ namespace MailProtocols
         Protocol,
         InvalidOperation,
         WriteError,
+        ReadError,
+        InvalidData,
 
         /// <summary>Something else is using the resource (e.g. another sync holds the destination's lock).</summary>
         Busy,

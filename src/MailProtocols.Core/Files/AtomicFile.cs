@@ -46,7 +46,15 @@ namespace MailProtocols
         /// <summary>Without a Commit, the temporary file is removed.</summary>
         public void Dispose()
         {
-            _stream.Dispose();
+            try
+            {
+                _stream.Dispose();
+            }
+            catch (IOException)
+            {
+                // The buffered tail could not be flushed (a full disk): the file is abandoned anyway.
+            }
+
             if (!_committed)
             {
                 try

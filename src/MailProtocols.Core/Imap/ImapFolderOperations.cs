@@ -54,7 +54,7 @@ namespace MailProtocols
                 }
 
                 return (IReadOnlyList<ImapFolderInfo>)result;
-            });
+            }, idempotent: true);
 
         /// <summary>Finds a folder by its full name; a missing one is a NotFound error.</summary>
         public static IMailFolder Get(ImapSession session, string path, CancellationToken cancellationToken)
@@ -69,7 +69,7 @@ namespace MailProtocols
                 }
 
                 return folder;
-            });
+            }, idempotent: true);
         }
 
         /// <summary>
@@ -81,7 +81,7 @@ namespace MailProtocols
             {
                 IMailFolder folder = Get(session, path, token);
                 return Open(session, folder, write, token);
-            });
+            }, idempotent: true);
 
         public static IMailFolder Open(ImapSession session, IMailFolder folder, bool write, CancellationToken cancellationToken) =>
             session.Run($"opening folder '{folder.FullName}'", cancellationToken, token =>
@@ -106,7 +106,7 @@ namespace MailProtocols
                 }
 
                 return folder;
-            });
+            }, idempotent: true);
 
         /// <summary>Creates a folder and any missing parents; an existing folder is an error.</summary>
         public static ImapFolderInfo Create(ImapSession session, string path, CancellationToken cancellationToken)

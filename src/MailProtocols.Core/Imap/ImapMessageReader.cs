@@ -103,7 +103,7 @@ namespace MailProtocols
                 }
 
                 return new ImapSearchResult(folder.FullName, folder.UidValidity, uids, prefetched, serverSort);
-            });
+            }, idempotent: true);
 
         /// <summary>
         /// Summaries (envelope, flags, size, dates, BODYSTRUCTURE) in batches of <see cref="SummaryBatchSize"/>,
@@ -111,14 +111,14 @@ namespace MailProtocols
         /// selected a different one in between, and fails if its UIDVALIDITY is no longer <paramref name="uidValidity"/>.
         /// </summary>
         public static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
-            IDictionary<uint, IMessageSummary> prefetched, bool withHeaders, CancellationToken cancellationToken)
+            IDictionary<uint, IMessageSummary> prefetched, bool withHeaders, bool markSeen, CancellationToken cancellationToken)
         {
             var request = new FetchRequest(withHeaders ? SummaryItems | MessageSummaryItems.Headers : SummaryItems);
             foreach (List<UniqueId> batch in Batches(uids, SummaryBatchSize))
             {
                 yield return session.Run($"fetching summaries from '{folderPath}'", cancellationToken, token =>
                 {
-                    IMailFolder folder = OpenChecked(session, folderPath, uidValidity, false, token);
+                    IMailFolder folder = OpenChecked(session, folderPath, uidValidity, markSeen, token);
                     var byUid = new Dictionary<uint, IMessageSummary>();
                     var toFetch = new List<UniqueId>();
                     foreach (UniqueId uid in batch)
@@ -141,8 +141,10 @@ namespace MailProtocols
                         }
                     }
 
-                    return Collect(batch, byUid, summary => ImapMessage.FromSummary(summary, folder, session));
-                });
+                    ImapFetchBatch result = Collect(batch, byUid, summary => ImapMessage.FromSummary(summary, folder, session));
+                    MarkSeen(folder, markSeen, result.Messages, token);
+                    return result;
+                }, idempotent: !markSeen);
             }
         }
 
@@ -174,23 +176,7 @@ namespace MailProtocols
 
                     MarkSeen(folder, markSeen, downloaded.Values, token);
                     return Collect(batch, downloaded, m => m);
-                });
-            }
-        }
-
-        /// <summary>Headers (BODY.PEEK[HEADER]) with the summary, one FETCH per batch.</summary>
-        public static IEnumerable<ImapFetchBatch> FetchHeaders(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
-            bool markSeen, CancellationToken cancellationToken)
-        {
-            foreach (ImapFetchBatch batch in FetchSummaries(session, folderPath, uidValidity, uids, null, true, cancellationToken))
-            {
-                if (markSeen && batch.Messages.Count > 0)
-                {
-                    session.Run($"marking messages seen in '{folderPath}'", cancellationToken, token =>
-                        MarkSeen(OpenChecked(session, folderPath, uidValidity, true, token), true, batch.Messages, token));
-                }
-
-                yield return batch;
+                }, idempotent: !markSeen);
             }
         }
 
@@ -217,6 +203,13 @@ namespace MailProtocols
                     var missingParts = new List<uint>();
                     foreach (UniqueId uid in batch.Where(u => messages.ContainsKey(u.Id)))
                     {
+                        // Servers answer a part that does not exist with an empty body, so ask BODYSTRUCTURE first.
+                        if (!HasPart(messages[uid.Id].BodyStructure, partSpecifier))
+                        {
+                            missingParts.Add(uid.Id);
+                            continue;
+                        }
+
                         MimeEntity entity;
                         try
                         {
@@ -241,7 +234,7 @@ namespace MailProtocols
                     MarkSeen(folder, markSeen, done.Values, token);
                     ImapFetchBatch result = Collect(batch, done, m => m);
                     return new ImapFetchBatch(result.Messages, result.Missing.Except(missingParts).ToList(), missingParts);
-                });
+                }, idempotent: !markSeen);
             }
         }
 
@@ -435,6 +428,45 @@ namespace MailProtocols
                     attachment.PartSpecifier = specifier;
                 }
             }
+        }
+
+        /// <summary>Whether BODYSTRUCTURE has the part; "1" is also the body of a message that is not multipart.</summary>
+        internal static bool HasPart(BodyPart root, string partSpecifier)
+        {
+            if (root == null)
+            {
+                return true;
+            }
+
+            if (partSpecifier == "1" && !(root is BodyPartMultipart))
+            {
+                return true;
+            }
+
+            var pending = new Stack<BodyPart>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                BodyPart part = pending.Pop();
+                if (part.PartSpecifier == partSpecifier)
+                {
+                    return true;
+                }
+
+                if (part is BodyPartMultipart multipart)
+                {
+                    foreach (BodyPart child in multipart.BodyParts)
+                    {
+                        pending.Push(child);
+                    }
+                }
+                else if (part is BodyPartMessage attached && attached.Body != null)
+                {
+                    pending.Push(attached.Body);
+                }
+            }
+
+            return false;
         }
 
         private static void ApplyPart(ImapMessage message, MimeEntity entity, string partSpecifier)

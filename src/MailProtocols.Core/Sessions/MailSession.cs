@@ -100,6 +100,9 @@ namespace MailProtocols
         /// <summary>Increases on every (re)connect, so caches tied to one connection (POP3 indexes, open folders) know they are stale.</summary>
         internal int ConnectionGeneration { get; private set; }
 
+        /// <summary>True once the user ended the session (Disconnect-*): it is never reconnected.</summary>
+        internal bool IsClosedByUser => _closedByUser;
+
         /// <summary>The user is ending the session: never reconnect it again.</summary>
         private protected void MarkClosedByUser() => _closedByUser = true;
 

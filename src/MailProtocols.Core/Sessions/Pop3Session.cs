@@ -11,6 +11,7 @@ namespace MailProtocols
     public sealed class Pop3Session : MailSession
     {
         private bool _quitSent;
+        private Pop3Maildrop _maildrop;
 
         internal Pop3Session(ConnectionSettings settings)
             : base(settings)
@@ -39,6 +40,9 @@ namespace MailProtocols
         }
 
         internal Pop3Client Client { get; }
+
+        /// <summary>The session's listing of the maildrop and its deletion marks (see Pop3Maildrop).</summary>
+        internal Pop3Maildrop Maildrop => _maildrop ?? (_maildrop = new Pop3Maildrop(this));
 
         internal override MailService Service => Client;
 

@@ -71,6 +71,8 @@ namespace MailProtocols.Commands
                 case MailErrorKind.Protocol: return ErrorCategory.ProtocolError;
                 case MailErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
                 case MailErrorKind.WriteError: return ErrorCategory.WriteError;
+                case MailErrorKind.ReadError: return ErrorCategory.ReadError;
+                case MailErrorKind.InvalidData: return ErrorCategory.InvalidData;
                 case MailErrorKind.Busy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.NotSpecified;
             }

@@ -20,4 +20,7 @@ else {
     $assembly = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'MailProtocols.dll'))
 }
 
+# On a re-import (Import-Module -Force) the binary module of the first import is still loaded, and
+# PowerShell would skip importing it again, leaving the new import without cmdlets. Remove it first.
+Get-Module -All | Where-Object { $_.ImplementingAssembly -eq $assembly } | Remove-Module -Force
 Import-Module -Assembly $assembly -Force

@@ -1,0 +1,21 @@
+using System;
+
+namespace MailProtocols
+{
+    /// <summary>One line of a recorded conversation, stamped with when the chunk that completed it was seen.</summary>
+    internal sealed class ConversationLine
+    {
+        public ConversationLine(TimeSpan at, bool fromServer, string text)
+        {
+            At = at;
+            FromServer = fromServer;
+            Text = text;
+        }
+
+        public TimeSpan At { get; }
+
+        public bool FromServer { get; }
+
+        public string Text { get; }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsData.Import, "MailMessage", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(MailFileMessage))]
+    public sealed class ImportMailMessageCommand : MailCmdlet
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Path { get; set; }
+
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("PSPath", "LP", "FullName")]
+        public string[] LiteralPath { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            bool literal = ParameterSetName == LiteralPathSet;
+            foreach (string path in literal ? LiteralPath : Path)
+            {
+                foreach (string file in ResolveFiles(path, literal))
+                {
+                    MailFileMessage message = null;
+                    if (TryInvoke(file, () => message = MailFileMessage.Load(file, CancellationToken)))
+                    {
+                        WriteObject(message);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Files the path names. A folder matched by a wildcard is passed over; a folder named outright is an error.</summary>
+        private Collection<string> ResolveFiles(string path, bool literal)
+        {
+            var files = new Collection<string>();
+            Collection<string> resolved;
+            ProviderInfo provider;
+            try
+            {
+                if (literal)
+                {
+                    resolved = new Collection<string> { SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _) };
+                }
+                else
+                {
+                    resolved = GetResolvedProviderPathFromPSPath(path, out provider);
+                }
+            }
+            catch (ItemNotFoundException)
+            {
+                WriteMailError(MailErrorKind.NotFound, "FileNotFound", $"'{path}' does not exist.", path);
+                return files;
+            }
+
+            if (provider.Name != "FileSystem")
+            {
+                WriteMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath", $"'{path}' is on the {provider.Name} provider; give .eml files on the file system.", path);
+                return files;
+            }
+
+            bool named = literal || !WildcardPattern.ContainsWildcardCharacters(path);
+            foreach (string item in resolved)
+            {
+                if (Directory.Exists(item))
+                {
+                    if (named)
+                    {
+                        WriteMailError(MailErrorKind.InvalidArgument, "PathIsAFolder",
+                            $"'{item}' is a folder. Name the files, e.g. '{System.IO.Path.Combine(item, "*.eml")}', or pipe them from Get-ChildItem.", path);
+                    }
+
+                    continue;
+                }
+
+                files.Add(item);
+            }
+
+            return files;
+        }
+    }
+}

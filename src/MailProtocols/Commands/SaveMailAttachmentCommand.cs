@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsData.Save, "MailAttachment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(FileInfo))]
+    public sealed class SaveMailAttachmentCommand : MailCmdlet
+    {
+        private string _directory;
+        private AttachmentFiles _files;
+        private WildcardPattern[] _filters;
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public MailMessageBase InputObject { get; set; }
+
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        public string[] Filter { get; set; }
+
+        /// <summary>Replaces files that existed before the command ran instead of adding a numeric suffix.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _directory = OutputDirectory.Resolve(this, Path);
+            _files = new AttachmentFiles(_directory, Force);
+            _filters = (Filter ?? new[] { "*" }).Select(f => new WildcardPattern(f, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
+        }
+
+        protected override void ProcessRecord()
+        {
+            IReadOnlyList<MessageAttachment> attachments = null;
+            if (!TryInvoke(InputObject, () => attachments = WithContent(InputObject)))
+            {
+                return;
+            }
+
+            foreach (MessageAttachment attachment in attachments.Where(a => _filters.Any(f => f.IsMatch(a.Name ?? string.Empty))))
+            {
+                string planned = _files.PlannedPath(attachment);
+                if (!ShouldProcess($"attachment '{attachment.Name}' of {Describe(InputObject)}", $"Save to '{planned}'"))
+                {
+                    continue;
+                }
+
+                OutputDirectory.Create(this, _directory);
+                string written = null;
+                if (TryInvoke(InputObject, () => written = _files.Save(attachment, CancellationToken)))
+                {
+                    WriteObject(new FileInfo(written));
+                }
+            }
+        }
+
+        /// <summary>
+        /// The one place that knows where each kind of message keeps its attachment content. Add a case
+        /// here for a message type that can fetch its parts on demand (IMAP summaries).
+        /// </summary>
+        private static IReadOnlyList<MessageAttachment> WithContent(MailMessageBase message)
+        {
+            switch (message)
+            {
+                // Downloaded messages (Get-Pop3Message -Full, Import-MailMessage) hold their content already.
+                case MailMessageBase downloaded when downloaded.Mime != null:
+                    return downloaded.Attachments ?? new MessageAttachment[0];
+                default:
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "MessageNotDownloaded",
+                        $"{Describe(message)} was listed without its body, so its attachments are not at hand. Get it with Get-Pop3Message -Full (or read a saved copy with Import-MailMessage).");
+            }
+        }
+
+        private static string Describe(MailMessageBase message)
+        {
+            string subject = string.IsNullOrEmpty(message.Subject) ? "(no subject)" : $"'{message.Subject}'";
+            switch (message)
+            {
+                case Pop3Message pop3:
+                    return $"POP3 message {pop3.Index} {subject}";
+                case MailFileMessage file:
+                    return $"message {subject} in '{file.Path}'";
+                default:
+                    return $"message {subject}";
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    /// <summary>Resolves a -Path that names a folder to write files into.</summary>
+    internal static class OutputDirectory
+    {
+        /// <summary>The full file-system path; a terminating InvalidArgument error if it is not one, or names a file.</summary>
+        public static string Resolve(MailCmdlet cmdlet, string path)
+        {
+            string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.Name != "FileSystem")
+            {
+                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath",
+                    $"-Path '{path}' is on the {provider.Name} provider; give a folder on the file system.", path);
+            }
+
+            if (File.Exists(full))
+            {
+                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, "PathIsAFile",
+                    $"-Path '{full}' is a file; give the folder to save into.", path);
+            }
+
+            return full;
+        }
+
+        /// <summary>Creates the folder (and its parents) if needed; a terminating WriteError if that fails.</summary>
+        public static void Create(MailCmdlet cmdlet, string directory)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            {
+                cmdlet.ThrowMailError(new MailProtocolException(MailErrorKind.WriteError, "CreateFolderFailed",
+                    $"The folder '{directory}' could not be created: {ex.Message}", ex), directory);
+            }
+        }
+    }
+}
