@@ -351,3 +351,49 @@ Describe 'Sync-ImapFolder lock' {
         Join-Path $target 'mailprotocols.lock' | Should -Not -Exist
     }
 }
+
+Describe 'Import-MailMessage reads Maildir folders' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Plain' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Seen and flagged' -Flags 'SF' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Forwarded' -Flags 'S' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Still new' -New | Out-Null
+        foreach ($i in 1..2) { Add-TestMessage -Bed $Bed -User $user -Folder 'Projects/Web' -Subject "Web $i" | Out-Null }
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-store -Arguments INBOX, 3, '+FLAGS', '$Forwarded' | Out-Null
+        $session = Connect-TestImap -User $user -NotDefault
+        $dest = New-TestDirectory 'import'
+        $null = Sync-ImapFolder -Session $session -Folder INBOX, 'Projects/Web' -Destination $dest
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'reads the synced copy offline, with the flags its file names carry' {
+        $messages = @(Import-MailMessage -Path $dest)
+        $messages.Subject | Should -Be @('Plain', 'Seen and flagged', 'Forwarded', 'Still new')
+        $messages | ForEach-Object { $_ | Should -BeOfType MailProtocols.MailFileMessage }
+        ($messages | Where-Object Subject -eq 'Seen and flagged').Flags.ToString() | Should -Be 'Seen, Flagged'
+        ($messages | Where-Object Subject -eq 'Plain').Flags.ToString() | Should -Be 'None'
+        ($messages | Where-Object Subject -eq 'Forwarded').Keywords | Should -Be @('$Forwarded')
+        $messages[0].Path | Should -BeLike (Join-Path $dest 'cur/*')
+        @($messages | Where-Object { -not ($_.Flags.ToString() -match 'Seen') }).Subject | Should -Be @('Plain', 'Still new')
+    }
+
+    It 'reads a Maildir++ subfolder, also piped from Get-ChildItem' {
+        @(Import-MailMessage -Path (Join-Path $dest '.Projects.Web')).Subject | Should -Be @('Web 1', 'Web 2')
+        @(Get-ChildItem -LiteralPath $dest -Directory -Force | Where-Object Name -like '.*' | Import-MailMessage).Subject | Should -Be @('Web 1', 'Web 2')
+    }
+
+    It 'reads a Maildir another program wrote (Dovecot''s own), new/ included' {
+        $messages = @(Import-MailMessage -LiteralPath $user.Maildir)
+        ($messages.Subject | Sort-Object) | Should -Be @('Forwarded', 'Plain', 'Seen and flagged', 'Still new')
+        ($messages | Where-Object Subject -eq 'Seen and flagged').Flags.ToString() | Should -Be 'Seen, Flagged'
+        ($messages | Where-Object Subject -eq 'Still new').Flags.ToString() | Should -Be 'None'
+    }
+
+    It 'still refuses a folder that is not a Maildir when it is named outright' {
+        $plain = New-TestDirectory 'plain'
+        $null = Import-MailMessage -Path $plain -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'ImportMailMessagePathIsAFolder,MailProtocols.Commands.ImportMailMessageCommand'
+        $errors[0].Exception.Message | Should -Match 'not a Maildir folder'
+    }
+}

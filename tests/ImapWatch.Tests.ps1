@@ -75,6 +75,24 @@ Describe 'Watch-ImapFolder with IDLE' {
         @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match 'BODY\.PEEK\[\]' }).Count | Should -Be 0
     }
 
+    It 'lets downstream commands use the same session while it watches (documented example)' {
+        $dir = New-TestDirectory 'watch-save'
+        $action = 'param($bed, $user, $one, $two) foreach ($file in $one, $two) { Invoke-MailCheck -Bed $bed -User $user -Command imap-append -Arguments INBOX, $file | Out-Null }'
+        $other = Start-OtherClient -User $user -Log $log -Count ([regex]::Matches((Read-SharedText $log), 'S: \+ idling').Count + 1) -Action $action `
+            -ActionArgs (New-RawMessageFile -Subject 'Saved one'), (New-RawMessageFile -Subject 'Saved two')
+        $seen = @(Watch-ImapFolder -Session $session -TimeoutSec 60 |
+                ForEach-Object { $_ | Save-ImapMessage -Session $session -Path $dir | Out-Null; $_ } |
+                Select-Object -First 2)
+        $null = Receive-Background $other
+        $seen.Subject | Should -Be @('Saved one', 'Saved two')
+        $files = @(Get-ChildItem $dir -Filter *.eml)
+        $files.Count | Should -Be 2
+        foreach ($message in $seen) {
+            $file = $files | Where-Object { (Get-Content -Raw $_.FullName) -match [regex]::Escape("Subject: $($message.Subject)") }
+            [System.IO.File]::ReadAllBytes($file.FullName) | Should -Be (Invoke-MailCheck -Bed $Bed -User $user -Command imap-fetch -Arguments INBOX, $message.Uid).Bytes
+        }
+    }
+
     It 'stops at -TimeoutSec with DONE when nothing arrives' {
         $before = [regex]::Matches((Read-SharedText $log), 'C: DONE').Count
         $clock = [Diagnostics.Stopwatch]::StartNew()
