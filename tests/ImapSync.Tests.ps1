@@ -214,6 +214,7 @@ Describe 'Sync-ImapFolder of folder trees, recreated folders and the pipeline' {
         $results = @(Sync-ImapFolder -Session $session -Folder Projects -Recurse -Destination $tree)
         ($results.Folder | Sort-Object) | Should -Be @('Projects', 'Projects/Überblick', 'Projects/Web')
         ($results | Measure-Object New -Sum).Sum | Should -Be 6
+        foreach ($sub in 'cur', 'new', 'tmp') { Join-Path $tree $sub | Should -Exist -Because 'the root of a Maildir++ tree is INBOX' }
         foreach ($name in '.Projects', '.Projects.Web', '.Projects.&ANw-berblick') {
             foreach ($sub in 'cur', 'new', 'tmp') { Join-Path $tree "$name/$sub" | Should -Exist }
             Join-Path $tree "$name/maildirfolder" | Should -Exist
@@ -242,6 +243,38 @@ Describe 'Sync-ImapFolder of folder trees, recreated folders and the pipeline' {
         }
         (Invoke-MailCheck -Bed $Bed -User $reader -Command imap-fetch -Arguments 'Projects/Web', 2).Bytes |
             Should -Be (Invoke-MailCheck -Bed $Bed -User $user -Command imap-fetch -Arguments 'Projects/Web', 2).Bytes
+    }
+
+    It 'gives a Maildir++ tree that mbsync (isync) reads' -Skip:(-not (Get-Command mbsync -ErrorAction SilentlyContinue)) {
+        # mbsync adds its own UIDs to the far store's file names, so it works on a copy.
+        $far = New-TestDirectory 'mbsync-far'
+        $near = New-TestDirectory 'mbsync-near'
+        Get-ChildItem -LiteralPath $tree -Force | Copy-Item -Destination $far -Recurse
+        $config = Join-Path (Split-Path $near) "mbsyncrc-$([guid]::NewGuid().ToString('N'))"
+        Set-Content -Path $config -Value @"
+MaildirStore far
+Inbox $far
+SubFolders Maildir++
+
+MaildirStore near
+Path $near/
+Inbox $near/INBOX
+SubFolders Verbatim
+
+Channel copy
+Far :far:
+Near :near:
+Patterns *
+Create Near
+Sync Pull
+SyncState *
+"@
+        $output = & mbsync -c $config -a 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $copied = @(Get-ChildItem -LiteralPath $near -Recurse -File | Where-Object { $_.Directory.Name -in 'cur', 'new' })
+        $copied.Count | Should -Be 6
+        @(Get-ChildItem -LiteralPath (Join-Path $near 'Projects/Web') -Recurse -File | Where-Object { $_.Directory.Name -in 'cur', 'new' }).Count | Should -Be 3
+        @(Get-ChildItem -LiteralPath (Join-Path $near 'Projects/cur') -File | Where-Object Name -match ':2,[A-Z]*S').Count | Should -Be 2
     }
 
     It 'takes folder objects from Get-ImapFolder through the pipeline' {

@@ -110,6 +110,9 @@ namespace MailProtocols
             string path = target.FullName;
             var maildir = new MaildirFolder(DirectoryFor(target));
             bool isRoot = string.Equals(maildir.Path.TrimEnd(Path.DirectorySeparatorChar), _root.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+
+            // The root of a Maildir++ tree is INBOX and must be a Maildir itself, or readers refuse the tree.
+            new MaildirFolder(_root).Create(isSubfolder: false);
             maildir.Create(isSubfolder: !isRoot);
             maildir.RemoveLeftovers();
             MaildirSyncState saved = MaildirSyncState.Read(maildir.Path);
