@@ -15,6 +15,7 @@
         'Formats/Pop3.Format.ps1xml'
         'Formats/MailFiles.Format.ps1xml'
         'Formats/Diagnostics.Format.ps1xml'
+        'Formats/ImapLive.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -33,6 +34,9 @@
         'Save-ImapMessage'
         'Search-ImapFolder'
         'Set-ImapFlag'
+        'Watch-ImapFolder'
+        'Sync-ImapFolder'
+        'Export-ImapFolder'
         'Get-MailSession'
         'Get-Pop3Mailbox'
         'Get-Pop3Message'
