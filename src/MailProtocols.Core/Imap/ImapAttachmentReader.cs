@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -16,25 +17,36 @@ namespace MailProtocols
     {
         /// <summary>
         /// Returns new <see cref="MessageAttachment"/> objects whose content is at hand (WriteContent works);
-        /// the message passed in is not changed. A message downloaded in full already has them.
+        /// the message passed in is not changed. <paramref name="wanted"/> sees each attachment as BODYSTRUCTURE
+        /// lists it (name, type, encoded size, part specifier) before anything is downloaded, so filters and
+        /// ShouldProcess decide what travels. A message downloaded in full already has its attachments.
         /// </summary>
-        public static IReadOnlyList<MessageAttachment> Download(ImapMessage message, CancellationToken cancellationToken)
+        public static IReadOnlyList<MessageAttachment> Download(ImapMessage message, Func<MessageAttachment, bool> wanted, CancellationToken cancellationToken)
         {
+            wanted = wanted ?? (_ => true);
             if (message.Mime != null || (message.Attachments != null && message.Attachments.All(a => a.Entity != null)))
             {
-                return message.Attachments ?? new MessageAttachment[0];
+                return (message.Attachments ?? new MessageAttachment[0]).Where(wanted).ToList();
             }
 
             ImapSession session = message.Session ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, "NoSessionOnMessage",
                 $"{message} has no session. Pipe messages from Search-ImapFolder or Get-ImapMessage.");
+            BodyPart structure = message.BodyStructure ?? session.Run($"reading the structure of {message}", cancellationToken,
+                token => FetchStructure(session, message, token), idempotent: true);
+
+            // Decided before the download, and only once, even if a dropped connection makes the fetch run again.
+            List<BodyPartBasic> parts = AttachmentParts(structure).Where(part => wanted(Listed(part))).ToList();
+            if (parts.Count == 0)
+            {
+                return new MessageAttachment[0];
+            }
 
             return session.Run($"downloading the attachments of {message}", cancellationToken, token =>
             {
                 var folder = (ImapFolder)ImapMessageReader.OpenChecked(session, message.Folder, message.UidValidity, false, token);
                 var uid = new UniqueId(message.Uid);
-                BodyPart structure = message.BodyStructure ?? FetchStructure(folder, uid, message, session, token);
                 var result = new List<MessageAttachment>();
-                foreach (BodyPartBasic part in AttachmentParts(structure))
+                foreach (BodyPartBasic part in parts)
                 {
                     MimeEntity entity;
                     try
@@ -48,17 +60,22 @@ namespace MailProtocols
 
                     MessageAttachment attachment = MessageAttachment.FromEntity(entity);
                     attachment.PartSpecifier = part.PartSpecifier;
-                    if (entity.ContentDisposition?.FileName == null && entity.ContentType.Name == null && part.FileName != null)
-                    {
-                        attachment.Name = part.FileName;
-                    }
-
+                    attachment.Name = Listed(part).Name;
                     result.Add(attachment);
                 }
 
                 return (IReadOnlyList<MessageAttachment>)result;
             }, idempotent: true);
         }
+
+        /// <summary>An attachment as BODYSTRUCTURE describes it, without content (the shape of a summary's Attachments).</summary>
+        internal static MessageAttachment Listed(BodyPartBasic part) => new MessageAttachment
+        {
+            Name = part.FileName ?? part.ContentType.Name ?? "attachment",
+            ContentType = part.ContentType.MimeType,
+            Size = part.Octets,
+            PartSpecifier = part.PartSpecifier,
+        };
 
         /// <summary>The parts with Content-Disposition: attachment, as MailKit's IMessageSummary.Attachments lists them.</summary>
         internal static IEnumerable<BodyPartBasic> AttachmentParts(BodyPart part)
@@ -71,9 +88,10 @@ namespace MailProtocols
             return part is BodyPartBasic basic && basic.IsAttachment ? new[] { basic } : Enumerable.Empty<BodyPartBasic>();
         }
 
-        private static BodyPart FetchStructure(IMailFolder folder, UniqueId uid, ImapMessage message, ImapSession session, CancellationToken token)
+        private static BodyPart FetchStructure(ImapSession session, ImapMessage message, CancellationToken token)
         {
-            IMessageSummary summary = folder.Fetch(new[] { uid }, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.BodyStructure), token).FirstOrDefault();
+            IMailFolder folder = ImapMessageReader.OpenChecked(session, message.Folder, message.UidValidity, false, token);
+            IMessageSummary summary = folder.Fetch(new[] { new UniqueId(message.Uid) }, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.BodyStructure), token).FirstOrDefault();
             return summary?.Body ?? throw MessageGone(session, message);
         }
 

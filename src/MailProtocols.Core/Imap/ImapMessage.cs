@@ -93,7 +93,7 @@ namespace MailProtocols
             if (summary.Body != null)
             {
                 BodyStructure = summary.Body;
-                Attachments = summary.Attachments.Select(FromBodyPart).ToArray();
+                Attachments = summary.Attachments.Select(ImapAttachmentReader.Listed).ToArray();
                 HasAttachments = Attachments.Length > 0;
             }
 
@@ -116,14 +116,6 @@ namespace MailProtocols
             copy.UidValidity = uid.Validity != 0 ? uid.Validity : folder.UidValidity;
             return copy;
         }
-
-        private static MessageAttachment FromBodyPart(BodyPartBasic part) => new MessageAttachment
-        {
-            Name = part.FileName ?? part.ContentType.Name ?? "attachment",
-            ContentType = part.ContentType.MimeType,
-            Size = part.Octets,
-            PartSpecifier = part.PartSpecifier,
-        };
 
         private static string AddressText(InternetAddressList list) => list == null || list.Count == 0 ? null : list.ToString();
     }

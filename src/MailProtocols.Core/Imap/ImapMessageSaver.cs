@@ -24,14 +24,23 @@ namespace MailProtocols
     /// <summary>
     /// Streams whole messages to .eml files: one UID FETCH BODY.PEEK[] per batch (MailKit GetStreams), each
     /// message copied byte for byte into a temporary file that is renamed into place when complete.
+    /// MailKit holds each message of a batch in memory until it is complete, so big messages instead come
+    /// in slices (BODY.PEEK[]&lt;offset.count&gt;) written as they arrive: memory stays at one slice.
     /// </summary>
     internal static class ImapMessageSaver
     {
-        /// <summary>UIDs per UID FETCH: 10,000 messages take five commands. MailKit buffers one message at a time.</summary>
+        /// <summary>UIDs per UID FETCH: 10,000 messages take five commands.</summary>
         internal const int BatchSize = 2000;
 
+        /// <summary>Messages bigger than this are fetched in slices rather than whole.</summary>
+        internal const long LargeMessageBytes = 2L * 1024 * 1024;
+
+        /// <summary>Bytes per slice of a big message: a 20 MB message takes ten FETCH commands.</summary>
+        internal const int SliceBytes = 2 * 1024 * 1024;
+
+        /// <param name="knownSizes">Sizes from the summaries that came in; missing ones are fetched (RFC822.SIZE, one command per batch).</param>
         public static IEnumerable<ImapSaveBatch> Save(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
-            Func<uint, uint, char, string> pathFor, bool overwrite, Action<uint> onMessageDone, CancellationToken cancellationToken)
+            IDictionary<uint, long> knownSizes, Func<uint, uint, char, string> pathFor, bool overwrite, Action<uint> onMessageDone, CancellationToken cancellationToken)
         {
             foreach (List<UniqueId> batch in ImapMessageReader.Batches(uids, BatchSize))
             {
@@ -58,14 +67,19 @@ namespace MailProtocols
                         }
                     }
 
-                    folder.GetStreams(batch.Where(u => !existing.ContainsKey(u.Id)).ToList(), (f, index, uid, stream) =>
+                    List<UniqueId> wanted = batch.Where(u => !existing.ContainsKey(u.Id)).ToList();
+                    IDictionary<uint, long> sizes = Sizes(folder, wanted, knownSizes, token);
+                    List<UniqueId> large = wanted.Where(u => sizes.TryGetValue(u.Id, out long size) && size > LargeMessageBytes).ToList();
+                    List<UniqueId> small = wanted.Where(u => sizes.ContainsKey(u.Id) && !large.Contains(u)).ToList();
+
+                    void Write(UniqueId uid, Action<Stream> copy)
                     {
                         string path = pathFor(uid.Id, folder.UidValidity, folder.DirectorySeparator);
                         try
                         {
                             using (var file = new AtomicFile(path))
                             {
-                                stream.CopyTo(file.Stream, 81920);
+                                copy(file.Stream);
                                 token.ThrowIfCancellationRequested();
                                 file.Commit(overwrite);
                             }
@@ -80,7 +94,20 @@ namespace MailProtocols
                         }
 
                         onMessageDone?.Invoke(uid.Id);
-                    }, token);
+                    }
+
+                    folder.GetStreams(small, (f, index, uid, stream) => Write(uid, file => stream.CopyTo(file, 81920)), token);
+                    foreach (UniqueId uid in large)
+                    {
+                        try
+                        {
+                            Write(uid, file => CopySlices(folder, uid, sizes[uid.Id], file, token));
+                        }
+                        catch (MessageNotFoundException)
+                        {
+                            // Expunged since the sizes were read: reported as missing, its temporary file is gone.
+                        }
+                    }
 
                     foreach (UniqueId uid in batch)
                     {
@@ -104,6 +131,52 @@ namespace MailProtocols
 
                     return result;
                 });
+            }
+        }
+
+        /// <summary>RFC822.SIZE of each message: from the summaries where known, else one FETCH. UIDs the server lacks have none.</summary>
+        private static IDictionary<uint, long> Sizes(IMailFolder folder, List<UniqueId> uids, IDictionary<uint, long> known, CancellationToken token)
+        {
+            var sizes = new Dictionary<uint, long>();
+            var unknown = new List<UniqueId>();
+            foreach (UniqueId uid in uids)
+            {
+                if (known != null && known.TryGetValue(uid.Id, out long size))
+                {
+                    sizes[uid.Id] = size;
+                }
+                else
+                {
+                    unknown.Add(uid);
+                }
+            }
+
+            if (unknown.Count > 0)
+            {
+                foreach (IMessageSummary summary in folder.Fetch(unknown, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Size), token))
+                {
+                    sizes[summary.UniqueId.Id] = summary.Size ?? 0;
+                }
+            }
+
+            return sizes;
+        }
+
+        /// <summary>Copies a message slice by slice; a short slice means the end came early.</summary>
+        private static void CopySlices(ImapFolder folder, UniqueId uid, long size, Stream destination, CancellationToken token)
+        {
+            for (long offset = 0; offset < size; offset += SliceBytes)
+            {
+                long before = destination.Position;
+                using (Stream slice = folder.GetStream(uid, (int)offset, SliceBytes, token))
+                {
+                    slice.CopyTo(destination, 81920);
+                }
+
+                if (destination.Position - before < SliceBytes)
+                {
+                    return;
+                }
             }
         }
     }

@@ -52,7 +52,8 @@ namespace MailProtocols.Commands
             {
                 TryInvoke(set.Folder, () =>
                 {
-                    IEnumerable<ImapSaveBatch> batches = ImapMessageSaver.Save(set.Session, set.Folder, set.UidValidity, set.UniqueIds,
+                    var sizes = set.Messages.Values.Where(m => m.Size.HasValue).ToDictionary(m => m.Uid, m => m.Size.Value);
+                    IEnumerable<ImapSaveBatch> batches = ImapMessageSaver.Save(set.Session, set.Folder, set.UidValidity, set.UniqueIds, sizes,
                         (uid, uidValidity, separator) => System.IO.Path.Combine(directory, ImapMessageFiles.FileName(set.Folder, separator, uidValidity, uid)),
                         Force, uid => _progress.Update(++done, total, $"{done} of {total} messages saved"), CancellationToken);
                     foreach (ImapSaveBatch batch in batches)
