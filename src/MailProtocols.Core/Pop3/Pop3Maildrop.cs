@@ -146,19 +146,38 @@ namespace MailProtocols
             }
         }
 
-        /// <summary>Whole parsed messages through pipelined RETR, in batches bounded by count and size.</summary>
-        public void FetchFull(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken, Action<IReadOnlyList<Pop3Message>> onBatch)
+        /// <summary>
+        /// Whole parsed messages through pipelined RETR, in batches bounded by count and size. Each message is
+        /// parsed on its own, so one that MimeKit cannot parse is reported through <paramref name="onUnreadable"/>
+        /// and the rest of its batch still comes out.
+        /// </summary>
+        public void FetchFull(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken,
+            Action<IReadOnlyList<Pop3Message>> onBatch, Action<Pop3Item, MailProtocolException> onUnreadable)
         {
             foreach (Pop3Item[] batch in Batches(items, i => i.Size, FullBatchSize, FullBatchBytes))
             {
-                IList<MimeMessage> messages = RunOn(batch, "RETR", cancellationToken, token =>
-                    Client.GetMessages(batch.Select(i => i.Index - 1).ToArray(), token));
-                onBatch(batch.Select((item, n) =>
+                IList<Stream> streams = RunOn(batch, "RETR", cancellationToken, token =>
+                    Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), false, token));
+                var parsed = new List<Pop3Message>(batch.Length);
+                for (int n = 0; n < batch.Length; n++)
                 {
-                    var message = new Pop3Message(_session, item);
-                    message.ApplyMessage(messages[n]);
-                    return message;
-                }).ToArray());
+                    using (Stream raw = streams[n])
+                    {
+                        try
+                        {
+                            var message = new Pop3Message(_session, batch[n]);
+                            message.ApplyMessage(MimeMessage.Load(raw, cancellationToken));
+                            parsed.Add(message);
+                        }
+                        catch (FormatException ex)
+                        {
+                            onUnreadable(batch[n], new MailProtocolException(MailErrorKind.InvalidData, "MalformedMessage",
+                                $"Message {batch[n].Index} (UIDL {batch[n].Uid}) could not be parsed: {ex.Message.TrimEnd('.')}. Save it as it is with Save-Pop3Message -Uid '{batch[n].Uid}'.", ex));
+                        }
+                    }
+                }
+
+                onBatch(parsed);
             }
         }
 

@@ -85,7 +85,7 @@ namespace MailProtocols.Commands
 
                     if (Full)
                     {
-                        maildrop.FetchFull(selected, CancellationToken, Emit);
+                        maildrop.FetchFull(selected, CancellationToken, Emit, (item, error) => WriteMailError(error, item.Uid));
                     }
                     else
                     {
