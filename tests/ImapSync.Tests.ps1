@@ -381,6 +381,45 @@ SyncState *
     }
 }
 
+Describe 'Sync-ImapFolder when stopped' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessageBatch -Bed $Bed -User $user -Count 4000 -SizeBytes 4000 | Out-Null
+        $session = Connect-TestImap -User $user -NotDefault
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'stops promptly on Ctrl+C, leaves only complete files and no lock, and the next run finishes the job' {
+        $target = New-TestDirectory 'sync-stop'
+        $job = Start-Background -ArgumentList $env:MAILPROTOCOLS_MODULE, (Get-TestImapParameters -User $user), $target -ScriptBlock {
+            param($module, $connect, $target)
+            Import-Module $module
+            $null = Connect-Imap @connect
+            Sync-ImapFolder -Destination $target
+        }
+        $cur = Join-Path $target 'cur'
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path $cur) -or @(Get-ChildItem $cur).Count -lt 250) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw 'the sync did not get going' }
+            Start-Sleep -Milliseconds 10
+        }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $job.PowerShell.Stop()
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $job.PowerShell.Dispose()
+
+        $partial = @(Get-ChildItem $cur)
+        $partial.Count | Should -BeLessThan 4000 -Because 'the run was stopped before the end'
+        @($partial | Where-Object { $_.Length -ne [long]([regex]::Match($_.Name, ',S=(\d+)').Groups[1].Value) }).Name | Should -BeNullOrEmpty -Because 'every file in cur is complete'
+        Get-ChildItem (Join-Path $target 'tmp') | Should -BeNullOrEmpty
+        Join-Path $target 'mailprotocols.lock' | Should -Not -Exist
+
+        $rest = Sync-ImapFolder -Session $session -Destination $target
+        $rest.New | Should -Be (4000 - $partial.Count)
+        @(Get-ChildItem $cur).Count | Should -Be 4000
+    }
+}
+
 Describe 'Sync-ImapFolder lock' {
     BeforeAll {
         $user = New-TestUser -Bed $Bed
