@@ -198,6 +198,52 @@ Describe 'Sync-ImapFolder of 10,000 messages' {
     }
 }
 
+Describe 'Sync-ImapFolder on a server without CONDSTORE' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessageBatch -Bed $Bed -User $user -Count 50 | Out-Null
+        $proxy = Start-ImapCapabilityProxy -Hide CONDSTORE, QRESYNC
+        $log = New-ImapLogPath 'sync-nocondstore'
+        $session = Connect-ProxiedImap -User $user -Proxy $proxy -ProtocolLogPath $log
+        $dest = New-TestDirectory 'sync-nocondstore'
+        $first = Sync-ImapFolder -Session $session -Destination $dest
+    }
+    AfterAll {
+        $session | Disconnect-Imap -ErrorAction SilentlyContinue
+        Stop-ImapCapabilityProxy $proxy
+    }
+
+    It 'downloads everything without asking for mod-sequences' {
+        $session.Capabilities | Should -Not -Contain 'CondStore'
+        $first.New | Should -Be 50
+        Get-Content (Join-Path $dest 'mailprotocols.sync') | Should -Contain 'highestmodseq=0'
+        @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match 'CONDSTORE|MODSEQ' }).Count | Should -Be 0
+    }
+
+    It 'fetches the flags of every message on a re-run and renames what changed' {
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-store -Arguments INBOX, 11, '+FLAGS', '\Flagged' | Out-Null
+        $before = @(Get-ImapClientCommands -Path $log).Count
+        $result = Sync-ImapFolder -Session $session -Destination $dest
+        $result.Unchanged | Should -BeFalse
+        $result.FlagsUpdated | Should -Be 1
+        (Get-ChildItem (Join-Path $dest 'cur') | Where-Object Name -Match '^\d+\.11_').Name | Should -Match ':2,F'
+        $sent = @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before)
+        @($sent | Where-Object { $_ -eq 'UID FETCH 1:50 (UID FLAGS)' }).Count | Should -Be 1
+        @($sent | Where-Object { $_ -match 'BODY|SEARCH' }).Count | Should -Be 0
+    }
+
+    It 'finds expunged messages in that same listing (no extra SEARCH)' {
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-store -Arguments INBOX, 12, '+FLAGS', '\Deleted' | Out-Null
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-expunge -Arguments INBOX | Out-Null
+        $before = @(Get-ImapClientCommands -Path $log).Count
+        $result = Sync-ImapFolder -Session $session -Destination $dest
+        $result.Removed | Should -Be 1
+        Get-ChildItem (Join-Path $dest 'cur') | Where-Object Name -Match '^\d+\.12_' | Should -BeNullOrEmpty
+        @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before | Where-Object { $_ -match 'SEARCH' }).Count | Should -Be 0
+        (Invoke-MailboxCheck 'maildir', $dest).Count | Should -Be 49
+    }
+}
+
 Describe 'Sync-ImapFolder of folder trees, recreated folders and the pipeline' {
     BeforeAll {
         $user = New-TestUser -Bed $Bed
@@ -332,6 +378,45 @@ SyncState *
         $job.PowerShell.Dispose()
         $records.Count | Should -BeGreaterThan 0
         $records[-1].RecordType | Should -Be 'Completed'
+    }
+}
+
+Describe 'Sync-ImapFolder when stopped' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessageBatch -Bed $Bed -User $user -Count 4000 -SizeBytes 4000 | Out-Null
+        $session = Connect-TestImap -User $user -NotDefault
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'stops promptly on Ctrl+C, leaves only complete files and no lock, and the next run finishes the job' {
+        $target = New-TestDirectory 'sync-stop'
+        $job = Start-Background -ArgumentList $env:MAILPROTOCOLS_MODULE, (Get-TestImapParameters -User $user), $target -ScriptBlock {
+            param($module, $connect, $target)
+            Import-Module $module
+            $null = Connect-Imap @connect
+            Sync-ImapFolder -Destination $target
+        }
+        $cur = Join-Path $target 'cur'
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-Path $cur) -or @(Get-ChildItem $cur).Count -lt 250) {
+            if ([DateTime]::UtcNow -gt $deadline) { throw 'the sync did not get going' }
+            Start-Sleep -Milliseconds 10
+        }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $job.PowerShell.Stop()
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+        $job.PowerShell.Dispose()
+
+        $partial = @(Get-ChildItem $cur)
+        $partial.Count | Should -BeLessThan 4000 -Because 'the run was stopped before the end'
+        @($partial | Where-Object { $_.Length -ne [long]([regex]::Match($_.Name, ',S=(\d+)').Groups[1].Value) }).Name | Should -BeNullOrEmpty -Because 'every file in cur is complete'
+        Get-ChildItem (Join-Path $target 'tmp') | Should -BeNullOrEmpty
+        Join-Path $target 'mailprotocols.lock' | Should -Not -Exist
+
+        $rest = Sync-ImapFolder -Session $session -Destination $target
+        $rest.New | Should -Be (4000 - $partial.Count)
+        @(Get-ChildItem $cur).Count | Should -Be 4000
     }
 }
 
