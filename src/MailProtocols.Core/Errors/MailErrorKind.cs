@@ -17,5 +17,8 @@ namespace MailProtocols
         WriteError,
         ReadError,
         InvalidData,
+
+        /// <summary>Something else is using the resource (e.g. another sync holds the destination's lock).</summary>
+        Busy,
     }
 }

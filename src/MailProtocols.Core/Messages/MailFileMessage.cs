@@ -21,6 +21,12 @@ namespace MailProtocols
         /// <summary>The file's length in bytes.</summary>
         public long Size { get; }
 
+        /// <summary>For a file read from a Maildir folder, the flags its name carries; null for other files.</summary>
+        public ImapMessageFlags? Flags { get; internal set; }
+
+        /// <summary>For a file read from a Maildir folder, "$Forwarded" when its name carries P (passed).</summary>
+        public string[] Keywords { get; internal set; } = new string[0];
+
         public override string ToString() => Path;
 
         /// <summary>Reads and parses one file. A file that is not a mail message is an InvalidData error.</summary>

@@ -42,6 +42,9 @@ namespace MailProtocols
 
         internal IMailFolder OpenFolder { get; set; }
 
+        /// <summary>Folder names seen on this session, for tab completion without a network call.</summary>
+        internal ImapFolderCache FolderCache { get; } = new ImapFolderCache();
+
         internal override MailService Service => Client;
 
         private protected override int ImplicitTlsPort => 993;

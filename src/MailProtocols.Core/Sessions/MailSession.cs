@@ -16,6 +16,7 @@ namespace MailProtocols
     {
         private readonly object _gate = new object();
         private bool _closedByUser;
+        private bool _disposed;
 
         private protected MailSession(ConnectionSettings settings)
         {
@@ -74,6 +75,12 @@ namespace MailProtocols
         {
             lock (_gate)
             {
+                if (_disposed)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionClosed",
+                        $"Session {Id} to {Endpoint} was closed with Disconnect-{Protocol}. Open a new one with Connect-{Protocol}.");
+                }
+
                 ReconnectIfDropped(cancellationToken);
                 try
                 {
@@ -301,6 +308,7 @@ namespace MailProtocols
         public void Dispose()
         {
             _closedByUser = true;
+            _disposed = true;
             TryDisconnect(false);
             Service.Dispose();
         }

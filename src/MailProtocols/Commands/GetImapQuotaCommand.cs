@@ -10,6 +10,7 @@ namespace MailProtocols.Commands
     {
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string Folder { get; set; } = "INBOX";
 
         protected override void ProcessRecord()

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
@@ -28,6 +29,12 @@ namespace MailProtocols.Commands
             {
                 foreach (string file in ResolveFiles(path, literal))
                 {
+                    if (Directory.Exists(file))
+                    {
+                        ImportMaildir(file);
+                        continue;
+                    }
+
                     MailFileMessage message = null;
                     if (TryInvoke(file, () => message = MailFileMessage.Load(file, CancellationToken)))
                     {
@@ -37,7 +44,29 @@ namespace MailProtocols.Commands
             }
         }
 
-        /// <summary>Files the path names. A folder matched by a wildcard is passed over; a folder named outright is an error.</summary>
+        /// <summary>The messages of a Maildir folder (its new/ and cur/), with the flags their file names carry.</summary>
+        private void ImportMaildir(string directory)
+        {
+            IReadOnlyList<MaildirFile> files = null;
+            if (!TryInvoke(directory, () => files = MaildirReader.List(directory)))
+            {
+                return;
+            }
+
+            foreach (MaildirFile file in files)
+            {
+                MailFileMessage message = null;
+                if (TryInvoke(file.Path, () => message = MaildirReader.Load(file, CancellationToken)))
+                {
+                    WriteObject(message);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Files the path names, and Maildir folders (read as a whole). Another folder matched by a wildcard
+        /// is passed over; one named outright is an error.
+        /// </summary>
         private Collection<string> ResolveFiles(string path, bool literal)
         {
             var files = new Collection<string>();
@@ -71,10 +100,14 @@ namespace MailProtocols.Commands
             {
                 if (Directory.Exists(item))
                 {
-                    if (named)
+                    if (MaildirReader.IsMaildir(item))
+                    {
+                        files.Add(item);
+                    }
+                    else if (named)
                     {
                         WriteMailError(MailErrorKind.InvalidArgument, "PathIsAFolder",
-                            $"'{item}' is a folder. Name the files, e.g. '{System.IO.Path.Combine(item, "*.eml")}', or pipe them from Get-ChildItem.", path);
+                            $"'{item}' is a folder, and not a Maildir folder (it has no cur or new folder). Name the files, e.g. '{System.IO.Path.Combine(item, "*.eml")}', or pipe them from Get-ChildItem.", path);
                     }
 
                     continue;

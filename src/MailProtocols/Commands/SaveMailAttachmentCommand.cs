@@ -39,6 +39,12 @@ namespace MailProtocols.Commands
 
         protected override void ProcessRecord()
         {
+            if (InputObject is ImapMessage imap && imap.Mime == null)
+            {
+                SaveFromImap(imap);
+                return;
+            }
+
             IReadOnlyList<MessageAttachment> attachments = null;
             if (!TryInvoke(InputObject, () => attachments = WithContent(InputObject)))
             {
@@ -56,6 +62,33 @@ namespace MailProtocols.Commands
                 OutputDirectory.Create(this, _directory);
                 string written = null;
                 if (TryInvoke(InputObject, () => written = _files.Save(attachment, CancellationToken)))
+                {
+                    WriteObject(new FileInfo(written));
+                }
+            }
+        }
+
+        /// <summary>
+        /// An IMAP summary: the attachments are chosen from its BODYSTRUCTURE (-Filter, then ShouldProcess) and
+        /// only those parts are downloaded, one FETCH each; the text and the other parts stay on the server.
+        /// </summary>
+        private void SaveFromImap(ImapMessage message)
+        {
+            IReadOnlyList<MessageAttachment> downloaded = null;
+            bool fetched = TryInvoke(message, () => downloaded = ImapAttachmentReader.Download(message,
+                listed => _filters.Any(f => f.IsMatch(listed.Name ?? string.Empty)) &&
+                    ShouldProcess($"attachment '{listed.Name}' of {Describe(message)}", $"Save to '{_files.PlannedPath(listed)}'"),
+                CancellationToken));
+            if (!fetched)
+            {
+                return;
+            }
+
+            foreach (MessageAttachment attachment in downloaded)
+            {
+                OutputDirectory.Create(this, _directory);
+                string written = null;
+                if (TryInvoke(message, () => written = _files.Save(attachment, CancellationToken)))
                 {
                     WriteObject(new FileInfo(written));
                 }
@@ -88,6 +121,8 @@ namespace MailProtocols.Commands
                     return $"POP3 message {pop3.Index} {subject}";
                 case MailFileMessage file:
                     return $"message {subject} in '{file.Path}'";
+                case ImapMessage imap:
+                    return $"IMAP message {imap.Uid} {subject} in {imap.Folder}";
                 default:
                     return $"message {subject}";
             }

@@ -73,6 +73,7 @@ namespace MailProtocols.Commands
                 case MailErrorKind.WriteError: return ErrorCategory.WriteError;
                 case MailErrorKind.ReadError: return ErrorCategory.ReadError;
                 case MailErrorKind.InvalidData: return ErrorCategory.InvalidData;
+                case MailErrorKind.Busy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -1,0 +1,286 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace MailProtocols
+{
+    /// <summary>Listing, resolving, opening, creating, renaming and deleting folders of one session.</summary>
+    internal static class ImapFolderOperations
+    {
+        /// <summary>What Get-ImapFolder shows; one LIST-STATUS asks for all of it.</summary>
+        internal const StatusItems FolderStatus = StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext;
+
+        /// <summary>
+        /// Lists every folder (LIST "" "*"), with status from the same command when the server offers
+        /// LIST-STATUS; otherwise one STATUS per matching folder. <paramref name="match"/> filters by full name.
+        /// </summary>
+        public static IReadOnlyList<ImapFolderInfo> List(ImapSession session, Func<string, bool> match, bool subscribedOnly, CancellationToken cancellationToken) =>
+            session.Run("listing folders", cancellationToken, token =>
+            {
+                ImapClient client = session.Client;
+                bool listStatus = (client.Capabilities & ImapCapabilities.ListStatus) != 0;
+                var folders = new List<IMailFolder>();
+                foreach (FolderNamespace space in PersonalNamespaces(client))
+                {
+                    folders.AddRange(client.GetFolders(space, listStatus ? FolderStatus : StatusItems.None, subscribedOnly, token));
+                }
+
+                if (!subscribedOnly)
+                {
+                    session.FolderCache.ReplaceAll(folders.Select(f => f.FullName));
+                }
+                else
+                {
+                    folders.ForEach(f => session.FolderCache.Add(f.FullName));
+                }
+
+                var result = new List<ImapFolderInfo>();
+                foreach (IMailFolder folder in SortForDisplay(folders))
+                {
+                    if (match != null && !match(folder.FullName))
+                    {
+                        continue;
+                    }
+
+                    if (!listStatus && IsSelectable(folder))
+                    {
+                        folder.Status(FolderStatus, token);
+                    }
+
+                    result.Add(ImapFolderInfo.From(folder, session, withStatus: true));
+                }
+
+                return (IReadOnlyList<ImapFolderInfo>)result;
+            }, idempotent: true);
+
+        /// <summary>Finds a folder by its full name; a missing one is a NotFound error.</summary>
+        public static IMailFolder Get(ImapSession session, string path, CancellationToken cancellationToken)
+        {
+            ValidatePath(path);
+            return session.Run($"looking up folder '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = TryGet(session, path, token);
+                if (folder == null)
+                {
+                    throw ImapErrors.FolderNotFound(session, path);
+                }
+
+                return folder;
+            }, idempotent: true);
+        }
+
+        /// <summary>
+        /// Selects the folder unless it already is, read-only (EXAMINE) for reading so nothing changes by
+        /// accident, read-write (SELECT) for changes. A folder open read-write also serves reads.
+        /// </summary>
+        public static IMailFolder Open(ImapSession session, string path, bool write, CancellationToken cancellationToken) =>
+            session.Run($"opening folder '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = Get(session, path, token);
+                return Open(session, folder, write, token);
+            }, idempotent: true);
+
+        public static IMailFolder Open(ImapSession session, IMailFolder folder, bool write, CancellationToken cancellationToken) =>
+            session.Run($"opening folder '{folder.FullName}'", cancellationToken, token =>
+            {
+                if (folder.IsOpen && (!write || folder.Access == FolderAccess.ReadWrite))
+                {
+                    return folder;
+                }
+
+                if (!IsSelectable(folder))
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderNotSelectable",
+                        $"The folder '{folder.FullName}' on {session.Endpoint} cannot hold messages (it is \\NoSelect); it only groups other folders.");
+                }
+
+                FolderAccess granted = folder.Open(write ? FolderAccess.ReadWrite : FolderAccess.ReadOnly, token);
+                session.OpenFolder = folder;
+                if (write && granted != FolderAccess.ReadWrite)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderReadOnly",
+                        $"{session.Endpoint} opened '{folder.FullName}' read-only, so its messages cannot be changed. Check your rights on the folder.");
+                }
+
+                return folder;
+            }, idempotent: true);
+
+        /// <summary>Creates a folder and any missing parents; an existing folder is an error.</summary>
+        public static ImapFolderInfo Create(ImapSession session, string path, CancellationToken cancellationToken)
+        {
+            ValidatePath(path);
+            return session.Run($"creating folder '{path}'", cancellationToken, token =>
+            {
+                if (TryGet(session, path, token) != null)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderExists",
+                        $"The folder '{path}' already exists on {session.Endpoint}.");
+                }
+
+                IMailFolder folder = EnsureExists(session, path, token);
+                return Describe(session, folder, token);
+            });
+        }
+
+        /// <summary>Renames (or moves) a folder to a new full name, creating the new parents if needed.</summary>
+        public static ImapFolderInfo Rename(ImapSession session, string path, string newPath, CancellationToken cancellationToken)
+        {
+            ValidatePath(path);
+            ValidatePath(newPath);
+            return session.Run($"renaming folder '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = Get(session, path, token);
+                if (TryGet(session, newPath, token) != null)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderExists",
+                        $"The folder '{newPath}' already exists on {session.Endpoint}. Choose another new name.");
+                }
+
+                char separator = Separator(session);
+                (string parentPath, string leaf) = SplitPath(newPath, separator);
+                IMailFolder parent = parentPath == null ? Root(session) : EnsureExists(session, parentPath, token);
+                string oldName = folder.FullName;
+                folder.Rename(parent, leaf, token);
+                session.FolderCache.Rename(oldName, folder.FullName, separator);
+                return Describe(session, folder, token);
+            });
+        }
+
+        /// <summary>Deletes one folder (the server decides what happens to its subfolders).</summary>
+        public static void Delete(ImapSession session, string path, CancellationToken cancellationToken)
+        {
+            ValidatePath(path);
+            session.Run($"removing folder '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = Get(session, path, token);
+                if (folder == session.Client.Inbox)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "CannotRemoveInbox",
+                        "INBOX cannot be removed. Remove its messages with Remove-ImapMessage instead.");
+                }
+
+                string name = folder.FullName;
+                folder.Delete(token);
+                if (session.OpenFolder == folder)
+                {
+                    session.OpenFolder = null;
+                }
+
+                session.FolderCache.Remove(name, Separator(session));
+            });
+        }
+
+        /// <summary>The folder with a special use (e.g. \Trash), or null when the server names none.</summary>
+        public static IMailFolder GetSpecial(ImapSession session, SpecialFolder use)
+        {
+            ImapClient client = session.Client;
+            bool known = (client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) != 0;
+            return known ? client.GetFolder(use) : null;
+        }
+
+        /// <summary>The hierarchy delimiter of the personal namespace.</summary>
+        public static char Separator(ImapSession session)
+        {
+            FolderNamespace space = PersonalNamespaces(session.Client).FirstOrDefault();
+            return space != null ? space.DirectorySeparator : session.Client.Inbox.DirectorySeparator;
+        }
+
+        internal static bool IsSelectable(IMailFolder folder) =>
+            (folder.Attributes & (FolderAttributes.NoSelect | FolderAttributes.NonExistent)) == 0;
+
+        private static ImapFolderInfo Describe(ImapSession session, IMailFolder folder, CancellationToken token)
+        {
+            session.FolderCache.Add(folder.FullName);
+            if (IsSelectable(folder))
+            {
+                folder.Status(FolderStatus, token);
+            }
+
+            return ImapFolderInfo.From(folder, session, withStatus: true);
+        }
+
+        /// <summary>The folder, or null when the server does not know it (a deleted one counts as unknown).</summary>
+        private static IMailFolder TryGet(ImapSession session, string path, CancellationToken token)
+        {
+            IMailFolder folder;
+            try
+            {
+                folder = string.Equals(path, "INBOX", StringComparison.OrdinalIgnoreCase)
+                    ? session.Client.Inbox
+                    : session.Client.GetFolder(path, token);
+            }
+            catch (FolderNotFoundException)
+            {
+                return null;
+            }
+
+            // \NonExistent alone means deleted; with children it is a container that only groups other folders.
+            if ((folder.Attributes & FolderAttributes.NonExistent) != 0 && (folder.Attributes & FolderAttributes.HasChildren) == 0)
+            {
+                return null;
+            }
+
+            session.FolderCache.Add(folder.FullName);
+            return folder;
+        }
+
+        private static IMailFolder EnsureExists(ImapSession session, string path, CancellationToken token)
+        {
+            char separator = Separator(session);
+            string[] segments = separator == '\0' ? new[] { path } : path.Split(separator);
+            IMailFolder current = Root(session);
+            string prefix = null;
+            foreach (string segment in segments)
+            {
+                prefix = prefix == null ? segment : prefix + separator + segment;
+                IMailFolder next = TryGet(session, prefix, token);
+                if (next == null)
+                {
+                    next = current.Create(segment, true, token);
+                    session.FolderCache.Add(next.FullName);
+                }
+
+                current = next;
+            }
+
+            return current;
+        }
+
+        private static IMailFolder Root(ImapSession session)
+        {
+            FolderNamespace space = PersonalNamespaces(session.Client).FirstOrDefault()
+                ?? new FolderNamespace(session.Client.Inbox.DirectorySeparator, string.Empty);
+            return session.Client.GetFolder(space);
+        }
+
+        private static (string Parent, string Leaf) SplitPath(string path, char separator)
+        {
+            int cut = separator == '\0' ? -1 : path.LastIndexOf(separator);
+            return cut < 0 ? (null, path) : (path.Substring(0, cut), path.Substring(cut + 1));
+        }
+
+        private static IEnumerable<FolderNamespace> PersonalNamespaces(ImapClient client) =>
+            client.PersonalNamespaces.Count > 0
+                ? client.PersonalNamespaces
+                : new[] { new FolderNamespace(client.Inbox.DirectorySeparator, string.Empty) };
+
+        private static IEnumerable<IMailFolder> SortForDisplay(IEnumerable<IMailFolder> folders) =>
+            folders
+                .Where(f => !string.IsNullOrEmpty(f.FullName))
+                .GroupBy(f => f.FullName, StringComparer.Ordinal)
+                .Select(g => g.First())
+                .OrderBy(f => (f.Attributes & FolderAttributes.Inbox) != 0 || string.Equals(f.FullName, "INBOX", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .ThenBy(f => f.FullName, StringComparer.OrdinalIgnoreCase);
+
+        private static void ValidatePath(string path)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidFolderName", "A folder name cannot be empty.");
+            }
+        }
+    }
+}

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MimeKit;
+
+namespace MailProtocols
+{
+    /// <summary>
+    /// Writes messages from IMAP folders into one mboxrd file. The file is written under a temporary
+    /// name and renamed into place by <see cref="Commit"/>; without it nothing is left behind.
+    /// Per batch of UIDs: one UID FETCH of date, envelope and size, then the bodies with UID FETCH
+    /// BODY.PEEK[] (in smaller batches by size), each copied into the file as it arrives.
+    /// </summary>
+    internal sealed class ImapMboxExport : IDisposable
+    {
+        /// <summary>UIDs per metadata FETCH.</summary>
+        internal const int MetadataBatch = 1000;
+
+        private const MessageSummaryItems MetadataItems = MessageSummaryItems.UniqueId | MessageSummaryItems.InternalDate |
+            MessageSummaryItems.Envelope | MessageSummaryItems.Size;
+
+        private readonly AtomicFile _file;
+        private readonly MboxrdWriter _writer;
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly List<string> _folders = new List<string>();
+
+        public ImapMboxExport(string path)
+        {
+            try
+            {
+                _file = new AtomicFile(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                    $"'{path}' could not be written: {ex.Message} Check that the folder exists and is writable.", ex);
+            }
+
+            _writer = new MboxrdWriter(_file.Stream);
+        }
+
+        /// <summary>Messages written so far and the total known so far; called on the caller's thread between commands.</summary>
+        public Action<int, int> Progress { get; set; }
+
+        public int Messages => _writer.MessagesWritten;
+
+        private int _total;
+
+        /// <summary>The UIDs of every message in the folder, in order (one UID SEARCH), and the folder's UIDVALIDITY.</summary>
+        public static IList<uint> ListFolder(ImapSession session, string folderPath, out uint uidValidity, CancellationToken cancellationToken)
+        {
+            uint validity = 0;
+            IList<uint> uids = session.Run($"listing '{folderPath}'", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapFolderOperations.Open(session, folderPath, false, token);
+                validity = folder.UidValidity;
+                return (IList<uint>)folder.Search(SearchQuery.All, token).Select(u => u.Id).OrderBy(u => u).ToList();
+            }, idempotent: true);
+            uidValidity = validity;
+            return uids;
+        }
+
+        /// <summary>Appends the messages (in UID order); returns the UIDs the folder no longer has.</summary>
+        public IReadOnlyList<uint> Export(ImapSession session, string folderPath, uint uidValidity, IList<uint> uids, CancellationToken cancellationToken)
+        {
+            var missing = new List<uint>();
+            List<uint> ordered = uids.Distinct().OrderBy(u => u).ToList();
+            _total += ordered.Count;
+            string fullName = folderPath;
+            foreach (List<uint> batch in ImapMessageReader.Batches(ordered, MetadataBatch))
+            {
+                Dictionary<uint, IMessageSummary> metadata = session.Run($"reading messages of '{folderPath}'", cancellationToken, token =>
+                {
+                    IMailFolder folder = ImapMessageReader.OpenChecked(session, folderPath, uidValidity, false, token);
+                    fullName = folder.FullName;
+                    return folder.Fetch(batch.Select(u => new UniqueId(u)).ToList(), new FetchRequest(MetadataItems), token).ToDictionary(s => s.UniqueId.Id);
+                }, idempotent: true);
+
+                var written = new HashSet<uint>();
+                foreach (List<uint> bodies in BySize(batch.Where(metadata.ContainsKey).ToList(), metadata))
+                {
+                    Exception failure = null;
+                    session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
+                    {
+                        var folder = (ImapFolder)ImapMessageReader.OpenChecked(session, folderPath, uidValidity, false, token);
+                        List<UniqueId> wanted = bodies.Where(u => !written.Contains(u)).Select(u => new UniqueId(u)).ToList();
+                        if (wanted.Count == 0)
+                        {
+                            return;
+                        }
+
+                        folder.GetStreams(wanted, (f, index, uid, stream) =>
+                        {
+                            // Never let a failure escape into MailKit's response parsing; report it after the command.
+                            if (failure != null || written.Contains(uid.Id))
+                            {
+                                return;
+                            }
+
+                            try
+                            {
+                                IMessageSummary summary = metadata[uid.Id];
+                                _writer.WriteMessage(stream, SenderOf(summary), summary.InternalDate);
+                                written.Add(uid.Id);
+                            }
+                            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                            {
+                                failure = new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                                    $"Writing the mbox file failed: {ex.Message} Check the free space on the destination.", ex);
+                            }
+                        }, token);
+                    }, idempotent: true);
+
+                    if (failure != null)
+                    {
+                        throw failure;
+                    }
+
+                    Progress?.Invoke(_writer.MessagesWritten, _total);
+                }
+
+                missing.AddRange(batch.Where(u => !written.Contains(u)));
+            }
+
+            if (!_folders.Contains(fullName))
+            {
+                _folders.Add(fullName);
+            }
+
+            return missing;
+        }
+
+        /// <summary>Flushes the file to disk and renames it into place.</summary>
+        public ImapExportResult Commit(bool overwrite)
+        {
+            try
+            {
+                long length = _file.Stream.Length;
+                _file.Commit(overwrite);
+                return new ImapExportResult
+                {
+                    Path = _file.FinalPath,
+                    Folders = _folders.ToArray(),
+                    Messages = _writer.MessagesWritten,
+                    Bytes = length,
+                    Duration = _clock.Elapsed,
+                };
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                    $"'{_file.FinalPath}' could not be written: {ex.Message}", ex);
+            }
+        }
+
+        public void Dispose() => _file.Dispose();
+
+        private static string SenderOf(IMessageSummary summary)
+        {
+            MailboxAddress sender = summary.Envelope?.From?.Mailboxes.FirstOrDefault() ?? summary.Envelope?.Sender?.Mailboxes.FirstOrDefault();
+            return string.IsNullOrEmpty(sender?.Address) ? null : sender.Address;
+        }
+
+        private static IEnumerable<List<uint>> BySize(List<uint> uids, Dictionary<uint, IMessageSummary> metadata)
+        {
+            var batch = new List<uint>();
+            long bytes = 0;
+            foreach (uint uid in uids)
+            {
+                long size = (long)(metadata[uid].Size ?? 0);
+                if (batch.Count > 0 && (batch.Count >= ImapMaildirSync.BodyBatchMessages || bytes + size > ImapMaildirSync.BodyBatchBytes))
+                {
+                    yield return batch;
+                    batch = new List<uint>();
+                    bytes = 0;
+                }
+
+                batch.Add(uid);
+                bytes += size;
+            }
+
+            if (batch.Count > 0)
+            {
+                yield return batch;
+            }
+        }
+    }
+}

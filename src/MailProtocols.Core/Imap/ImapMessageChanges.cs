@@ -1,0 +1,232 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using MailKit;
+using MailKit.Net.Imap;
+using MimeKit;
+using MimeKit.IO;
+
+namespace MailProtocols
+{
+    /// <summary>What a COPY or MOVE did: the new place of each message (COPYUID), when the server says.</summary>
+    internal sealed class ImapTransferResult
+    {
+        public ImapTransferResult(IMailFolder destination, IDictionary<uint, UniqueId> newUids, bool knowsNewUids, bool leftMarkedDeleted)
+        {
+            Destination = destination;
+            NewUids = newUids;
+            KnowsNewUids = knowsNewUids;
+            LeftMarkedDeleted = leftMarkedDeleted;
+        }
+
+        public IMailFolder Destination { get; }
+
+        /// <summary>Old UID to new UID in the destination.</summary>
+        public IDictionary<uint, UniqueId> NewUids { get; }
+
+        /// <summary>False when the server has no UIDPLUS and so did not report the new UIDs.</summary>
+        public bool KnowsNewUids { get; }
+
+        /// <summary>A move without MOVE and UIDPLUS: the originals are marked \Deleted but not expunged.</summary>
+        public bool LeftMarkedDeleted { get; }
+    }
+
+    /// <summary>One message to APPEND, with the flags, keywords and date it should get.</summary>
+    internal sealed class ImapAppendItem
+    {
+        public MimeMessage Message { get; set; }
+
+        public ImapMessageFlags Flags { get; set; }
+
+        public IList<string> Keywords { get; set; } = new List<string>();
+
+        public DateTimeOffset? InternalDate { get; set; }
+
+        /// <summary>What the item is, for errors: the file path or the message it came from.</summary>
+        public object Source { get; set; }
+    }
+
+    /// <summary>
+    /// Changes to messages, one command per batch: STORE for flags, COPY/MOVE, STORE \Deleted with UID EXPUNGE
+    /// of exactly the given UIDs, APPEND. Every change first checks the folder's UIDVALIDITY.
+    /// </summary>
+    internal static class ImapMessageChanges
+    {
+        /// <summary>UID STORE with +FLAGS, -FLAGS or FLAGS (system flags and keywords together), silently.</summary>
+        public static void Store(ImapMessageSet set, StoreAction action, ImapMessageFlags flags, IEnumerable<string> keywords, CancellationToken cancellationToken)
+        {
+            List<string> words = (keywords ?? Enumerable.Empty<string>()).ToList();
+            if (action != StoreAction.Set && flags == ImapMessageFlags.None && words.Count == 0)
+            {
+                return;
+            }
+
+            set.Session.Run($"changing flags of {set.Describe()}", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapMessageReader.OpenChecked(set.Session, set.Folder, set.UidValidity, true, token);
+                folder.Store(set.UniqueIds, new StoreFlagsRequest(action, flags.ToMailKit(), words) { Silent = true }, token);
+            });
+        }
+
+        /// <summary>
+        /// UID COPY, or a move: UID MOVE when offered, else UID COPY, +FLAGS \Deleted and UID EXPUNGE of
+        /// exactly these UIDs. Without UIDPLUS there is no UID EXPUNGE, and a bare EXPUNGE would remove other
+        /// clients' \Deleted mail, so the originals then stay, marked \Deleted.
+        /// </summary>
+        public static ImapTransferResult Transfer(ImapMessageSet set, string destinationPath, bool move, CancellationToken cancellationToken) =>
+            set.Session.Run($"{(move ? "moving" : "copying")} {set.Describe()} to '{destinationPath}'", cancellationToken, token =>
+            {
+                ImapSession session = set.Session;
+                IMailFolder destination = ImapFolderOperations.Get(session, destinationPath, token);
+                if (destination.FullName == set.Folder)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "SameFolder",
+                        $"The messages are in '{set.Folder}' already. Choose another -Destination.");
+                }
+
+                IMailFolder source = ImapMessageReader.OpenChecked(session, set.Folder, set.UidValidity, move, token);
+                return TransferFromOpen(session, source, set.UniqueIds, destination, move, token);
+            });
+
+        /// <summary>Moves the messages to the folder with the \Trash special use.</summary>
+        public static ImapTransferResult MoveToTrash(ImapMessageSet set, CancellationToken cancellationToken) =>
+            set.Session.Run($"moving {set.Describe()} to Trash", cancellationToken, token =>
+            {
+                IMailFolder trash = ImapFolderOperations.GetSpecial(set.Session, SpecialFolder.Trash);
+                if (trash == null)
+                {
+                    throw new MailProtocolException(MailErrorKind.NotFound, "NoTrashFolder",
+                        $"{set.Session.Endpoint} names no \\Trash folder. Move the messages with Move-ImapMessage -Destination, or delete them with -Permanent.");
+                }
+
+                if (trash.FullName == set.Folder)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "AlreadyInTrash",
+                        $"{set.Describe()} is in the Trash folder already. Use -Permanent to delete it for good.");
+                }
+
+                return Transfer(set, trash.FullName, true, token);
+            });
+
+        /// <summary>
+        /// +FLAGS.SILENT \Deleted and UID EXPUNGE of exactly these UIDs. Refused without UIDPLUS before anything
+        /// is changed: the only other way, a bare EXPUNGE, also removes other clients' \Deleted messages.
+        /// </summary>
+        public static void DeletePermanently(ImapMessageSet set, CancellationToken cancellationToken)
+        {
+            RequireUidPlus(set.Session, "removing messages permanently");
+            set.Session.Run($"deleting {set.Describe()}", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapMessageReader.OpenChecked(set.Session, set.Folder, set.UidValidity, true, token);
+                IList<UniqueId> uids = set.UniqueIds;
+                folder.Store(uids, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, token);
+                folder.Expunge(uids, token);
+            });
+        }
+
+        public static void RequireUidPlus(ImapSession session, string what)
+        {
+            if ((session.Client.Capabilities & ImapCapabilities.UidPlus) == 0)
+            {
+                throw ImapErrors.UidPlusRequired(session, what);
+            }
+        }
+
+        /// <summary>APPEND (MULTIAPPEND when offered: one command for the whole list); the new UIDs come from APPENDUID.</summary>
+        public static IList<ImapMessage> Append(ImapSession session, string folderPath, IList<ImapAppendItem> items, CancellationToken cancellationToken) =>
+            session.Run($"appending {items.Count} message(s) to '{folderPath}'", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapFolderOperations.Get(session, folderPath, token);
+                IList<IAppendRequest> requests = items
+                    .Select(i => (IAppendRequest)new AppendRequest(i.Message, i.Flags.ToMailKit(), i.Keywords ?? new List<string>()) { InternalDate = i.InternalDate })
+                    .ToList();
+                IList<UniqueId> uids = folder.Append(requests, token);
+                var result = new List<ImapMessage>();
+                for (int i = 0; i < items.Count; i++)
+                {
+                    UniqueId? uid = uids != null && i < uids.Count ? uids[i] : (UniqueId?)null;
+                    result.Add(Appended(session, folder, items[i], uid));
+                }
+
+                return (IList<ImapMessage>)result;
+            });
+
+        /// <summary>The messages at their new place, built from what we had and the new UIDs.</summary>
+        public static IList<ImapMessage> Relocated(ImapMessageSet set, ImapTransferResult transfer) =>
+            set.Uids
+                .Where(uid => transfer.NewUids.ContainsKey(uid) && set.Messages.ContainsKey(uid))
+                .Select(uid => set.Messages[uid].CopyTo(transfer.Destination, transfer.NewUids[uid]))
+                .ToList();
+
+        private static ImapTransferResult TransferFromOpen(ImapSession session, IMailFolder source, IList<UniqueId> uids, IMailFolder destination, bool move, CancellationToken token)
+        {
+            ImapCapabilities capabilities = session.Client.Capabilities;
+            UniqueIdMap map;
+            bool leftDeleted = false;
+            if (!move)
+            {
+                map = source.CopyTo(uids, destination, token);
+            }
+            else if ((capabilities & ImapCapabilities.Move) != 0)
+            {
+                map = source.MoveTo(uids, destination, token);
+            }
+            else
+            {
+                map = source.CopyTo(uids, destination, token);
+                source.Store(uids, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, token);
+                if ((capabilities & ImapCapabilities.UidPlus) != 0)
+                {
+                    source.Expunge(uids, token);
+                }
+                else
+                {
+                    leftDeleted = true;
+                }
+            }
+
+            var newUids = new Dictionary<uint, UniqueId>();
+            for (int i = 0; i < map.Source.Count && i < map.Destination.Count; i++)
+            {
+                newUids[map.Source[i].Id] = map.Destination[i];
+            }
+
+            return new ImapTransferResult(destination, newUids, map.Source.Count > 0 || (capabilities & ImapCapabilities.UidPlus) != 0, leftDeleted);
+        }
+
+        private static ImapMessage Appended(ImapSession session, IMailFolder folder, ImapAppendItem item, UniqueId? uid)
+        {
+            var message = new ImapMessage
+            {
+                Uid = uid?.Id ?? 0,
+                UidValidity = uid?.Validity ?? 0,
+                Folder = folder.FullName,
+                FolderSeparator = folder.DirectorySeparator,
+                Session = session,
+                Flags = item.Flags,
+                Keywords = (item.Keywords ?? new List<string>()).OrderBy(k => k, StringComparer.Ordinal).ToArray(),
+                InternalDate = item.InternalDate,
+                Size = MeasureAsAppended(item.Message),
+            };
+            message.ApplyHeaders(item.Message.Headers);
+            message.Headers = null;
+            message.Attachments = MessageAttachment.FromMessage(item.Message);
+            message.HasAttachments = message.Attachments.Length > 0;
+            return message;
+        }
+
+        /// <summary>The size the server stores: MailKit sends CRLF line endings and a final newline.</summary>
+        private static long MeasureAsAppended(MimeMessage message)
+        {
+            FormatOptions options = FormatOptions.Default.Clone();
+            options.NewLineFormat = NewLineFormat.Dos;
+            options.EnsureNewLine = true;
+            using (var measuring = new MeasuringStream())
+            {
+                message.WriteTo(options, measuring);
+                return measuring.Length;
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System;
+using MailKit;
+
+namespace MailProtocols
+{
+    /// <summary>The IMAP system flags a message can carry (custom flags are keywords).</summary>
+    [Flags]
+    public enum ImapMessageFlags
+    {
+        None = 0,
+        Seen = 1,
+        Answered = 2,
+        Flagged = 4,
+        Deleted = 8,
+        Draft = 16,
+    }
+
+    internal static class ImapMessageFlagsExtensions
+    {
+        public static MessageFlags ToMailKit(this ImapMessageFlags flags)
+        {
+            MessageFlags result = MessageFlags.None;
+            if ((flags & ImapMessageFlags.Seen) != 0)
+            {
+                result |= MessageFlags.Seen;
+            }
+
+            if ((flags & ImapMessageFlags.Answered) != 0)
+            {
+                result |= MessageFlags.Answered;
+            }
+
+            if ((flags & ImapMessageFlags.Flagged) != 0)
+            {
+                result |= MessageFlags.Flagged;
+            }
+
+            if ((flags & ImapMessageFlags.Deleted) != 0)
+            {
+                result |= MessageFlags.Deleted;
+            }
+
+            if ((flags & ImapMessageFlags.Draft) != 0)
+            {
+                result |= MessageFlags.Draft;
+            }
+
+            return result;
+        }
+
+        public static ImapMessageFlags FromMailKit(MessageFlags flags)
+        {
+            ImapMessageFlags result = ImapMessageFlags.None;
+            if ((flags & MessageFlags.Seen) != 0)
+            {
+                result |= ImapMessageFlags.Seen;
+            }
+
+            if ((flags & MessageFlags.Answered) != 0)
+            {
+                result |= ImapMessageFlags.Answered;
+            }
+
+            if ((flags & MessageFlags.Flagged) != 0)
+            {
+                result |= ImapMessageFlags.Flagged;
+            }
+
+            if ((flags & MessageFlags.Deleted) != 0)
+            {
+                result |= ImapMessageFlags.Deleted;
+            }
+
+            if ((flags & MessageFlags.Draft) != 0)
+            {
+                result |= ImapMessageFlags.Draft;
+            }
+
+            return result;
+        }
+    }
+}

@@ -1,0 +1,493 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MimeKit;
+
+namespace MailProtocols
+{
+    /// <summary>The UIDs one SEARCH (or SORT) found, in output order.</summary>
+    internal sealed class ImapSearchResult
+    {
+        public ImapSearchResult(string folder, uint uidValidity, IList<UniqueId> uids, IDictionary<uint, IMessageSummary> prefetched, bool sortedByServer)
+        {
+            Folder = folder;
+            UidValidity = uidValidity;
+            Uids = uids;
+            Prefetched = prefetched;
+            SortedByServer = sortedByServer;
+        }
+
+        public string Folder { get; }
+
+        public uint UidValidity { get; }
+
+        public IList<UniqueId> Uids { get; }
+
+        /// <summary>Summaries already fetched for client-side sorting, so they are not fetched twice.</summary>
+        public IDictionary<uint, IMessageSummary> Prefetched { get; }
+
+        public bool SortedByServer { get; }
+    }
+
+    /// <summary>One batch of fetched messages, and the requested UIDs the server no longer has.</summary>
+    internal sealed class ImapFetchBatch
+    {
+        public ImapFetchBatch(IReadOnlyList<ImapMessage> messages, IReadOnlyList<uint> missing, IReadOnlyList<uint> missingParts = null)
+        {
+            Messages = messages;
+            Missing = missing;
+            MissingParts = missingParts ?? new uint[0];
+        }
+
+        public IReadOnlyList<ImapMessage> Messages { get; }
+
+        /// <summary>Requested UIDs that are not (or no longer) in the folder.</summary>
+        public IReadOnlyList<uint> Missing { get; }
+
+        /// <summary>Messages that exist but have no body part with the requested specifier.</summary>
+        public IReadOnlyList<uint> MissingParts { get; }
+    }
+
+    /// <summary>
+    /// Reads messages: one SEARCH or SORT, then batched UID FETCH commands for summaries, headers or
+    /// whole messages. Every fetch uses BODY.PEEK, so nothing is marked \Seen unless asked.
+    /// </summary>
+    internal static class ImapMessageReader
+    {
+        /// <summary>What a summary holds: no header block and no body, only what the server already parsed.</summary>
+        internal const MessageSummaryItems SummaryItems = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags |
+            MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure;
+
+        /// <summary>UIDs per UID FETCH of summaries: 10,000 messages take five commands.</summary>
+        internal const int SummaryBatchSize = 2000;
+
+        /// <summary>UIDs per UID FETCH of whole messages; small enough that parsed messages do not pile up.</summary>
+        internal const int BodyBatchSize = 500;
+
+        private static readonly Regex PartSpecifierPattern = new Regex(@"^[1-9][0-9]*(\.[1-9][0-9]*)*$", RegexOptions.CultureInvariant);
+
+        public static ImapSearchResult Search(ImapSession session, string folderPath, ImapSearchCriteria criteria, ImapSortField? sortBy,
+            bool descending, int? first, CancellationToken cancellationToken) =>
+            session.Run($"searching '{folderPath}'", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapFolderOperations.Open(session, folderPath, false, token);
+                SearchQuery query = criteria.ToQuery();
+                bool serverSort = sortBy.HasValue && (session.Client.Capabilities & ImapCapabilities.Sort) != 0;
+                IList<UniqueId> uids;
+                IDictionary<uint, IMessageSummary> prefetched = null;
+                if (serverSort)
+                {
+                    uids = folder.Sort(query, new[] { OrderFor(sortBy.Value, descending) }, token);
+                }
+                else
+                {
+                    uids = folder.Search(query, token).OrderBy(u => u.Id).ToList();
+                    if (sortBy.HasValue)
+                    {
+                        uids = SortOnClient(folder, uids, sortBy.Value, descending, first, out prefetched, token);
+                    }
+                    else if (descending)
+                    {
+                        uids = uids.Reverse().ToList();
+                    }
+                }
+
+                if (first.HasValue && uids.Count > first.Value)
+                {
+                    uids = uids.Take(first.Value).ToList();
+                }
+
+                return new ImapSearchResult(folder.FullName, folder.UidValidity, uids, prefetched, serverSort);
+            }, idempotent: true);
+
+        /// <summary>
+        /// Summaries (envelope, flags, size, dates, BODYSTRUCTURE) in batches of <see cref="SummaryBatchSize"/>,
+        /// in the order of <paramref name="uids"/>. Each batch re-opens the folder if another command
+        /// selected a different one in between, and fails if its UIDVALIDITY is no longer <paramref name="uidValidity"/>.
+        /// </summary>
+        public static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+            IDictionary<uint, IMessageSummary> prefetched, bool withHeaders, bool markSeen, CancellationToken cancellationToken)
+        {
+            var request = new FetchRequest(withHeaders ? SummaryItems | MessageSummaryItems.Headers : SummaryItems);
+            foreach (List<UniqueId> batch in Batches(uids, SummaryBatchSize))
+            {
+                yield return session.Run($"fetching summaries from '{folderPath}'", cancellationToken, token =>
+                {
+                    IMailFolder folder = OpenChecked(session, folderPath, uidValidity, markSeen, token);
+                    var byUid = new Dictionary<uint, IMessageSummary>();
+                    var toFetch = new List<UniqueId>();
+                    foreach (UniqueId uid in batch)
+                    {
+                        if (prefetched != null && prefetched.TryGetValue(uid.Id, out IMessageSummary known))
+                        {
+                            byUid[uid.Id] = known;
+                        }
+                        else
+                        {
+                            toFetch.Add(uid);
+                        }
+                    }
+
+                    if (toFetch.Count > 0)
+                    {
+                        foreach (IMessageSummary summary in folder.Fetch(toFetch, request, token))
+                        {
+                            byUid[summary.UniqueId.Id] = summary;
+                        }
+                    }
+
+                    ImapFetchBatch result = Collect(batch, byUid, summary => ImapMessage.FromSummary(summary, folder, session));
+                    MarkSeen(folder, markSeen, result.Messages, token);
+                    return result;
+                }, idempotent: !markSeen);
+            }
+        }
+
+        /// <summary>
+        /// Whole messages, parsed, in batches: one UID FETCH BODY.PEEK[] per batch (GetStreams), plus one
+        /// summary FETCH for the messages that came without a summary. With <paramref name="markSeen"/>,
+        /// one STORE per batch sets \Seen.
+        /// </summary>
+        public static IEnumerable<ImapFetchBatch> FetchFull(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+            IDictionary<uint, ImapMessage> known, bool markSeen, CancellationToken cancellationToken)
+        {
+            foreach (List<UniqueId> batch in Batches(uids, BodyBatchSize))
+            {
+                yield return session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
+                {
+                    var folder = (ImapFolder)OpenChecked(session, folderPath, uidValidity, markSeen, token);
+                    Dictionary<uint, ImapMessage> messages = Summaries(session, folder, batch, known, token);
+                    var downloaded = new Dictionary<uint, ImapMessage>();
+                    folder.GetStreams(batch.Where(u => messages.ContainsKey(u.Id)).ToList(), (f, index, uid, stream) =>
+                    {
+                        if (messages.TryGetValue(uid.Id, out ImapMessage message))
+                        {
+                            MimeMessage mime = MimeMessage.Load(stream, token);
+                            message.ApplyMessage(mime);
+                            AssignPartSpecifiers(message, mime);
+                            downloaded[uid.Id] = message;
+                        }
+                    }, token);
+
+                    MarkSeen(folder, markSeen, downloaded.Values, token);
+                    return Collect(batch, downloaded, m => m);
+                }, idempotent: !markSeen);
+            }
+        }
+
+        /// <summary>
+        /// One MIME part of each message (BODY.PEEK[part] and its MIME header), e.g. the text of a message
+        /// with a big attachment. IMAP has no multi-message form of this, so it is one FETCH per message.
+        /// </summary>
+        public static IEnumerable<ImapFetchBatch> FetchBodyPart(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+            IDictionary<uint, ImapMessage> known, string partSpecifier, bool markSeen, CancellationToken cancellationToken)
+        {
+            if (partSpecifier == null || !PartSpecifierPattern.IsMatch(partSpecifier))
+            {
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidPartSpecifier",
+                    $"'{partSpecifier}' is not a body part specifier. Use numbers separated by dots, as in the PartSpecifier of an attachment: 1, 2, 1.2.");
+            }
+
+            foreach (List<UniqueId> batch in Batches(uids, SummaryBatchSize))
+            {
+                yield return session.Run($"downloading part {partSpecifier} from '{folderPath}'", cancellationToken, token =>
+                {
+                    var folder = (ImapFolder)OpenChecked(session, folderPath, uidValidity, markSeen, token);
+                    Dictionary<uint, ImapMessage> messages = Summaries(session, folder, batch, known, token);
+                    var done = new Dictionary<uint, ImapMessage>();
+                    var missingParts = new List<uint>();
+                    foreach (UniqueId uid in batch.Where(u => messages.ContainsKey(u.Id)))
+                    {
+                        // Servers answer a part that does not exist with an empty body, so ask BODYSTRUCTURE first.
+                        if (!HasPart(messages[uid.Id].BodyStructure, partSpecifier))
+                        {
+                            missingParts.Add(uid.Id);
+                            continue;
+                        }
+
+                        MimeEntity entity;
+                        try
+                        {
+                            entity = folder.GetBodyPart(uid, partSpecifier, token);
+                        }
+                        catch (MessageNotFoundException)
+                        {
+                            entity = null;
+                        }
+
+                        if (entity == null)
+                        {
+                            missingParts.Add(uid.Id);
+                            continue;
+                        }
+
+                        ImapMessage message = messages[uid.Id];
+                        ApplyPart(message, entity, partSpecifier);
+                        done[uid.Id] = message;
+                    }
+
+                    MarkSeen(folder, markSeen, done.Values, token);
+                    ImapFetchBatch result = Collect(batch, done, m => m);
+                    return new ImapFetchBatch(result.Messages, result.Missing.Except(missingParts).ToList(), missingParts);
+                }, idempotent: !markSeen);
+            }
+        }
+
+        /// <summary>Opens the folder and refuses to go on when its UIDVALIDITY is not the one the messages were read with.</summary>
+        internal static IMailFolder OpenChecked(ImapSession session, string folderPath, uint? uidValidity, bool write, CancellationToken token)
+        {
+            IMailFolder folder = ImapFolderOperations.Open(session, folderPath, write, token);
+            if (uidValidity.HasValue && folder.UidValidity != uidValidity.Value)
+            {
+                throw ImapErrors.UidValidityChanged(session, folder.FullName, uidValidity.Value, folder.UidValidity);
+            }
+
+            return folder;
+        }
+
+        internal static IEnumerable<List<T>> Batches<T>(IList<T> items, int size)
+        {
+            for (int offset = 0; offset < items.Count; offset += size)
+            {
+                yield return items.Skip(offset).Take(size).ToList();
+            }
+        }
+
+        internal static OrderBy OrderFor(ImapSortField field, bool descending)
+        {
+            OrderByType type;
+            switch (field)
+            {
+                case ImapSortField.Date: type = OrderByType.Date; break;
+                case ImapSortField.From: type = OrderByType.From; break;
+                case ImapSortField.Subject: type = OrderByType.Subject; break;
+                case ImapSortField.Size: type = OrderByType.Size; break;
+                default: type = OrderByType.Arrival; break;
+            }
+
+            return new OrderBy(type, descending ? SortOrder.Descending : SortOrder.Ascending);
+        }
+
+        /// <summary>
+        /// Sorts like RFC 5256 SORT for servers without it. With -First smaller than the result only the sort
+        /// key is fetched here; otherwise the whole summaries are, and they are reused for the output.
+        /// </summary>
+        private static IList<UniqueId> SortOnClient(IMailFolder folder, IList<UniqueId> uids, ImapSortField field, bool descending, int? first,
+            out IDictionary<uint, IMessageSummary> prefetched, CancellationToken token)
+        {
+            bool keysOnly = first.HasValue && first.Value < uids.Count;
+            var request = new FetchRequest(keysOnly ? MessageSummaryItems.UniqueId | KeyItems(field) : SummaryItems);
+            var summaries = new List<IMessageSummary>();
+            foreach (List<UniqueId> batch in Batches(uids, SummaryBatchSize))
+            {
+                summaries.AddRange(folder.Fetch(batch, request, token));
+            }
+
+            // As with SORT REVERSE, only the key comparison is reversed: ties stay in UID order.
+            var comparer = new SortKeyComparer(field);
+            IOrderedEnumerable<IMessageSummary> ordered = descending
+                ? summaries.OrderByDescending(s => s, comparer)
+                : summaries.OrderBy(s => s, comparer);
+            prefetched = keysOnly ? null : summaries.ToDictionary(s => s.UniqueId.Id);
+            return ordered.ThenBy(s => s.UniqueId.Id).Select(s => s.UniqueId).ToList();
+        }
+
+        private static MessageSummaryItems KeyItems(ImapSortField field)
+        {
+            switch (field)
+            {
+                case ImapSortField.Date: return MessageSummaryItems.Envelope | MessageSummaryItems.InternalDate;
+                case ImapSortField.From:
+                case ImapSortField.Subject: return MessageSummaryItems.Envelope;
+                case ImapSortField.Size: return MessageSummaryItems.Size;
+                default: return MessageSummaryItems.InternalDate;
+            }
+        }
+
+        private sealed class SortKeyComparer : IComparer<IMessageSummary>
+        {
+            private readonly ImapSortField _field;
+
+            public SortKeyComparer(ImapSortField field) => _field = field;
+
+            public int Compare(IMessageSummary x, IMessageSummary y)
+            {
+                switch (_field)
+                {
+                    case ImapSortField.Date:
+                        return Nullable.Compare(SentDate(x), SentDate(y));
+                    case ImapSortField.From:
+                        return string.Compare(FirstMailbox(x), FirstMailbox(y), StringComparison.OrdinalIgnoreCase);
+                    case ImapSortField.Subject:
+                        return string.Compare(x.NormalizedSubject ?? string.Empty, y.NormalizedSubject ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+                    case ImapSortField.Size:
+                        return Nullable.Compare(x.Size, y.Size);
+                    default:
+                        return Nullable.Compare(x.InternalDate?.UtcDateTime, y.InternalDate?.UtcDateTime);
+                }
+            }
+
+            // RFC 5256: the Date header, or INTERNALDATE when it is missing; compared in UTC.
+            private static DateTime? SentDate(IMessageSummary s) => (s.Envelope?.Date ?? s.InternalDate)?.UtcDateTime;
+
+            // RFC 5256: the mailbox (local part) of the first From address.
+            private static string FirstMailbox(IMessageSummary s)
+            {
+                MailboxAddress mailbox = s.Envelope?.From?.Mailboxes.FirstOrDefault();
+                if (mailbox?.Address == null)
+                {
+                    return string.Empty;
+                }
+
+                int at = mailbox.Address.LastIndexOf('@');
+                return at < 0 ? mailbox.Address : mailbox.Address.Substring(0, at);
+            }
+        }
+
+        /// <summary>Messages for a batch: the known ones copied (callers' objects stay as they were), the rest fetched as summaries.</summary>
+        private static Dictionary<uint, ImapMessage> Summaries(ImapSession session, IMailFolder folder, List<UniqueId> batch,
+            IDictionary<uint, ImapMessage> known, CancellationToken token)
+        {
+            var messages = new Dictionary<uint, ImapMessage>();
+            var toFetch = new List<UniqueId>();
+            foreach (UniqueId uid in batch)
+            {
+                if (known != null && known.TryGetValue(uid.Id, out ImapMessage message))
+                {
+                    messages[uid.Id] = message.Clone();
+                }
+                else
+                {
+                    toFetch.Add(uid);
+                }
+            }
+
+            if (toFetch.Count > 0)
+            {
+                foreach (IMessageSummary summary in folder.Fetch(toFetch, new FetchRequest(SummaryItems), token))
+                {
+                    messages[summary.UniqueId.Id] = ImapMessage.FromSummary(summary, folder, session);
+                }
+            }
+
+            return messages;
+        }
+
+        private static ImapFetchBatch Collect<T>(List<UniqueId> batch, IDictionary<uint, T> found, Func<T, ImapMessage> make)
+        {
+            var messages = new List<ImapMessage>();
+            var missing = new List<uint>();
+            foreach (UniqueId uid in batch)
+            {
+                if (found.TryGetValue(uid.Id, out T item))
+                {
+                    messages.Add(make(item));
+                }
+                else
+                {
+                    missing.Add(uid.Id);
+                }
+            }
+
+            return new ImapFetchBatch(messages, missing);
+        }
+
+        /// <summary>BODY.PEEK never sets \Seen; -MarkSeen does it explicitly with one STORE for the batch.</summary>
+        private static void MarkSeen(IMailFolder folder, bool markSeen, IEnumerable<ImapMessage> messages, CancellationToken token)
+        {
+            List<ImapMessage> list = messages.ToList();
+            if (!markSeen || list.Count == 0)
+            {
+                return;
+            }
+
+            folder.Store(list.Select(m => new UniqueId(m.Uid)).ToList(), new StoreFlagsRequest(StoreAction.Add, MessageFlags.Seen) { Silent = true }, token);
+            list.ForEach(m => m.Flags |= ImapMessageFlags.Seen);
+        }
+
+        private static void AssignPartSpecifiers(ImapMessage message, MimeMessage mime)
+        {
+            var specifiers = new Dictionary<MimeEntity, string>();
+            using (var iterator = new MimeIterator(mime))
+            {
+                while (iterator.MoveNext())
+                {
+                    specifiers[iterator.Current] = iterator.PathSpecifier;
+                }
+            }
+
+            foreach (MessageAttachment attachment in message.Attachments ?? new MessageAttachment[0])
+            {
+                if (attachment.Entity != null && specifiers.TryGetValue(attachment.Entity, out string specifier))
+                {
+                    attachment.PartSpecifier = specifier;
+                }
+            }
+        }
+
+        /// <summary>Whether BODYSTRUCTURE has the part; "1" is also the body of a message that is not multipart.</summary>
+        internal static bool HasPart(BodyPart root, string partSpecifier)
+        {
+            if (root == null)
+            {
+                return true;
+            }
+
+            if (partSpecifier == "1" && !(root is BodyPartMultipart))
+            {
+                return true;
+            }
+
+            var pending = new Stack<BodyPart>();
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                BodyPart part = pending.Pop();
+                if (part.PartSpecifier == partSpecifier)
+                {
+                    return true;
+                }
+
+                if (part is BodyPartMultipart multipart)
+                {
+                    foreach (BodyPart child in multipart.BodyParts)
+                    {
+                        pending.Push(child);
+                    }
+                }
+                else if (part is BodyPartMessage attached && attached.Body != null)
+                {
+                    pending.Push(attached.Body);
+                }
+            }
+
+            return false;
+        }
+
+        private static void ApplyPart(ImapMessage message, MimeEntity entity, string partSpecifier)
+        {
+            if (entity is TextPart text && !text.IsAttachment)
+            {
+                if (text.IsHtml)
+                {
+                    message.HtmlBody = text.Text;
+                }
+                else
+                {
+                    message.TextBody = text.Text;
+                }
+
+                return;
+            }
+
+            MessageAttachment attachment = MessageAttachment.FromEntity(entity);
+            attachment.PartSpecifier = partSpecifier;
+            message.Attachments = new[] { attachment };
+        }
+    }
+}

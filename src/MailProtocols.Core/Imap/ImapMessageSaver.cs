@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using MailKit;
+using MailKit.Net.Imap;
+
+namespace MailProtocols
+{
+    /// <summary>What one batch of Save-ImapMessage did.</summary>
+    internal sealed class ImapSaveBatch
+    {
+        public List<KeyValuePair<uint, string>> Saved { get; } = new List<KeyValuePair<uint, string>>();
+
+        /// <summary>Messages whose file was there already and was left alone (not downloaded again).</summary>
+        public List<KeyValuePair<uint, string>> Existing { get; } = new List<KeyValuePair<uint, string>>();
+
+        public List<uint> Missing { get; } = new List<uint>();
+
+        public List<KeyValuePair<uint, MailProtocolException>> Failed { get; } = new List<KeyValuePair<uint, MailProtocolException>>();
+    }
+
+    /// <summary>
+    /// Streams whole messages to .eml files: one UID FETCH BODY.PEEK[] per batch (MailKit GetStreams), each
+    /// message copied byte for byte into a temporary file that is renamed into place when complete.
+    /// MailKit holds each message of a batch in memory until it is complete, so big messages instead come
+    /// in slices (BODY.PEEK[]&lt;offset.count&gt;) written as they arrive: memory stays at one slice.
+    /// </summary>
+    internal static class ImapMessageSaver
+    {
+        /// <summary>UIDs per UID FETCH: 10,000 messages take five commands.</summary>
+        internal const int BatchSize = 2000;
+
+        /// <summary>Messages bigger than this are fetched in slices rather than whole.</summary>
+        internal const long LargeMessageBytes = 2L * 1024 * 1024;
+
+        /// <summary>Bytes per slice of a big message: a 20 MB message takes ten FETCH commands.</summary>
+        internal const int SliceBytes = 2 * 1024 * 1024;
+
+        /// <param name="knownSizes">Sizes from the summaries that came in; missing ones are fetched (RFC822.SIZE, one command per batch).</param>
+        public static IEnumerable<ImapSaveBatch> Save(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+            IDictionary<uint, long> knownSizes, Func<uint, uint, char, string> pathFor, bool overwrite, Action<uint> onMessageDone, CancellationToken cancellationToken)
+        {
+            foreach (List<UniqueId> batch in ImapMessageReader.Batches(uids, BatchSize))
+            {
+                yield return session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
+                {
+                    var folder = (ImapFolder)ImapMessageReader.OpenChecked(session, folderPath, uidValidity, false, token);
+                    var result = new ImapSaveBatch();
+                    var saved = new Dictionary<uint, string>();
+                    var failed = new Dictionary<uint, MailProtocolException>();
+                    var existing = new Dictionary<uint, string>();
+
+                    // A message never changes under its UIDVALIDITY and UID, and files only appear complete (by
+                    // rename), so an existing file is that message: unless overwriting, it is not fetched again.
+                    if (!overwrite)
+                    {
+                        foreach (UniqueId uid in batch)
+                        {
+                            string path = pathFor(uid.Id, folder.UidValidity, folder.DirectorySeparator);
+                            if (File.Exists(path))
+                            {
+                                existing[uid.Id] = path;
+                                onMessageDone?.Invoke(uid.Id);
+                            }
+                        }
+                    }
+
+                    List<UniqueId> wanted = batch.Where(u => !existing.ContainsKey(u.Id)).ToList();
+                    IDictionary<uint, long> sizes = Sizes(folder, wanted, knownSizes, token);
+                    List<UniqueId> large = wanted.Where(u => sizes.TryGetValue(u.Id, out long size) && size > LargeMessageBytes).ToList();
+                    List<UniqueId> small = wanted.Where(u => sizes.ContainsKey(u.Id) && !large.Contains(u)).ToList();
+
+                    void Write(UniqueId uid, Action<Stream> copy)
+                    {
+                        string path = pathFor(uid.Id, folder.UidValidity, folder.DirectorySeparator);
+                        try
+                        {
+                            using (var file = new AtomicFile(path))
+                            {
+                                copy(file.Stream);
+                                token.ThrowIfCancellationRequested();
+                                file.Commit(overwrite);
+                            }
+
+                            saved[uid.Id] = path;
+                        }
+                        catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+                        {
+                            // One unwritable file must not abort the FETCH the other messages are arriving in.
+                            failed[uid.Id] = new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                                $"Message {uid.Id} in '{folderPath}' could not be written to '{path}': {ex.Message}", ex);
+                        }
+
+                        onMessageDone?.Invoke(uid.Id);
+                    }
+
+                    folder.GetStreams(small, (f, index, uid, stream) => Write(uid, file => stream.CopyTo(file, 81920)), token);
+                    foreach (UniqueId uid in large)
+                    {
+                        try
+                        {
+                            Write(uid, file => CopySlices(folder, uid, sizes[uid.Id], file, token));
+                        }
+                        catch (MessageNotFoundException)
+                        {
+                            // Expunged since the sizes were read: reported as missing, its temporary file is gone.
+                        }
+                    }
+
+                    foreach (UniqueId uid in batch)
+                    {
+                        if (saved.TryGetValue(uid.Id, out string path))
+                        {
+                            result.Saved.Add(new KeyValuePair<uint, string>(uid.Id, path));
+                        }
+                        else if (existing.TryGetValue(uid.Id, out path))
+                        {
+                            result.Existing.Add(new KeyValuePair<uint, string>(uid.Id, path));
+                        }
+                        else if (failed.TryGetValue(uid.Id, out MailProtocolException error))
+                        {
+                            result.Failed.Add(new KeyValuePair<uint, MailProtocolException>(uid.Id, error));
+                        }
+                        else
+                        {
+                            result.Missing.Add(uid.Id);
+                        }
+                    }
+
+                    return result;
+                });
+            }
+        }
+
+        /// <summary>RFC822.SIZE of each message: from the summaries where known, else one FETCH. UIDs the server lacks have none.</summary>
+        private static IDictionary<uint, long> Sizes(IMailFolder folder, List<UniqueId> uids, IDictionary<uint, long> known, CancellationToken token)
+        {
+            var sizes = new Dictionary<uint, long>();
+            var unknown = new List<UniqueId>();
+            foreach (UniqueId uid in uids)
+            {
+                if (known != null && known.TryGetValue(uid.Id, out long size))
+                {
+                    sizes[uid.Id] = size;
+                }
+                else
+                {
+                    unknown.Add(uid);
+                }
+            }
+
+            if (unknown.Count > 0)
+            {
+                foreach (IMessageSummary summary in folder.Fetch(unknown, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Size), token))
+                {
+                    sizes[summary.UniqueId.Id] = summary.Size ?? 0;
+                }
+            }
+
+            return sizes;
+        }
+
+        /// <summary>Copies a message slice by slice; a short slice means the end came early.</summary>
+        private static void CopySlices(ImapFolder folder, UniqueId uid, long size, Stream destination, CancellationToken token)
+        {
+            for (long offset = 0; offset < size; offset += SliceBytes)
+            {
+                long before = destination.Position;
+                using (Stream slice = folder.GetStream(uid, (int)offset, SliceBytes, token))
+                {
+                    slice.CopyTo(destination, 81920);
+                }
+
+                if (destination.Position - before < SliceBytes)
+                {
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Generic;
+using System.Linq;
+using MailKit;
+
+namespace MailProtocols
+{
+    /// <summary>
+    /// Messages of one folder of one session, collected from the pipeline so that one command can act
+    /// on all of them. <see cref="UidValidity"/> is known when the messages came as objects (and then
+    /// guards against acting on a recreated folder), unknown for bare -Folder/-Uid input.
+    /// </summary>
+    internal sealed class ImapMessageSet
+    {
+        private readonly List<uint> _uids = new List<uint>();
+        private readonly Dictionary<uint, ImapMessage> _messages = new Dictionary<uint, ImapMessage>();
+
+        public ImapMessageSet(ImapSession session, string folder, uint? uidValidity)
+        {
+            Session = session;
+            Folder = folder;
+            UidValidity = uidValidity;
+        }
+
+        public ImapSession Session { get; }
+
+        public string Folder { get; }
+
+        public uint? UidValidity { get; }
+
+        /// <summary>The UIDs in the order they arrived, without duplicates.</summary>
+        public IReadOnlyList<uint> Uids => _uids;
+
+        /// <summary>The message objects that came in, by UID (empty for -Uid input).</summary>
+        public IDictionary<uint, ImapMessage> Messages => _messages;
+
+        public IList<UniqueId> UniqueIds => _uids.Select(u => new UniqueId(u)).ToList();
+
+        public void Add(uint uid)
+        {
+            if (!_uids.Contains(uid))
+            {
+                _uids.Add(uid);
+            }
+        }
+
+        public void Add(ImapMessage message)
+        {
+            Add(message.Uid);
+            _messages[message.Uid] = message;
+        }
+
+        /// <summary>"message 42 in INBOX" or "3 messages in INBOX", for ShouldProcess and errors.</summary>
+        public string Describe() => Describe(_uids.Count);
+
+        public string Describe(int count) => count == 1
+            ? $"message {_uids[0]} in {Folder}"
+            : $"{count} messages in {Folder}";
+    }
+
+    /// <summary>Groups pipeline input per (session, folder, UIDVALIDITY), keeping the order of first appearance.</summary>
+    internal sealed class ImapMessageSetCollection
+    {
+        private readonly List<ImapMessageSet> _sets = new List<ImapMessageSet>();
+
+        public IReadOnlyList<ImapMessageSet> Sets => _sets;
+
+        public int Count => _sets.Sum(s => s.Uids.Count);
+
+        public void Add(ImapMessage message) => SetFor(message.Session, message.Folder, message.UidValidity).Add(message);
+
+        public void Add(ImapSession session, string folder, IEnumerable<uint> uids)
+        {
+            ImapMessageSet set = SetFor(session, folder, null);
+            foreach (uint uid in uids)
+            {
+                set.Add(uid);
+            }
+        }
+
+        /// <summary>A set with no UIDs yet (e.g. "every message in the folder").</summary>
+        public ImapMessageSet AddEmpty(ImapSession session, string folder) => SetFor(session, folder, null);
+
+        private ImapMessageSet SetFor(ImapSession session, string folder, uint? uidValidity)
+        {
+            ImapMessageSet set = _sets.FirstOrDefault(s => s.Session == session && s.Folder == folder && s.UidValidity == uidValidity);
+            if (set == null)
+            {
+                set = new ImapMessageSet(session, folder, uidValidity);
+                _sets.Add(set);
+            }
+
+            return set;
+        }
+    }
+}

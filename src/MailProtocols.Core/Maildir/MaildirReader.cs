@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace MailProtocols
+{
+    /// <summary>A message file of a Maildir folder and what its name says.</summary>
+    internal sealed class MaildirFile
+    {
+        public string Path { get; set; }
+
+        /// <summary>The flags of the ":2," part of the name; none for a file still in new/.</summary>
+        public ImapMessageFlags Flags { get; set; }
+
+        /// <summary>P (passed): the message was forwarded.</summary>
+        public bool Forwarded { get; set; }
+
+        /// <summary>True for a file in new/, which no mail reader has seen yet.</summary>
+        public bool IsNew { get; set; }
+    }
+
+    /// <summary>
+    /// Reads Maildir folders written by any program (Sync-ImapFolder, Dovecot, mbsync, getmail...):
+    /// the message files in new/ and cur/. Files in tmp/ are deliveries in progress and are never read.
+    /// </summary>
+    internal static class MaildirReader
+    {
+        /// <summary>True when the directory is a Maildir folder, i.e. it has cur/ or new/.</summary>
+        public static bool IsMaildir(string directory) =>
+            Directory.Exists(System.IO.Path.Combine(directory, "cur")) || Directory.Exists(System.IO.Path.Combine(directory, "new"));
+
+        /// <summary>The folder's message files in name order (Maildir names start with the delivery time).</summary>
+        public static IReadOnlyList<MaildirFile> List(string directory)
+        {
+            var files = new List<MaildirFile>();
+            try
+            {
+                foreach (string sub in new[] { "new", "cur" })
+                {
+                    string path = System.IO.Path.Combine(directory, sub);
+                    if (!Directory.Exists(path))
+                    {
+                        continue;
+                    }
+
+                    foreach (string file in Directory.EnumerateFiles(path))
+                    {
+                        string name = System.IO.Path.GetFileName(file);
+                        if (name.StartsWith(".", StringComparison.Ordinal))
+                        {
+                            continue;
+                        }
+
+                        MaildirFileName.Split(name, out _, out string letters);
+                        bool isNew = sub == "new";
+                        bool forwarded = false;
+                        ImapMessageFlags flags = isNew ? ImapMessageFlags.None : MaildirFlags.FromLetters(letters, out forwarded);
+                        files.Add(new MaildirFile { Path = file, Flags = flags, Forwarded = forwarded, IsNew = isNew });
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new MailProtocolException(MailErrorKind.ReadError, "FileReadFailed", $"The Maildir folder '{directory}' could not be read: {ex.Message}", ex);
+            }
+
+            // Delivery order: the leading Unix time, then (for our files) the UID, then the name.
+            return files.Select(f => new { File = f, Name = System.IO.Path.GetFileName(f.Path) })
+                .OrderBy(x => LeadingNumber(x.Name))
+                .ThenBy(x => MaildirFileName.TryParseOurs(x.Name, out uint uid, out _) ? uid : 0)
+                .ThenBy(x => x.Name, StringComparer.Ordinal)
+                .Select(x => x.File)
+                .ToList();
+        }
+
+        private static long LeadingNumber(string name)
+        {
+            long value = 0;
+            foreach (char c in name)
+            {
+                if (c < '0' || c > '9' || value > long.MaxValue / 10 - 10)
+                {
+                    break;
+                }
+
+                value = value * 10 + (c - '0');
+            }
+
+            return value;
+        }
+
+        /// <summary>Parses one file, with the flags its name carries.</summary>
+        public static MailFileMessage Load(MaildirFile file, CancellationToken cancellationToken)
+        {
+            MailFileMessage message = MailFileMessage.Load(file.Path, cancellationToken);
+            message.Flags = file.Flags;
+            message.Keywords = file.Forwarded ? new[] { MaildirFlags.ForwardedKeyword } : new string[0];
+            return message;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsCommon.Get, "ImapFolder")]
+    [OutputType(typeof(ImapFolderInfo))]
+    public sealed class GetImapFolderCommand : ImapSessionCmdlet
+    {
+        [Parameter(Position = 0)]
+        [SupportsWildcards]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
+        public string[] Name { get; set; }
+
+        [Parameter]
+        public SwitchParameter Subscribed { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ImapSession session = ResolveSession();
+            WildcardPattern[] patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+            IReadOnlyList<ImapFolderInfo> folders = null;
+            bool listed = TryInvoke(session, () => folders = ImapFolderOperations.List(
+                session, patterns == null ? null : (System.Func<string, bool>)(n => patterns.Any(p => p.IsMatch(n))), Subscribed, CancellationToken));
+            if (!listed)
+            {
+                return;
+            }
+
+            WriteObject(folders, enumerateCollection: true);
+
+            // A literal name that matched nothing is an error, as with Get-Item; a wildcard may match nothing.
+            foreach (string literal in (Name ?? new string[0]).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+            {
+                if (!folders.Any(f => string.Equals(f.FullName, literal, System.StringComparison.OrdinalIgnoreCase)))
+                {
+                    WriteMailError(ImapErrors.FolderNotFound(session, literal), literal);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using MailKit;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsCommon.Get, "ImapMessage", DefaultParameterSetName = UidSet)]
+    [OutputType(typeof(ImapMessage))]
+    public sealed class GetImapMessageCommand : ImapMessageCmdlet
+    {
+        private ThrottledProgress _progress;
+
+        [Parameter]
+        public SwitchParameter Full { get; set; }
+
+        [Parameter]
+        public SwitchParameter HeadersOnly { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string BodyPart { get; set; }
+
+        [Parameter]
+        public SwitchParameter MarkSeen { get; set; }
+
+        private protected override bool WholeFolderWithoutUid => true;
+
+        protected override void BeginProcessing()
+        {
+            int modes = (Full ? 1 : 0) + (HeadersOnly ? 1 : 0) + (BodyPart != null ? 1 : 0);
+            if (modes > 1)
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "ConflictingParameters",
+                    "Use only one of -Full, -HeadersOnly and -BodyPart.", null);
+            }
+
+            _progress = new ThrottledProgress(this, 4202, "Get-ImapMessage");
+        }
+
+        protected override void EndProcessing()
+        {
+            int total = Input.Count;
+            int done = 0;
+            foreach (ImapMessageSet set in Input.Sets)
+            {
+                TryInvoke(set.Folder, () =>
+                {
+                    IList<UniqueId> uids = set.Uids.Count > 0 ? set.UniqueIds : AllUids(set, ref total);
+                    foreach (ImapFetchBatch batch in Fetch(set, uids))
+                    {
+                        WriteObject(batch.Messages, enumerateCollection: true);
+                        WriteMissing(set, batch.Missing);
+                        foreach (uint uid in batch.MissingParts)
+                        {
+                            WriteMailError(MailErrorKind.NotFound, "BodyPartNotFound",
+                                $"Message {uid} in '{set.Folder}' has no body part {BodyPart}. The Attachments of its summary list the part specifiers it has.",
+                                set.Messages.TryGetValue(uid, out ImapMessage m) ? (object)m : uid);
+                        }
+
+                        done += batch.Messages.Count + batch.Missing.Count + batch.MissingParts.Count;
+                        _progress.Update(done, total, $"{done} of {total} messages");
+                    }
+                });
+            }
+
+            _progress.Complete();
+        }
+
+        private IEnumerable<ImapFetchBatch> Fetch(ImapMessageSet set, IList<UniqueId> uids)
+        {
+            if (Full)
+            {
+                return ImapMessageReader.FetchFull(set.Session, set.Folder, set.UidValidity, uids, set.Messages, MarkSeen, CancellationToken);
+            }
+
+            if (BodyPart != null)
+            {
+                return ImapMessageReader.FetchBodyPart(set.Session, set.Folder, set.UidValidity, uids, set.Messages, BodyPart, MarkSeen, CancellationToken);
+            }
+
+            return ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, uids, null, HeadersOnly, MarkSeen, CancellationToken);
+        }
+
+        /// <summary>-Folder without -Uid: every message, found with one SEARCH ALL.</summary>
+        private IList<UniqueId> AllUids(ImapMessageSet set, ref int total)
+        {
+            ImapSearchResult all = ImapMessageReader.Search(set.Session, set.Folder, new ImapSearchCriteria(), null, false, null, CancellationToken);
+            total += all.Uids.Count;
+            return all.Uids;
+        }
+    }
+}

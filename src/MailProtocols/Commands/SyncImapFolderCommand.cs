@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    [Cmdlet(VerbsData.Sync, "ImapFolder", SupportsShouldProcess = true)]
+    [OutputType(typeof(ImapSyncResult))]
+    public sealed class SyncImapFolderCommand : ImapSessionCmdlet, IDisposable
+    {
+        private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
+        private ThrottledProgress _progress;
+        private DestinationLock _lock;
+        private string _root;
+
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
+        public string[] Folder { get; set; } = { "INBOX" };
+
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        public string Destination { get; set; }
+
+        [Parameter]
+        public SwitchParameter Recurse { get; set; }
+
+        [Parameter]
+        public SwitchParameter KeepDeleted { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            _progress = new ThrottledProgress(this, 4501, "Sync-ImapFolder");
+            _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+        }
+
+        protected override void ProcessRecord()
+        {
+            ImapSession session = ResolveSession();
+            var sync = new ImapMaildirSync(session, _root, KeepDeleted)
+            {
+                Progress = p => _progress.Update(p.Done, p.Total, $"{p.Folder}: {p.Done} of {p.Total} messages, {p.Bytes / 1024.0 / 1024.0:0.0} MB"),
+                Warning = WriteWarning,
+                Verbose = WriteVerbose,
+            };
+
+            foreach (string name in Folder)
+            {
+                IReadOnlyList<ImapSyncTarget> targets = null;
+                if (!TryInvoke($"folder '{name}'", () => targets = ImapMaildirSync.ResolveTargets(session, name, Recurse, CancellationToken)))
+                {
+                    continue;
+                }
+
+                foreach (ImapSyncTarget target in targets)
+                {
+                    SyncOne(session, sync, target);
+                }
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            _progress.Complete();
+            ReleaseLock();
+        }
+
+        // MailCmdlet.Dispose is not virtual: re-implementing IDisposable releases the lock even when the
+        // pipeline stops or fails before EndProcessing, then disposes the base as usual.
+        void IDisposable.Dispose()
+        {
+            ReleaseLock();
+            Dispose();
+        }
+
+        private void SyncOne(ImapSession session, ImapMaildirSync sync, ImapSyncTarget target)
+        {
+            string key = session.Id + "\n" + target.FullName;
+            if (!target.Selectable)
+            {
+                WriteVerbose($"'{target.FullName}' only groups other folders and holds no messages; skipped.");
+                return;
+            }
+
+            if (!_done.Add(key))
+            {
+                return;
+            }
+
+            string directory = sync.DirectoryFor(target);
+            if (!ShouldProcess($"folder '{target.FullName}' into '{directory}'", "Sync (download new messages, update flags, remove local copies of expunged messages)"))
+            {
+                return;
+            }
+
+            AcquireLock();
+            TryInvoke($"folder '{target.FullName}'", () =>
+            {
+                ImapSyncResult result = sync.Sync(target, CancellationToken);
+                WriteObject(result);
+            });
+        }
+
+        private void AcquireLock()
+        {
+            if (_lock != null)
+            {
+                return;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(_root);
+                _lock = DestinationLock.Acquire(_root, $"Sync-ImapFolder into '{_root}'");
+            }
+            catch (MailProtocolException ex)
+            {
+                ThrowMailError(ex, _root);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                ThrowMailError(MailErrorKind.WriteError, "FileWriteFailed", $"The destination '{_root}' could not be created: {ex.Message}", _root);
+            }
+
+            if (_lock.TakenOverFrom != null)
+            {
+                WriteWarning($"Took over a stale lock in '{_root}' left by {_lock.TakenOverFrom}, which is no longer running.");
+            }
+        }
+
+        private void ReleaseLock()
+        {
+            _lock?.Dispose();
+            _lock = null;
+        }
+    }
+}

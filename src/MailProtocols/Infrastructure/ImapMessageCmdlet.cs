@@ -1,0 +1,122 @@
+using System.Management.Automation;
+using System.Threading;
+
+namespace MailProtocols.Commands
+{
+    /// <summary>
+    /// The input side of every cmdlet that acts on IMAP messages: message objects from the pipeline
+    /// (-InputObject), or -Folder with -Uid. ProcessRecord only collects, grouped per session and folder;
+    /// the derived cmdlet acts on each group in EndProcessing, so one command carries many messages.
+    /// </summary>
+    public abstract class ImapMessageCmdlet : ImapSessionCmdlet
+    {
+        internal const string MessageSet = "Message";
+        internal const string UidSet = "Uid";
+
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = MessageSet)]
+        [ValidateNotNull]
+        public ImapMessage[] InputObject { get; set; }
+
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = UidSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
+        public string Folder { get; set; } = "INBOX";
+
+        [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = UidSet)]
+        [ValidateNotNullOrEmpty]
+        public uint[] Uid { get; set; }
+
+        internal ImapMessageSetCollection Input { get; } = new ImapMessageSetCollection();
+
+        /// <summary>Whether -Folder without -Uid means "every message in the folder" (Get-ImapMessage) or is an error.</summary>
+        private protected virtual bool WholeFolderWithoutUid => false;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == MessageSet)
+            {
+                foreach (ImapMessage message in InputObject)
+                {
+                    if (message.Session == null)
+                    {
+                        WriteMailError(MailErrorKind.InvalidArgument, "NoSessionOnMessage",
+                            $"{message} has no session. Pipe messages from Search-ImapFolder or Get-ImapMessage.", message);
+                        continue;
+                    }
+
+                    Input.Add(message);
+                    ReportReconnects(message.Session);
+                }
+
+                return;
+            }
+
+            ImapSession session = ResolveSession();
+            if (Uid != null)
+            {
+                Input.Add(session, Folder, Uid);
+            }
+            else if (WholeFolderWithoutUid)
+            {
+                Input.AddEmpty(session, Folder);
+            }
+            else
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "UidRequired",
+                    $"Say which messages of '{Folder}': pass -Uid, or pipe messages from Search-ImapFolder.", Folder);
+            }
+        }
+
+        /// <summary>Reconnect notices of a session that came with a message become verbose text, as ResolveSession does for -Session.</summary>
+        private void ReportReconnects(ImapSession session)
+        {
+            int pipelineThread = Thread.CurrentThread.ManagedThreadId;
+            session.Notify = text =>
+            {
+                if (Thread.CurrentThread.ManagedThreadId == pipelineThread)
+                {
+                    WriteVerbose(text);
+                }
+            };
+        }
+
+        /// <summary>
+        /// Asks ShouldProcess for each message ("message 42 in INBOX") right before the change, and returns
+        /// the approved ones as a set of their own, so the change still goes out as one command.
+        /// </summary>
+        internal ImapMessageSet Confirm(ImapMessageSet set, string action)
+        {
+            var approved = new ImapMessageSet(set.Session, set.Folder, set.UidValidity);
+            foreach (uint uid in set.Uids)
+            {
+                string target = set.Messages.TryGetValue(uid, out ImapMessage message) && !string.IsNullOrEmpty(message.Subject)
+                    ? $"message {uid} in {set.Folder} ('{message.Subject}')"
+                    : $"message {uid} in {set.Folder}";
+                if (ShouldProcess(target, action))
+                {
+                    if (message != null)
+                    {
+                        approved.Add(message);
+                    }
+                    else
+                    {
+                        approved.Add(uid);
+                    }
+                }
+            }
+
+            return approved;
+        }
+
+        /// <summary>Writes a "not found" error for each UID the server did not return.</summary>
+        internal void WriteMissing(ImapMessageSet set, System.Collections.Generic.IEnumerable<uint> missing)
+        {
+            foreach (uint uid in missing)
+            {
+                WriteMailError(MailErrorKind.NotFound, "MessageNotFound",
+                    $"There is no message with UID {uid} in '{set.Folder}' (any more): it was expunged or moved. Search the folder again.",
+                    set.Messages.TryGetValue(uid, out ImapMessage message) ? (object)message : uid);
+            }
+        }
+    }
+}

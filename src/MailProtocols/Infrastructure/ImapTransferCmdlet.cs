@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using MailKit;
+
+namespace MailProtocols.Commands
+{
+    /// <summary>Copy-ImapMessage and Move-ImapMessage: the same input, -Destination and -PassThru (COPYUID).</summary>
+    public abstract class ImapTransferCmdlet : ImapMessageCmdlet
+    {
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImapFolderCompleter))]
+        public string Destination { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        private protected abstract bool IsMove { get; }
+
+        protected override void EndProcessing()
+        {
+            foreach (ImapMessageSet input in Input.Sets)
+            {
+                ImapMessageSet set = Confirm(input, $"{(IsMove ? "Move" : "Copy")} to '{Destination}'");
+                if (set.Uids.Count == 0)
+                {
+                    continue;
+                }
+
+                ImapTransferResult result = null;
+                if (TryInvoke(set.Folder, () => result = Transfer(set)))
+                {
+                    Report(set, result);
+                }
+            }
+        }
+
+        private protected virtual ImapTransferResult Transfer(ImapMessageSet set) =>
+            ImapMessageChanges.Transfer(set, Destination, IsMove, CancellationToken);
+
+        private protected void Report(ImapMessageSet set, ImapTransferResult result)
+        {
+            if (result.LeftMarkedDeleted)
+            {
+                WriteWarning($"{set.Session.Endpoint} offers neither MOVE nor UIDPLUS: the {set.Uids.Count} message(s) were copied to '{result.Destination.FullName}' " +
+                    $"and marked \\Deleted in '{set.Folder}', but not expunged, because a bare EXPUNGE would also remove other clients' \\Deleted mail.");
+            }
+
+            if (!result.KnowsNewUids)
+            {
+                if (PassThru)
+                {
+                    WriteWarning($"{set.Session.Endpoint} does not report the new UIDs (no UIDPLUS), so -PassThru has nothing to output. Search '{result.Destination.FullName}' to find the messages.");
+                }
+
+                return;
+            }
+
+            // UIDs the server did not copy were not (or no longer) in the folder.
+            WriteMissing(set, set.Uids.Where(uid => !result.NewUids.ContainsKey(uid)));
+            if (!PassThru)
+            {
+                return;
+            }
+
+            if (set.Messages.Count == set.Uids.Count)
+            {
+                WriteObject(ImapMessageChanges.Relocated(set, result), enumerateCollection: true);
+                return;
+            }
+
+            // -Uid input: fetch the summaries of the new messages in one command.
+            IList<UniqueId> newUids = set.Uids.Where(result.NewUids.ContainsKey).Select(uid => result.NewUids[uid]).ToList();
+            uint? validity = newUids.Count > 0 && newUids[0].Validity != 0 ? newUids[0].Validity : (uint?)null;
+            TryInvoke(result.Destination.FullName, () =>
+            {
+                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, result.Destination.FullName, validity, newUids, null, false, false, CancellationToken))
+                {
+                    WriteObject(batch.Messages, enumerateCollection: true);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,240 @@
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/ImapCommon.ps1
+}
+
+Describe 'Get-ImapFolder' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        New-TestFolder -Bed $Bed -User $user -Folder 'Projects/Alerts' -Subscribe | Out-Null
+        New-TestFolder -Bed $Bed -User $user -Folder 'Projects/Ops' | Out-Null
+        New-TestFolder -Bed $Bed -User $user -Folder 'Über/Straße & Co' | Out-Null
+        1..3 | ForEach-Object { Add-TestMessage -Bed $Bed -User $user -Subject "inbox $_" -Flags $(if ($_ -eq 1) { 'S' } else { '' }) | Out-Null }
+        1..2 | ForEach-Object { Add-TestMessage -Bed $Bed -User $user -Folder 'Projects/Alerts' -Subject "alert $_" | Out-Null }
+        Add-TestMessage -Bed $Bed -User $user -Folder 'Über/Straße & Co' -Subject 'grüße' | Out-Null
+        $log = New-ImapLogPath 'folders'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $folders = @(Get-ImapFolder -Session $session)
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'lists every folder, nested ones included, with full Unicode names and the server delimiter' {
+        $expected = @((Invoke-MailCheck -Bed $Bed -User $user -Command imap-folders).name)
+        $folders.FullName | Should -HaveCount $expected.Count
+        foreach ($name in $expected) { $folders.FullName | Should -Contain $name }
+        $folders.FullName | Should -Contain 'Über/Straße & Co'
+        $folders.FullName | Should -Contain 'Projects/Alerts'
+        ($folders | Where-Object FullName -eq 'Über/Straße & Co').Name | Should -Be 'Straße & Co'
+        $folders | ForEach-Object { $_.Separator | Should -Be '/' }
+        $folders | ForEach-Object { $_.GetType().FullName | Should -Be 'MailProtocols.ImapFolderInfo' }
+        $folders[0].FullName | Should -Be 'INBOX'
+    }
+
+    It 'reports the special use of each folder' {
+        ($folders | Where-Object FullName -eq 'INBOX').SpecialUse | Should -Be 'Inbox'
+        ($folders | Where-Object FullName -eq 'Trash').SpecialUse | Should -Be 'Trash'
+        ($folders | Where-Object FullName -eq 'Sent').SpecialUse | Should -Be 'Sent'
+        ($folders | Where-Object FullName -eq 'Drafts').SpecialUse | Should -Be 'Drafts'
+        ($folders | Where-Object FullName -eq 'Junk').SpecialUse | Should -Be 'Junk'
+        ($folders | Where-Object FullName -eq 'Archive').SpecialUse | Should -Be 'Archive'
+        ($folders | Where-Object FullName -eq 'Projects/Ops').SpecialUse | Should -Be 'None'
+        ($folders | Where-Object FullName -eq 'Projects').Attributes.ToString() -split ', ' | Should -Contain 'HasChildren'
+    }
+
+    It 'reports Count, Unread, Recent, UidValidity and UidNext as STATUS does' {
+        foreach ($name in 'INBOX', 'Projects/Alerts', 'Über/Straße & Co', 'Trash') {
+            $status = Invoke-MailCheck -Bed $Bed -User $user -Command imap-status -Arguments $name
+            $folder = $folders | Where-Object FullName -eq $name
+            $folder.Count | Should -Be $status.messages -Because $name
+            $folder.Unread | Should -Be $status.unseen -Because $name
+            $folder.UidValidity | Should -Be $status.uidvalidity -Because $name
+            $folder.UidNext | Should -Be $status.uidnext -Because $name
+            $folder.Recent | Should -Not -BeNullOrEmpty
+        }
+        ($folders | Where-Object FullName -eq 'INBOX').Count | Should -Be 3
+        ($folders | Where-Object FullName -eq 'INBOX').Unread | Should -Be 2
+    }
+
+    It 'asks for all of it with one LIST-STATUS command and no STATUS per folder' {
+        $session.Capabilities | Should -Contain 'ListStatus'
+        $lists = @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match '^LIST .*RETURN .*STATUS' })
+        $lists | Should -HaveCount 1
+        Measure-ImapCommand -Path $log -Pattern 'STATUS' | Should -Be 0
+    }
+
+    It 'carries the session so folders can be piped on' {
+        $folders | ForEach-Object { $_.Session | Should -Be $session }
+    }
+
+    It 'filters with a wildcard -Name' {
+        $matched = @(Get-ImapFolder -Session $session -Name 'Projects/*')
+        $matched.FullName | Sort-Object | Should -Be @('Projects/Alerts', 'Projects/Ops')
+        @(Get-ImapFolder -Session $session -Name 'über/*').FullName | Should -Be @('Über/Straße & Co')
+    }
+
+    It 'lists only subscribed folders with -Subscribed' {
+        $expected = @((Invoke-MailCheck -Bed $Bed -User $user -Command imap-folders -Arguments '--subscribed').name)
+        $subscribed = @(Get-ImapFolder -Session $session -Subscribed)
+        $subscribed.FullName | Should -Contain 'Projects/Alerts'
+        $subscribed.FullName | Should -Not -Contain 'Projects/Ops'
+        foreach ($name in $expected) { $subscribed.FullName | Should -Contain $name }
+    }
+
+    It 'fails with ObjectNotFound for a literal name that does not exist' {
+        $err = $null
+        $out = Get-ImapFolder -Session $session -Name 'No/Such/Folder' -ErrorVariable err -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GetImapFolderFolderNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        # A wildcard that matches nothing is not an error.
+        Get-ImapFolder -Session $session -Name 'Nothing*' -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
+    It 'uses the default session when -Session is omitted' {
+        $default = Connect-TestImap -User $user
+        try { @(Get-ImapFolder -Name INBOX).Session | Should -Be $default }
+        finally { $default | Disconnect-Imap }
+    }
+}
+
+Describe 'New-ImapFolder, Rename-ImapFolder and Remove-ImapFolder' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        $session = Connect-TestImap -User $user -NotDefault
+        function Get-ServerFolders { @((Invoke-MailCheck -Bed $Bed -User $user -Command imap-folders).name) }
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'creates a folder with a non-ASCII name and all missing parents' {
+        $created = New-ImapFolder -Session $session -Name 'Kunden/Müller & Söhne/2024 Рабочие'
+        $created.FullName | Should -Be 'Kunden/Müller & Söhne/2024 Рабочие'
+        $created.Count | Should -Be 0
+        $created.Session | Should -Be $session
+        $server = Get-ServerFolders
+        $server | Should -Contain 'Kunden'
+        $server | Should -Contain 'Kunden/Müller & Söhne'
+        $server | Should -Contain 'Kunden/Müller & Söhne/2024 Рабочие'
+    }
+
+    It 'refuses to create a folder that exists' {
+        New-ImapFolder -Session $session -Name 'Kunden' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NewImapFolderFolderExists*'
+    }
+
+    It 'creates nothing with -WhatIf' {
+        New-ImapFolder -Session $session -Name 'WhatIfFolder' -WhatIf
+        Get-ServerFolders | Should -Not -Contain 'WhatIfFolder'
+    }
+
+    It 'renames a folder and its children, to a new parent if asked' {
+        New-ImapFolder -Session $session -Name 'Alt/Ärger/Kind' | Out-Null
+        $renamed = Rename-ImapFolder -Session $session -Name 'Alt/Ärger' -NewName 'Neu/Ärgernis' -PassThru
+        $renamed.FullName | Should -Be 'Neu/Ärgernis'
+        $server = Get-ServerFolders
+        $server | Should -Contain 'Neu/Ärgernis'
+        $server | Should -Contain 'Neu/Ärgernis/Kind'
+        $server | Should -Not -Contain 'Alt/Ärger'
+        $server | Should -Not -Contain 'Alt/Ärger/Kind'
+    }
+
+    It 'renames a folder piped from Get-ImapFolder and outputs nothing without -PassThru' {
+        New-ImapFolder -Session $session -Name 'Piped' | Out-Null
+        Get-ImapFolder -Session $session -Name 'Piped' | Rename-ImapFolder -NewName 'Gepiped' | Should -BeNullOrEmpty
+        Get-ServerFolders | Should -Contain 'Gepiped'
+        Get-ServerFolders | Should -Not -Contain 'Piped'
+    }
+
+    It 'keeps the messages of a renamed folder' {
+        New-ImapFolder -Session $session -Name 'WithMail' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'WithMail' -Subject 'keep me' | Out-Null
+        Rename-ImapFolder -Session $session -Name 'WithMail' -NewName 'Mit Post'
+        (Invoke-MailCheck -Bed $Bed -User $user -Command imap-status -Arguments 'Mit Post').messages | Should -Be 1
+    }
+
+    It 'fails with ObjectNotFound when the folder to rename does not exist' {
+        Rename-ImapFolder -Session $session -Name 'Nope' -NewName 'Still nope' -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RenameImapFolderFolderNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+
+    It 'removes a folder with a non-ASCII name' {
+        New-ImapFolder -Session $session -Name 'Löschen ✓' | Out-Null
+        Remove-ImapFolder -Session $session -Name 'Löschen ✓' -Confirm:$false
+        Get-ServerFolders | Should -Not -Contain 'Löschen ✓'
+    }
+
+    It 'removes folders piped from Get-ImapFolder' {
+        'Weg1', 'Weg2' | New-ImapFolder -Session $session | Out-Null
+        Get-ImapFolder -Session $session -Name 'Weg*' | Remove-ImapFolder -Confirm:$false
+        $server = Get-ServerFolders
+        $server | Should -Not -Contain 'Weg1'
+        $server | Should -Not -Contain 'Weg2'
+    }
+
+    It 'is ConfirmImpact High and removes nothing with -WhatIf' {
+        (Get-Command Remove-ImapFolder).ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact | Should -Be 'High'
+        New-ImapFolder -Session $session -Name 'Bleibt' | Out-Null
+        Remove-ImapFolder -Session $session -Name 'Bleibt' -WhatIf
+        Get-ServerFolders | Should -Contain 'Bleibt'
+    }
+
+    It 'fails with ObjectNotFound for a missing folder, and goes on with the next one' {
+        New-ImapFolder -Session $session -Name 'Danach' | Out-Null
+        Remove-ImapFolder -Session $session -Name 'Gibt es nicht', 'Danach' -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err | Should -HaveCount 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RemoveImapFolderFolderNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Get-ServerFolders | Should -Not -Contain 'Danach'
+    }
+
+    It 'refuses to remove INBOX' {
+        Remove-ImapFolder -Session $session -Name INBOX -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'RemoveImapFolderCannotRemoveInbox*'
+        Get-ServerFolders | Should -Contain 'INBOX'
+    }
+
+    It 'sees folders created by another client' {
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-create -Arguments 'Extern/Ünïcødé' | Out-Null
+        @(Get-ImapFolder -Session $session -Name 'Extern/*').FullName | Should -Be @('Extern/Ünïcødé')
+    }
+}
+
+Describe 'Folder tab completion' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        New-TestFolder -Bed $Bed -User $user -Folder 'Projects/Alerts' | Out-Null
+        New-TestFolder -Bed $Bed -User $user -Folder 'Projects/Größe 2' | Out-Null
+        $log = New-ImapLogPath 'complete'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log
+        function Complete([string] $line) {
+            @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
+        }
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'completes folder names from the cached list without a network call' {
+        Get-ImapFolder | Out-Null
+        $before = (Get-ImapClientCommands -Path $log).Count
+        Complete 'Get-ImapFolder -Name Proj' | Should -Be @('Projects', 'Projects/Alerts', "'Projects/Größe 2'")
+        Complete 'Remove-ImapFolder -Name projects/A' | Should -Be @('Projects/Alerts')
+        Complete 'New-ImapFolder -Name Tra' | Should -Be @('Trash')
+        Complete 'Rename-ImapFolder -Name Projects/Alerts -NewName Projects/G' | Should -Be @("'Projects/Größe 2'")
+        (Get-ImapClientCommands -Path $log).Count | Should -Be $before
+    }
+
+    It 'keeps the cache current after New, Rename and Remove' {
+        New-ImapFolder -Name 'Projects/Neu' | Out-Null
+        Complete 'Get-ImapFolder -Name Projects/N' | Should -Be @('Projects/Neu')
+        Rename-ImapFolder -Name 'Projects/Neu' -NewName 'Projects/Umbenannt'
+        Complete 'Get-ImapFolder -Name Projects/N' | Should -BeNullOrEmpty
+        Complete 'Get-ImapFolder -Name Projects/U' | Should -Be @('Projects/Umbenannt')
+        Remove-ImapFolder -Name 'Projects/Umbenannt' -Confirm:$false
+        Complete 'Get-ImapFolder -Name Projects/U' | Should -BeNullOrEmpty
+    }
+
+    It 'offers nothing (and does not fail) without a session' {
+        Disconnect-Imap
+        Complete 'Get-ImapFolder -Name Proj' | Should -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,276 @@
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/ImapCommon.ps1
+}
+
+Describe 'Search-ImapFolder criteria, checked against the server''s own SEARCH' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        $d = { param($text) [datetimeoffset]::Parse($text, [cultureinfo]::InvariantCulture) }
+        $seed = @(
+            @{ Subject = 'Disk space warning on web01'; From = 'alerts@monitoring.example'; To = 'ops@example.test'; Cc = 'boss@example.test'; Body = 'var is almost full'; Date = (& $d '2023-01-10T09:00:00+00:00'); Flags = 'S' }
+            @{ Subject = 'Grüße aus Zürich'; From = 'Jürgen <juergen@example.test>'; To = 'team@example.test'; Body = 'Schöne Grüße, bis bald'; Date = (& $d '2024-05-01T12:00:00+00:00'); Flags = 'SF'; Headers = [ordered]@{ 'X-Priority' = '1' } }
+            @{ Subject = 'Quarterly report'; From = 'finance@example.test'; To = 'team@example.test'; Body = 'The report is attached.'; Date = (& $d '2024-06-01T08:00:00+00:00'); Flags = 'R'; AttachmentName = 'report.bin'; AttachmentBytes = [byte[]]::new(30000) }
+            @{ Subject = 'Draft note'; From = 'me@example.test'; To = 'ops@example.test'; Body = 'unfinished'; Date = (& $d '2024-07-01T08:00:00+00:00'); Flags = 'D' }
+            @{ Subject = 'Old deleted thing'; From = 'someone@example.test'; To = 'ops@example.test'; Body = 'gone soon'; Date = (& $d '2022-03-03T08:00:00+00:00'); Flags = 'T' }
+            @{ Subject = 'Backup completed'; From = 'alerts@monitoring.example'; To = 'ops@example.test'; Cc = 'boss@example.test'; Body = 'Nightly backup OK'; Date = (& $d '2025-02-02T08:00:00+00:00'); Headers = [ordered]@{ 'X-Mailer' = 'BackupBot 2.0' } }
+        )
+        foreach ($m in $seed) {
+            $p = @{ Bed = $Bed; User = $user; InternalDate = $m.Date } + $m
+            Add-TestMessage @p | Out-Null
+        }
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-store -Arguments 'INBOX', '3,6', '+FLAGS', 'Project-X' | Out-Null
+        $total = $seed.Count
+        $log = New-ImapLogPath 'search'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $uidOf = @{}
+        $listed = Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments INBOX
+        foreach ($m in $listed) {
+            $uidOf[(ConvertFrom-EncodedWord $m.subject)] = $m.uid
+        }
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'matches SEARCH <Imap> for <Name>' -ForEach @(
+        @{ Name = '-Subject'; Splat = @{ Subject = 'report' }; Imap = 'SUBJECT report' }
+        @{ Name = '-From'; Splat = @{ From = 'alerts@' }; Imap = 'FROM alerts@' }
+        @{ Name = '-To'; Splat = @{ To = 'team@' }; Imap = 'TO team@' }
+        @{ Name = '-Cc'; Splat = @{ Cc = 'boss' }; Imap = 'CC boss' }
+        @{ Name = '-Body'; Splat = @{ Body = 'backup' }; Imap = 'BODY backup' }
+        @{ Name = '-Text'; Splat = @{ Text = 'BackupBot' }; Imap = 'TEXT BackupBot' }
+        @{ Name = '-Header'; Splat = @{ Header = @{ 'X-Priority' = '1' } }; Imap = 'HEADER X-Priority 1' }
+        @{ Name = '-Header (exists)'; Splat = @{ Header = @{ 'X-Mailer' = '' } }; Imap = 'HEADER X-Mailer ""' }
+        @{ Name = '-Since'; Splat = @{ Since = [datetime]'2024-05-15' }; Imap = 'SINCE 15-May-2024' }
+        @{ Name = '-Before'; Splat = @{ Before = [datetime]'2024-05-15' }; Imap = 'BEFORE 15-May-2024' }
+        @{ Name = '-SentSince'; Splat = @{ SentSince = [datetime]'2024-06-01' }; Imap = 'SENTSINCE 1-Jun-2024' }
+        @{ Name = '-SentBefore'; Splat = @{ SentBefore = [datetime]'2024-06-01' }; Imap = 'SENTBEFORE 1-Jun-2024' }
+        @{ Name = '-Unread'; Splat = @{ Unread = $true }; Imap = 'UNSEEN' }
+        @{ Name = '-Seen'; Splat = @{ Seen = $true }; Imap = 'SEEN' }
+        @{ Name = '-Flagged'; Splat = @{ Flagged = $true }; Imap = 'FLAGGED' }
+        @{ Name = '-Unflagged'; Splat = @{ Unflagged = $true }; Imap = 'UNFLAGGED' }
+        @{ Name = '-Answered'; Splat = @{ Answered = $true }; Imap = 'ANSWERED' }
+        @{ Name = '-Deleted'; Splat = @{ Deleted = $true }; Imap = 'DELETED' }
+        @{ Name = '-Draft'; Splat = @{ Draft = $true }; Imap = 'DRAFT' }
+        @{ Name = '-Keyword'; Splat = @{ Keyword = 'Project-X' }; Imap = 'KEYWORD Project-X' }
+        @{ Name = '-LargerThan'; Splat = @{ LargerThan = 20000 }; Imap = 'LARGER 20000' }
+        @{ Name = '-SmallerThan'; Splat = @{ SmallerThan = 20000 }; Imap = 'SMALLER 20000' }
+        @{ Name = '-Uid'; Splat = @{ Uid = [uint32[]](2, 4) }; Imap = 'UID 2,4' }
+        @{ Name = 'criteria ANDed'; Splat = @{ From = 'alerts@'; Unread = $true; Cc = 'boss' }; Imap = 'FROM alerts@ UNSEEN CC boss' }
+    ) {
+        $expected = Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments 'INBOX', '--search', $Imap
+        $expected.Count | Should -BeGreaterThan 0 -Because 'the criterion must select something'
+        $expected.Count | Should -BeLessThan $total -Because 'the criterion must leave something out'
+        $found = @(Search-ImapFolder -Session $session @Splat)
+        @($found.Uid) | Should -Be $expected
+    }
+
+    It 'returns everything without criteria' {
+        @((Search-ImapFolder -Session $session).Uid) | Should -Be (Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments INBOX)
+    }
+
+    It 'finds non-ASCII text with CHARSET UTF-8' {
+        @((Search-ImapFolder -Session $session -Subject 'Grüße').Uid) | Should -Be @($uidOf['Grüße aus Zürich'])
+        @((Search-ImapFolder -Session $session -Body 'Schöne').Uid) | Should -Be @($uidOf['Grüße aus Zürich'])
+        @((Search-ImapFolder -Session $session -From 'Jürgen').Uid) | Should -Be @($uidOf['Grüße aus Zürich'])
+        @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match '^UID SEARCH .*CHARSET UTF-8' }).Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'outputs summaries with every field of the issue' {
+        $server = Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments INBOX
+        $status = Invoke-MailCheck -Bed $Bed -User $user -Command imap-status -Arguments INBOX
+        $found = @(Search-ImapFolder -Session $session)
+        $found | Should -HaveCount $total
+        foreach ($m in $found) {
+            $m.GetType().FullName | Should -Be 'MailProtocols.ImapMessage'
+            $m.GetType().BaseType.FullName | Should -Be 'MailProtocols.MailMessageBase'
+            $m.Uid | Should -BeOfType ([uint32])
+            $m.Folder | Should -Be 'INBOX'
+            $m.UidValidity | Should -Be $status.uidvalidity
+            $m.Session | Should -Be $session
+            $s = $server | Where-Object uid -eq $m.Uid
+            $m.Size | Should -Be $s.size
+            $m.InternalDate.ToUnixTimeSeconds() | Should -Be ([datetimeoffset]::Parse($s.internaldate).ToUnixTimeSeconds())
+            $m.MessageId | Should -Be $s.message_id.Trim('<', '>')
+        }
+        $greeting = $found | Where-Object Uid -eq $uidOf['Grüße aus Zürich']
+        $greeting.Subject | Should -Be 'Grüße aus Zürich'
+        $greeting.From | Should -BeLike '*Jürgen*juergen@example.test*'
+        $greeting.To | Should -Be 'team@example.test'
+        $greeting.Date | Should -Be ([datetimeoffset]'2024-05-01T12:00:00+00:00')
+        $greeting.Flags | Should -Be 'Seen, Flagged'
+        $greeting.HasAttachments | Should -BeFalse
+        $greeting.TextBody | Should -BeNullOrEmpty
+        $disk = $found | Where-Object Uid -eq $uidOf['Disk space warning on web01']
+        $disk.Cc | Should -Be 'boss@example.test'
+        $report = $found | Where-Object Uid -eq $uidOf['Quarterly report']
+        $report.HasAttachments | Should -BeTrue
+        $report.Attachments.Name | Should -Be 'report.bin'
+        $report.Attachments[0].PartSpecifier | Should -Be '2'
+        $report.Flags | Should -Be 'Answered'
+        $report.Keywords | Should -Be @('Project-X')
+        ($found | Where-Object Uid -eq $uidOf['Draft note']).Flags | Should -Be 'Draft'
+        ($found | Where-Object Uid -eq $uidOf['Old deleted thing']).Flags | Should -Be 'Deleted'
+    }
+
+    It 'shows summaries as a table with Uid, Date, From, Subject, Size and flags' {
+        $text = Search-ImapFolder -Session $session -Flagged | Format-Table | Out-String -Width 200
+        $text | Should -Match 'Uid\s+Flags\s+Date\s+Size\s+From\s+Subject'
+        $text | Should -Match 'Grüße aus Zürich'
+        $text | Should -Match 'S-F--'
+    }
+
+    It 'orders with the server''s SORT when it offers it: <Field>' -ForEach @(
+        @{ Field = 'Arrival' }, @{ Field = 'Date' }, @{ Field = 'Subject' }, @{ Field = 'Size' }, @{ Field = 'From' }
+    ) {
+        $before = Measure-ImapCommand -Path $log -Pattern 'UID SORT'
+        $sorted = @(Search-ImapFolder -Session $session -SortBy $Field)
+        Measure-ImapCommand -Path $log -Pattern 'UID SORT' | Should -Be ($before + 1)
+        $key = switch ($Field) {
+            'Arrival' { { $_.InternalDate.UtcDateTime } }
+            'Date' { { $_.Date.UtcDateTime } }
+            'Subject' { { $_.Subject -replace '^(Re|Fwd?):\s*', '' } }
+            'Size' { { $_.Size } }
+            'From' { { ($_.From -replace '^.*<|>$', '') -replace '@.*$', '' } }
+        }
+        @($sorted.Uid) | Should -Be @(($sorted | Sort-Object $key, Uid).Uid)
+        # REVERSE reverses the key only; ties stay in UID order (RFC 5256).
+        $descending = @(Search-ImapFolder -Session $session -SortBy $Field -Descending)
+        @($descending.Uid) | Should -Be @(($sorted | Sort-Object @{ Expression = $key; Descending = $true }, @{ Expression = 'Uid'; Descending = $false }).Uid)
+    }
+
+    It 'takes the first N after sorting, and fetches only those' {
+        $before = @(Get-ImapClientCommands -Path $log)
+        $newest = @(Search-ImapFolder -Session $session -SortBy Date -Descending -First 2)
+        $newest.Subject | Should -Be @('Backup completed', 'Draft note')
+        $fetches = @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before.Count | Where-Object { $_ -match '^UID FETCH' })
+        $fetches | Should -HaveCount 1
+        $fetches[0] | Should -Match "^UID FETCH ($($newest[0].Uid),$($newest[1].Uid)|$($newest[1].Uid),$($newest[0].Uid)|$(($newest.Uid | Sort-Object) -join ':')) "
+    }
+
+    It 'orders by UID, or the reverse with -Descending, without -SortBy' {
+        $all = Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments INBOX
+        @((Search-ImapFolder -Session $session -First 2).Uid) | Should -Be $all[0..1]
+        @((Search-ImapFolder -Session $session -Descending -First 2).Uid) | Should -Be @($all[-1], $all[-2])
+    }
+
+    It 'fails with ObjectNotFound for a missing folder' {
+        Search-ImapFolder -Session $session -Folder 'Nicht da' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SearchImapFolderFolderNotFound*'
+        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
+
+Describe 'Search-ImapFolder wire behaviour' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessageBatch -Bed $Bed -User $user -Count 5000 -AttachmentEvery 10 | Out-Null
+        $log = New-ImapLogPath 'batch'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $found = @(Search-ImapFolder -Session $session)
+        $session | Disconnect-Imap
+        $stats = @(Get-DovecotLogoutStats -Bed $Bed -User $user)[-1]
+        $commands = Get-ImapClientCommands -Path $log
+    }
+
+    It 'returns all 5000 summaries' {
+        $found | Should -HaveCount 5000
+        ($found | Where-Object HasAttachments).Count | Should -Be 500
+    }
+
+    It 'sends one SEARCH and then a few batched UID FETCH commands, not one per message' {
+        @($commands | Where-Object { $_ -match '^UID SEARCH' }) | Should -HaveCount 1
+        $fetches = @($commands | Where-Object { $_ -match '^UID FETCH' })
+        $fetches.Count | Should -BeLessOrEqual 3
+        $fetches | ForEach-Object { $_ | Should -Match 'ENVELOPE' ; $_ | Should -Match 'BODYSTRUCTURE' ; $_ | Should -Not -Match 'BODY(\.PEEK)?\[' }
+    }
+
+    It 'downloads no bodies and no header blocks (Dovecot: body_count=0)' {
+        $stats.body_count | Should -Be 0
+        $stats.hdr_count | Should -Be 0
+    }
+}
+
+Describe 'Search-ImapFolder on a server without SORT' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        $subjects = 'kiwi', 'Re: apple', 'mango', 'banana', 'Fwd: cherry'
+        $i = 0
+        foreach ($s in $subjects) {
+            $i++
+            $date = [datetimeoffset]::new(2024, 1, 10 - $i, 8, 0, 0, [timespan]::Zero)
+            Add-TestMessage -Bed $Bed -User $user -Subject $s -From "$($s -replace '\W', '')@example.test" -Body ('x' * (100 * ((7 * $i) % 5 + 1))) -Date $date -InternalDate $date.AddDays($i % 2 * 3) | Out-Null
+        }
+        $direct = Connect-TestImap -User $user -NotDefault
+        $proxy = Start-ImapCapabilityProxy -Hide SORT, 'SORT=DISPLAY', ESORT
+        $log = New-ImapLogPath 'nosort'
+        $session = Connect-ProxiedImap -User $user -Proxy $proxy -ProtocolLogPath $log
+    }
+    AfterAll {
+        $session, $direct | Disconnect-Imap -ErrorAction SilentlyContinue
+        Stop-ImapCapabilityProxy $proxy
+    }
+
+    It 'sees no SORT capability through the proxy' {
+        $session.Capabilities | Should -Not -Contain 'Sort'
+        $direct.Capabilities | Should -Contain 'Sort'
+    }
+
+    It 'sorts on the client exactly as the server''s SORT does: <Field>' -ForEach @(
+        @{ Field = 'Arrival' }, @{ Field = 'Date' }, @{ Field = 'Subject' }, @{ Field = 'Size' }, @{ Field = 'From' }
+    ) {
+        $server = @((Search-ImapFolder -Session $direct -SortBy $Field).Uid)
+        $client = @((Search-ImapFolder -Session $session -SortBy $Field).Uid)
+        $client | Should -Be $server
+        $clientDescending = @((Search-ImapFolder -Session $session -SortBy $Field -Descending).Uid)
+        $clientDescending | Should -Be @((Search-ImapFolder -Session $direct -SortBy $Field -Descending).Uid)
+        Measure-ImapCommand -Path $log -Pattern 'UID SORT' | Should -Be 0
+    }
+
+    It 'fetches only the sort key for all and summaries for the first N' {
+        $before = @(Get-ImapClientCommands -Path $log).Count
+        $first = @(Search-ImapFolder -Session $session -SortBy Subject -First 2)
+        $first.Subject | Should -Be @('Re: apple', 'banana')
+        $fetches = @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before | Where-Object { $_ -match '^UID FETCH' })
+        $fetches | Should -HaveCount 2
+        $fetches[0] | Should -Match 'ENVELOPE'
+        $fetches[0] | Should -Not -Match 'BODYSTRUCTURE'
+        $fetches[1] | Should -Match 'BODYSTRUCTURE'
+    }
+}
+
+Describe 'Search-ImapFolder in pipelines' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessage -Bed $Bed -User $user -Subject 'inbox alert' -From 'alerts@monitoring.example' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'inbox other' -From 'other@example.test' -Flags 'S' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'Projects/Web' -Subject 'web alert' -From 'alerts@monitoring.example' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'Projects/Web' -Subject 'web chat' -From 'dev@example.test' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'Projects/Db/Ünïcødé' -Subject 'db alert' -From 'alerts@monitoring.example' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'Other' -Subject 'other alert' -From 'alerts@monitoring.example' | Out-Null
+    }
+    AfterEach { Get-MailSession -Protocol Imap | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'Get-ImapFolder -Name ''Projects/*'' | Search-ImapFolder -From alerts@' {
+        Connect-TestImap -User $user | Out-Null
+        $found = @(Get-ImapFolder -Name 'Projects/*' | Search-ImapFolder -From alerts@)
+        $found.Subject | Sort-Object | Should -Be @('db alert', 'web alert')
+        ($found | Where-Object Subject -eq 'db alert').Folder | Should -Be 'Projects/Db/Ünïcødé'
+        ($found | Where-Object Subject -eq 'web alert').Folder | Should -Be 'Projects/Web'
+        foreach ($m in $found) {
+            Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments $m.Folder, '--search', 'FROM alerts@' | Should -Be @($m.Uid)
+        }
+    }
+
+    It 'Connect-Imap … | Search-ImapFolder -Unread searches INBOX of the piped session' {
+        $p = Get-TestImapParameters -User $user
+        $found = @(Connect-Imap @p | Search-ImapFolder -Unread)
+        $found.Subject | Should -Be @('inbox alert')
+        $found[0].Folder | Should -Be 'INBOX'
+    }
+
+    It 'searches several folders given by name' {
+        $session = Connect-TestImap -User $user
+        $found = @('Other', 'Projects/Web' | ForEach-Object { Search-ImapFolder -Folder $_ -From alerts@ })
+        $found.Subject | Should -Be @('other alert', 'web alert')
+    }
+}
