@@ -304,7 +304,12 @@ function Invoke-InterleavedBench {
         @('module.SyncFirst', 'module', 'SyncFirst'),
         @('module.SyncAgain', 'module', 'SyncAgain'), @('raw.resync', 'raw', 'resync'), @('mbsync.resync', 'mbsync', 'resync'),
         @('module.Flags', 'module', 'Flags'), @('raw.flags', 'raw', 'flags'), @('python.flags', 'python', 'flags')
-    ) | ForEach-Object { [pscustomobject]@{ Key = $_[0]; Client = $_[1]; Operation = $_[2]; Seconds = [Collections.Generic.List[double]]::new(); Messages = 0; Bytes = 0L; Status = 'ok' } }
+    ) | ForEach-Object {
+        # Setting flags raises the folder's HIGHESTMODSEQ, which would turn the next "no-change" re-sync into a
+        # flag sync: the flag measurements get rounds of their own, after all the others.
+        [pscustomobject]@{ Key = $_[0]; Client = $_[1]; Operation = $_[2]; Phase = $(if ($_[2] -eq 'flags') { 2 } else { 1 })
+            Seconds = [Collections.Generic.List[double]]::new(); Messages = 0; Bytes = 0L; Status = 'ok' }
+    }
     if (-not $WithMbsync) { $plan | Where-Object Client -EQ 'mbsync' | ForEach-Object { $_.Status = 'not installed' } }
     if (-not $WithGetStream) { $plan | Where-Object Key -EQ 'raw.getstream' | ForEach-Object { $_.Status = 'skipped above 20,000 messages' } }
 
@@ -322,26 +327,27 @@ function Invoke-InterleavedBench {
         if ($WithMbsync) { $clients.mbsync = New-MbsyncClient -Bed $Bed -User $User -WorkDirectory $WorkDirectory }
 
         $watch = [Diagnostics.Stopwatch]::StartNew()
-        for ($round = 0; $round -le $Runs; $round++) {
-            Write-Host ("   round {0} of {1}{2} ({3:0} s)" -f $round, $Runs, $(if ($round -eq 0) { ', warm-up' } else { '' }), $watch.Elapsed.TotalSeconds)
-            foreach ($item in $plan | Where-Object Status -EQ 'ok') {
-                try {
-                    $answer = if ($item.Client -eq 'mbsync') { Invoke-MbsyncRun $clients.mbsync $item.Operation }
-                    else { Invoke-BenchClient $clients[$item.Client] $item.Operation }
-                    if ((Get-Property $answer 'Available') -eq $false) { $item.Status = 'not available yet'; continue }
-                    $failure = Get-Property $answer 'Error'
-                    if (-not $failure) { $failure = Get-Property $answer 'error' }
-                    if ($failure) { throw $failure }
-                    $messages = [int](Get-Property $answer 'Messages')
-                    if ($messages -gt 0 -and $messages -ne $Expected) { throw "handled $messages messages, expected $Expected" }
-                    $item.Messages = $messages
-                    $item.Bytes = [long](Get-Property $answer 'Bytes')
-                    if ($round -gt 0) { $item.Seconds.Add([double]@(Get-Property $answer 'Seconds')[0]) }
-                }
-                catch {
-                    $item.Status = 'failed (see notes)'
-                    $Notes.Add("$($item.Key) failed: $($_.Exception.Message)")
-                    Write-Warning "$($item.Key): $($_.Exception.Message)"
+        foreach ($phase in 1, 2) {
+            for ($round = 0; $round -le $Runs; $round++) {
+                Write-Host ("   {0} round {1} of {2}{3} ({4:0} s)" -f $(if ($phase -eq 1) { 'reads' } else { 'flags' }), $round, $Runs, $(if ($round -eq 0) { ', warm-up' } else { '' }), $watch.Elapsed.TotalSeconds)
+                foreach ($item in $plan | Where-Object { $_.Status -eq 'ok' -and $_.Phase -eq $phase }) {
+                    try {
+                        $answer = if ($item.Client -eq 'mbsync') { Invoke-MbsyncRun $clients.mbsync $item.Operation }
+                        else { Invoke-BenchClient $clients[$item.Client] $item.Operation }
+                        if ((Get-Property $answer 'Available') -eq $false) { $item.Status = 'not available yet'; continue }
+                        $failure = Get-Property $answer 'Error'
+                        if ($failure) { throw $failure }
+                        $messages = [int](Get-Property $answer 'Messages')
+                        if ($messages -gt 0 -and $messages -ne $Expected) { throw "handled $messages messages, expected $Expected" }
+                        $item.Messages = $messages
+                        $item.Bytes = [long](Get-Property $answer 'Bytes')
+                        if ($round -gt 0) { $item.Seconds.Add([double]@(Get-Property $answer 'Seconds')[0]) }
+                    }
+                    catch {
+                        $item.Status = 'failed (see notes)'
+                        $Notes.Add("$($item.Key) failed: $($_.Exception.Message)")
+                        Write-Warning "$($item.Key): $($_.Exception.Message)"
+                    }
                 }
             }
         }
@@ -479,7 +485,7 @@ $script:Rows = @(
     [ordered]@{ Work = 'POP3 download'; Module = 'module.Pop3Download'; Raw = 'raw.pop3'; Mbsync = $null; Python = 'python.pop3' }
     [ordered]@{ Work = 'First sync into a Maildir'; Module = 'module.SyncFirst'; Raw = $null; Mbsync = 'mbsync.full'; Python = $null }
     [ordered]@{ Work = 'No-change re-sync'; Module = 'module.SyncAgain'; Raw = 'raw.resync'; Mbsync = 'mbsync.resync'; Python = $null }
-    [ordered]@{ Work = 'Set a flag on every message'; Module = 'module.Flags'; Raw = 'raw.flags'; Mbsync = $null; Python = 'python.flags' }
+    [ordered]@{ Work = 'Set and clear a flag on every message'; Module = 'module.Flags'; Raw = 'raw.flags'; Mbsync = $null; Python = 'python.flags' }
     [ordered]@{ Work = 'Import-Module (added to pwsh -NoProfile)'; Module = 'module.import'; Raw = $null; Mbsync = $null; Python = $null }
 )
 
@@ -734,10 +740,10 @@ function Write-PerformanceDoc {
         'Generated by `./build.ps1 -Task Bench [-Messages 10000] [-Runs 5]` (bench/Invoke-Bench.ps1); the part between the FINDINGS markers is written by hand and kept when the file is regenerated.'
         'Each run seeds a fresh local Dovecot (bench/Bench.psm1 Add-BenchMailbox: realistic sizes from 2 KB to 100 KB with a few larger, about 10% with attachments, flags mixed) and measures in one go, each the median of several runs after a warm-up:'
         ''
-        '- **the module** in one warm pwsh (bench/ModuleBench.ps1, `Measure-Command`): `Search-ImapFolder -Folder INBOX | Measure-Object`; `Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path …`; `Save-Pop3Message -Path …`; the first `Sync-ImapFolder` and a no-change re-sync; `Set-ImapFlag -Add/-Remove Flagged` on every message (messages collected before the clock starts); and the time `Import-Module` adds to `pwsh -NoProfile`;'
-        '- **raw MailKit** (bench/RawMailKit, same MailKit version, net10.0): `Fetch` of the same summary items (envelope, flags, size, internal date, BODYSTRUCTURE, UID), `GetStreams` for whole messages written to disk, pipelined POP3 `GetStreams` in batches of 100, `GetStream` one message at a time for reference, a CONDSTORE no-change re-sync floor (SELECT, UID SEARCH ALL, FLAGS CHANGEDSINCE) and one `UID STORE` for all;'
+        '- **the module** in one warm pwsh (bench/ModuleBench.ps1, `Measure-Command`): `Search-ImapFolder -Folder INBOX | Measure-Object`; `Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path …`; `Save-Pop3Message -Path …`; the first `Sync-ImapFolder` and a no-change re-sync; `Set-ImapFlag -Add Flagged` then `-Remove Flagged` on every message (messages collected before the clock starts); and the time `Import-Module` adds to `pwsh -NoProfile`;'
+        '- **raw MailKit** (bench/RawMailKit, same MailKit version, net10.0): `Fetch` of the same summary items (envelope, flags, size, internal date, BODYSTRUCTURE, UID), `GetStreams` for whole messages written to disk, pipelined POP3 `GetStreams` in batches of 100, `GetStream` one message at a time for reference, a CONDSTORE no-change re-sync floor (SELECT, UID SEARCH ALL, FLAGS CHANGEDSINCE) and one `UID STORE` to set and one to clear the flag on all;'
         '- **mbsync** (isync) pulling INBOX into a Maildir on the same filesystem with `FSync no`, then a no-change re-sync;'
-        '- **Python** `imaplib`/`poplib` (bench/pybench.py): one summary FETCH, whole messages in UID FETCH batches of 500, POP3 RETR one at a time (poplib cannot pipeline), one UID STORE.'
+        '- **Python** `imaplib`/`poplib` (bench/pybench.py): one summary FETCH, whole messages in UID FETCH batches of 500, POP3 RETR one at a time (poplib cannot pipeline), one UID STORE to set and one to clear.'
         ''
         'All clients use implicit TLS on loopback with certificate validation against the test CA; output goes to the same tmpfs as the server''s Maildir. Dovecot''s rawlog is off while timing and on only for the command counts. Peak working-set growth is measured in a fresh pwsh per operation: the peak resident set during the operation (VmHWM, reset through /proc/self/clear_refs) minus the resident set before it. Benchmarks are not tests: no test asserts a time; `tests/Bench.Tests.ps1` only runs the harness on 200 messages.'
         ''

@@ -84,7 +84,7 @@ function Read-ProcStatus {
 $imapCredential = New-Credential $UserName 'BENCH_PASSWORD'
 $connectImap = @{ Server = $Server; Port = $ImapPort; Security = 'SslOnConnect'; Credential = $imapCredential }
 $connectPop3 = @{ Server = $Server; Port = $Pop3Port; Security = 'SslOnConnect'; Credential = $imapCredential }
-$state = @{ Count = 0; FlagsAdded = $false; Messages = $null }
+$state = @{ Count = 0; Messages = $null }
 
 # Each operation: the cmdlets it needs, an untimed Setup (per run), the timed Body, and a Check
 # that returns how many messages the run handled (or throws when the run did not do its job).
@@ -133,9 +133,9 @@ $operations = [ordered]@{
         Needs = @('Search-ImapFolder', 'Set-ImapFlag')
         Setup = { if ($null -eq $state.Messages) { $state.Messages = @(Search-ImapFolder -Folder INBOX) } }
         Body  = {
-            if ($state.FlagsAdded) { $state.Messages | Set-ImapFlag -Remove Flagged }
-            else { $state.Messages | Set-ImapFlag -Add Flagged }
-            $state.FlagsAdded = -not $state.FlagsAdded
+            # \Flagged on every message and off again, like the other clients.
+            $state.Messages | Set-ImapFlag -Add Flagged
+            $state.Messages | Set-ImapFlag -Remove Flagged
         }
         Check = { $state.Messages.Count }
     }
@@ -175,15 +175,9 @@ function Invoke-Operation([string] $Name, [int] $WarmUps, [int] $TimedRuns) {
         if (-not $result.Available -or $result.Error) { break }
         if ($run -ge $WarmUps) { $seconds += $result.Seconds; $windows += $result.Windows }
     }
-    Reset-Flags
     $result.Seconds = $seconds
     $result.Windows = $windows
     $result
-}
-
-function Reset-Flags {
-    # End with \Flagged removed, so every client starts its flag runs from the same state.
-    if ($state.FlagsAdded) { & $operations.Flags.Body }
 }
 
 function Connect-Bench {
@@ -200,7 +194,6 @@ function Invoke-Serve {
         [Console]::Out.WriteLine('BENCH:' + ($answer | ConvertTo-Json -Depth 5 -Compress))
         [Console]::Out.Flush()
     }
-    Reset-Flags
 }
 
 function Invoke-MemoryScenario([string] $Name) {

@@ -68,8 +68,6 @@ namespace MailProtocols.Bench
                 Console.WriteLine(AnswerPrefix + JsonSerializer.Serialize(answer));
                 Console.Out.Flush();
             }
-
-            bench.ResetFlags();
         }
     }
 
@@ -155,7 +153,6 @@ namespace MailProtocols.Bench
         private Pop3Client _pop3;
         private int _lastCount;
         private long _lastBytes;
-        private bool _flagsAdded;
 
         public RawBench(BenchOptions options) => _options = options;
 
@@ -172,7 +169,6 @@ namespace MailProtocols.Bench
                 }
             }
 
-            ResetFlags();
             return new OperationResult { Name = operation, Seconds = seconds.ToArray(), Messages = _lastCount, Bytes = _lastBytes };
         }
 
@@ -195,15 +191,6 @@ namespace MailProtocols.Bench
             timed();
             stopwatch.Stop();
             return new OperationResult { Name = operation, Seconds = new[] { stopwatch.Elapsed.TotalSeconds }, Messages = _lastCount, Bytes = _lastBytes };
-        }
-
-        /// <summary>Ends with \Flagged removed, so every client starts its flag runs from the same state.</summary>
-        public void ResetFlags()
-        {
-            if (_flagsAdded)
-            {
-                PrepareFlags()();
-            }
         }
 
         private ImapFolder Inbox(FolderAccess access)
@@ -344,12 +331,11 @@ namespace MailProtocols.Bench
         {
             ImapFolder inbox = Inbox(FolderAccess.ReadWrite);
             IList<UniqueId> uids = inbox.Search(SearchQuery.All);
-            StoreAction action = _flagsAdded ? StoreAction.Remove : StoreAction.Add;
-            _flagsAdded = !_flagsAdded;
             return () =>
             {
-                // One UID STORE for the whole set (MailKit sends it as ranges).
-                inbox.Store(uids, new StoreFlagsRequest(action, MessageFlags.Flagged) { Silent = true });
+                // \Flagged on every message and off again: one UID STORE each (MailKit sends the UIDs as ranges).
+                inbox.Store(uids, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Flagged) { Silent = true });
+                inbox.Store(uids, new StoreFlagsRequest(StoreAction.Remove, MessageFlags.Flagged) { Silent = true });
                 _lastCount = uids.Count;
                 _lastBytes = 0;
             };
