@@ -98,6 +98,32 @@ Describe 'Get-ImapFolder' {
     }
 }
 
+Describe 'Get-ImapFolder on a server without LIST-STATUS' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        New-TestFolder -Bed $Bed -User $user -Folder 'Projects/Alerts' | Out-Null
+        1..2 | ForEach-Object { Add-TestMessage -Bed $Bed -User $user -Folder 'Projects/Alerts' -Subject "alert $_" | Out-Null }
+        $proxy = Start-ImapCapabilityProxy -Hide 'LIST-STATUS'
+        $log = New-ImapLogPath 'nolststatus'
+        $session = Connect-ProxiedImap -User $user -Proxy $proxy -ProtocolLogPath $log
+    }
+    AfterAll {
+        $session | Disconnect-Imap -ErrorAction SilentlyContinue
+        Stop-ImapCapabilityProxy $proxy
+    }
+
+    It 'sends one STATUS per matching folder only, with the same counts' {
+        $session.Capabilities | Should -Not -Contain 'ListStatus'
+        $folders = @(Get-ImapFolder -Session $session -Name 'Projects/*', 'Trash')
+        $folders.FullName | Sort-Object | Should -Be @('Projects/Alerts', 'Trash')
+        ($folders | Where-Object FullName -eq 'Projects/Alerts').Count | Should -Be 2
+        $status = Invoke-MailCheck -Bed $Bed -User $user -Command imap-status -Arguments 'Projects/Alerts'
+        ($folders | Where-Object FullName -eq 'Projects/Alerts').UidValidity | Should -Be $status.uidvalidity
+        Measure-ImapCommand -Path $log -Pattern 'STATUS' | Should -Be 2
+        Get-ImapClientCommands -Path $log | Where-Object { $_ -match '^LIST .*RETURN .*STATUS' } | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'New-ImapFolder, Rename-ImapFolder and Remove-ImapFolder' {
     BeforeAll {
         $user = New-TestUser -Bed $Bed
