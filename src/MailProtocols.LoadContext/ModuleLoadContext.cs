@@ -31,6 +31,12 @@ namespace MailProtocols.LoadContext
             Resolving += (context, name) => LoadFromBin(name);
         }
 
+        /// <summary>True once the module has been loaded in this process (so an import is a re-import).</summary>
+        public static bool IsLoaded
+        {
+            get { lock (Gate) { return _instance != null; } }
+        }
+
         /// <summary>Loads the cmdlet assembly from <paramref name="directory"/>; repeated imports reuse one context.</summary>
         public static Assembly LoadModule(string directory)
         {

@@ -5,8 +5,12 @@
 
 $bin = Join-Path $PSScriptRoot 'bin'
 
+# Assembly.LoadFrom, not Add-Type: Add-Type initialises the C# compiler, which alone costs a few
+# hundred milliseconds of every import (docs/performance.md).
+$reimport = $false
 if ($PSEdition -eq 'Core') {
-    Add-Type -Path (Join-Path $PSScriptRoot 'MailProtocols.LoadContext.dll')
+    $null = [Reflection.Assembly]::LoadFrom((Join-Path $PSScriptRoot 'MailProtocols.LoadContext.dll'))
+    $reimport = [MailProtocols.LoadContext.ModuleLoadContext]::IsLoaded
     $assembly = [MailProtocols.LoadContext.ModuleLoadContext]::LoadModule($bin)
 }
 else {
@@ -17,10 +21,14 @@ else {
             throw "MailProtocols needs $name $ours, but $name $($loaded.GetName().Version) is already loaded in this session (from $($loaded.Location)). Windows PowerShell cannot load two versions side by side: start a new session and import MailProtocols first, or use PowerShell 7, where the module is isolated."
         }
     }
+    $reimport = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'MailProtocols'
     $assembly = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'MailProtocols.dll'))
 }
 
 # On a re-import (Import-Module -Force) the binary module of the first import is still loaded, and
 # PowerShell would skip importing it again, leaving the new import without cmdlets. Remove it first.
-Get-Module -All | Where-Object { $_.ImplementingAssembly -eq $assembly } | Remove-Module -Force
+# (Only then: the Get-Module pipeline costs tens of milliseconds on a first import.)
+if ($reimport) {
+    Get-Module -All | Where-Object { $_.ImplementingAssembly -eq $assembly } | Remove-Module -Force
+}
 Import-Module -Assembly $assembly -Force
