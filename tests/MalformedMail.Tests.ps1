@@ -1,5 +1,6 @@
-# Malformed mail: a corpus of broken messages is parsed, imported, listed, saved and its attachments
-# extracted. Each bad message gives at most one non-terminating error; nothing hangs or crashes.
+# Malformed mail: a corpus of broken messages is parsed, imported (offline and into IMAP), searched,
+# listed, saved and its attachments extracted. Each bad message gives at most one non-terminating
+# error; nothing hangs or crashes.
 
 BeforeAll {
     . $PSScriptRoot/Common.ps1
@@ -77,6 +78,54 @@ Describe 'A corpus of broken messages' {
             Get-Sha256Hex (Invoke-MailCheck -Bed $Bed -User $user -Command pop3-retr -Arguments @("$($entry.n)")).Bytes
         }
         $fileHashes = $r.Output[0].Saved | ForEach-Object { Get-Sha256Hex ([IO.File]::ReadAllBytes($_.FullName)) }
+        ($fileHashes | Sort-Object) | Should -Be ($serverHashes | Sort-Object)
+    }
+
+    It 'is imported into IMAP, searched on the server, parsed and saved byte-identically' {
+        $user = New-TestUser -Bed $Bed
+        $out = Join-Path $TestDrive 'imap'
+        $r = Invoke-Bounded {
+            param($port, $cred, $dir, $out)
+            $s = Connect-Imap -Server localhost -Port $port -Credential $cred
+            $added = @(Add-ImapMessage -Session $s -Folder INBOX -Path (Join-Path $dir '*.eml') -ErrorVariable addErrors -ErrorAction SilentlyContinue)
+            $all = @(Search-ImapFolder -Session $s -Folder INBOX)
+            $found = @(Search-ImapFolder -Session $s -Folder INBOX -Subject 'boundary')
+            $full = @($all | Get-ImapMessage -Full -ErrorVariable parseErrors -ErrorAction SilentlyContinue)
+            $saved = @($all | Save-ImapMessage -Path $out)
+            $s | Disconnect-Imap
+            [pscustomobject]@{
+                Added = $added.Count; Refused = @($addErrors | ForEach-Object { "$($_.TargetObject)|$($_.FullyQualifiedErrorId)" })
+                All = $all.Count; Found = @($found.Subject); Full = $full.Count; ParseErrors = @($parseErrors).Count; Saved = $saved
+            }
+        } @($Bed.ImapPort, $user.Credential, $CorpusDir, $out)
+        $result = $r.Output[0]
+        # Only a file with no header block at all is not a message; it is refused on its own, and the rest go in.
+        $result.Refused | Should -HaveCount 1
+        $result.Refused[0] | Should -BeLike '*no-headers.eml|AddImapMessageInvalidMessageFile,*'
+        $result.Added | Should -Be ($CorpusFiles.Count - 1)
+        $result.All | Should -Be $result.Added
+        ($result.Found | Sort-Object) | Should -Be @('bad boundary', 'no closing boundary')
+        # At most one error per broken message when parsing, and the rest are parsed.
+        ($result.Full + $result.ParseErrors) | Should -Be $result.All
+        $result.Full | Should -BeGreaterOrEqual ($result.All - 2)
+        $result.Saved.Count | Should -Be $result.All
+        @(Get-ChildItem $out -Recurse -File | Where-Object Extension -NE '.eml').Count | Should -Be 0
+
+        # The server holds the imported files, checked with an independent client: byte for byte with CRLF
+        # line ends (as IMAP requires), except that MimeKit ends an unterminated last line (truncated parts).
+        $uids = Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments @('INBOX')
+        $serverHashes = foreach ($uid in $uids) {
+            Get-Sha256Hex (Invoke-MailCheck -Bed $Bed -User $user -Command imap-fetch -Arguments @('INBOX', "$uid")).Bytes
+        }
+        $fileOf = @{}
+        foreach ($file in $CorpusFiles | Where-Object BaseName -NE 'no-headers') {
+            $crlf = [regex]::Replace([Text.Encoding]::Latin1.GetString([IO.File]::ReadAllBytes($file.FullName)), '\r?\n', "`r`n")
+            $fileOf[(Get-Sha256Hex ([Text.Encoding]::Latin1.GetBytes($crlf)))] = $file.BaseName
+            $fileOf[(Get-Sha256Hex ([Text.Encoding]::Latin1.GetBytes("$crlf`r`n")))] = $file.BaseName
+        }
+        $matched = @($serverHashes | ForEach-Object { $fileOf[$_] } | Where-Object { $_ } | Sort-Object -Unique)
+        $matched.Count | Should -Be $result.Added -Because 'every imported file is on the server exactly once, unchanged'
+        $fileHashes = $result.Saved | ForEach-Object { Get-Sha256Hex ([IO.File]::ReadAllBytes($_.FullName)) }
         ($fileHashes | Sort-Object) | Should -Be ($serverHashes | Sort-Object)
     }
 }
