@@ -44,4 +44,25 @@ Import-Module '$env:MAILPROTOCOLS_MODULE' -Force
         $result.Again | Should -Be $result.First
         $result.Connect | Should -BeTrue
     }
+
+    It 'has the Windows PowerShell check refuse a different MailKit already loaded, with a clear error' {
+        # Windows PowerShell is not on this machine; its import runs this same check, here fed a real
+        # MailKit 4.0.0 loaded beside ours.
+        $oldMailKit = Join-Path $NuGetRoot 'mailkit/4.0.0/lib/netstandard2.0/MailKit.dll'
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$module = Get-Module MailProtocols
+`$bin = Join-Path `$module.ModuleBase 'bin'
+`$clean = & `$module { param(`$bin) try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()); 'accepted' } catch { "refused: `$_" } } `$bin
+Add-Type -Path '$oldMailKit'
+`$conflict = & `$module { param(`$bin) try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()) } catch { `$_ } } `$bin
+[pscustomobject]@{ Clean = `$clean; ErrorId = `$conflict.FullyQualifiedErrorId; Category = "`$(`$conflict.CategoryInfo.Category)"; Message = "`$conflict" } | ConvertTo-Json
+"@
+        $result.Clean | Should -Be 'accepted' -Because 'the module''s own MailKit, MimeKit and BouncyCastle are no conflict'
+        $result.ErrorId | Should -Be 'DependencyConflict'
+        $result.Category | Should -Be 'ResourceUnavailable'
+        $result.Message | Should -Match 'needs MailKit 4\.18.*MailKit 4\.0\.0\.0 is already loaded'
+        $result.Message | Should -Match 'start a new session and import MailProtocols first, or use PowerShell 7'
+    }
 }
+

@@ -5,6 +5,21 @@
 
 $bin = Join-Path $PSScriptRoot 'bin'
 
+function Assert-NoDependencyConflict {
+    # Windows PowerShell has one load context: a different MimeKit, MailKit or BouncyCastle already loaded
+    # there would be used by our cmdlets and fail later in obscure ways, so refuse the import and say why.
+    # (A function of its own so that tests on PowerShell 7 can run it against a real conflicting assembly.)
+    param([string] $Bin, [Reflection.Assembly[]] $Loaded)
+    foreach ($name in 'MimeKit', 'MailKit', 'BouncyCastle.Cryptography') {
+        $ours = [Reflection.AssemblyName]::GetAssemblyName((Join-Path $Bin "$name.dll")).Version
+        $other = $Loaded | Where-Object { $_.GetName().Name -eq $name -and $_.GetName().Version -ne $ours } | Select-Object -First 1
+        if ($other) {
+            $message = "MailProtocols needs $name $ours, but $name $($other.GetName().Version) is already loaded in this session (from $($other.Location)). Windows PowerShell cannot load two versions side by side: start a new session and import MailProtocols first, or use PowerShell 7, where the module is isolated."
+            throw [Management.Automation.ErrorRecord]::new([IO.FileLoadException]::new($message), 'DependencyConflict', 'ResourceUnavailable', $name)
+        }
+    }
+}
+
 # Assembly.LoadFrom, not Add-Type: Add-Type initialises the C# compiler, which alone costs a few
 # hundred milliseconds of every import (docs/performance.md).
 $reimport = $false
@@ -14,13 +29,7 @@ if ($PSEdition -eq 'Core') {
     $assembly = [MailProtocols.LoadContext.ModuleLoadContext]::LoadModule($bin)
 }
 else {
-    foreach ($name in 'MimeKit', 'MailKit', 'BouncyCastle.Cryptography') {
-        $ours = [Reflection.AssemblyName]::GetAssemblyName((Join-Path $bin "$name.dll")).Version
-        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $name } | Select-Object -First 1
-        if ($loaded -and $loaded.GetName().Version -ne $ours) {
-            throw "MailProtocols needs $name $ours, but $name $($loaded.GetName().Version) is already loaded in this session (from $($loaded.Location)). Windows PowerShell cannot load two versions side by side: start a new session and import MailProtocols first, or use PowerShell 7, where the module is isolated."
-        }
-    }
+    Assert-NoDependencyConflict -Bin $bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies())
     $reimport = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'MailProtocols'
     $assembly = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'MailProtocols.dll'))
 }
