@@ -12,6 +12,8 @@ namespace MailProtocols
         /// <summary>Room left for the folder part, so the UIDs are never cut off.</summary>
         private const int MaxFolderLength = 80;
 
+        private const int MaxFolderBytes = 120;
+
         public static string FileName(string folder, char separator, uint uidValidity, uint uid)
         {
             string flat = separator == '\0' ? folder : folder.Replace(separator, '_');
@@ -20,6 +22,9 @@ namespace MailProtocols
             {
                 safe = safe.Substring(0, char.IsHighSurrogate(safe[MaxFolderLength - 1]) ? MaxFolderLength - 1 : MaxFolderLength);
             }
+
+            // Non-ASCII names are cut by bytes too, so the whole name stays well under 255 bytes.
+            safe = SafeFileName.TruncateUtf8(safe, MaxFolderBytes);
 
             return string.Format(CultureInfo.InvariantCulture, "{0}_{1}_{2}.eml", safe, uidValidity, uid);
         }
