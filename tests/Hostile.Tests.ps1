@@ -441,6 +441,8 @@ Describe 'Folder names from a hostile server' {
         ($files.Name | Sort-Object -Unique) | Should -HaveCount $layout.Count
         $files.Name | Should -Contain '_CON_7_1.eml'
         $files.Name | Should -Contain '_.._evil_7_1.eml'
+        $files.Name | Should -Contain 'a_.._.._b_7_1.eml'
+        $files.Name | Should -Contain 'C__Windows_7_1.eml'
         @(Get-ChildItem -LiteralPath $fence -Recurse -File -Force | Where-Object DirectoryName -NE $root) | Should -BeNullOrEmpty
     }
 

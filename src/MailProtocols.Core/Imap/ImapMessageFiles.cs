@@ -17,6 +17,10 @@ namespace MailProtocols
         public static string FileName(string folder, char separator, uint uidValidity, uint uid)
         {
             string flat = separator == '\0' ? folder : folder.Replace(separator, '_');
+
+            // Path separators inside a level are characters of the name, not directories: keep what is
+            // on both sides ("a\b" is "a_b"), where the sanitizer would keep only the last part.
+            flat = flat.Replace('/', '_').Replace('\\', '_');
             string safe = SafeFileName.From(flat, "folder");
             if (safe.Length > MaxFolderLength)
             {
