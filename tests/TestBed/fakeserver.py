@@ -42,6 +42,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import socket
 import ssl
 import subprocess
@@ -51,7 +52,7 @@ import time
 
 MODES = ['imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned',
          'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth',
-         'imap-starttls-inject', 'pop3-starttls-inject']
+         'imap-starttls-inject', 'pop3-starttls-inject', 'imap-hostile-folders']
 
 INJECTED = 'XINJECTED'  # a SASL mechanism name that only the injected plaintext announces
 
@@ -188,6 +189,96 @@ def imap_read_command(c):
             return full
 
 
+# Folder names a hostile server lists (imap-hostile-folders): traversal, absolute paths, Windows
+# separators and device names, control characters, and the bare delimiter (empty levels only).
+HOSTILE_FOLDERS = ['INBOX', '../../evil', '/etc', 'a\\..\\..\\b', 'CON', '..', 'x/../../y',
+                   'ctl\x01\x1b\r\nx', '/', 'C:\\Windows']
+HOSTILE_MESSAGE = (b'From: Mallory <mallory@example.com>\r\nTo: victim@example.com\r\n'
+                   b'Subject: hostile folder\r\nDate: Mon, 01 Jan 2024 00:00:00 +0000\r\n'
+                   b'Message-ID: <hostile@example.com>\r\n\r\nHello.\r\n')
+
+
+def mutf7_encode(name):
+    """RFC 3501 modified UTF-7, as a server sends mailbox names."""
+    out, pending = [], ''
+
+    def flush():
+        if pending:
+            b = base64.b64encode(pending.encode('utf-16-be')).decode('ascii').rstrip('=').replace('/', ',')
+            out.append('&' + b + '-')
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7e:
+            flush()
+            pending = ''
+            out.append('&-' if ch == '&' else ch)
+        else:
+            pending += ch
+    flush()
+    return ''.join(out)
+
+
+def imap_quote(text):
+    return '"' + text.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def imap_unquote(arg):
+    """The first astring of arg (quoted or atom) and the rest."""
+    arg = arg.lstrip(' ')
+    if arg.startswith('"'):
+        out, i = '', 1
+        while i < len(arg) and arg[i] != '"':
+            if arg[i] == '\\':
+                i += 1
+            out += arg[i]
+            i += 1
+        return out, arg[i + 1:]
+    head, _, rest = arg.partition(' ')
+    return head, rest
+
+
+def hostile_folders_command(c, tag, cmd, rest):
+    """imap-hostile-folders: every listed folder holds one message (UID 1). True if handled."""
+    if cmd in ('LIST', 'LSUB'):
+        if rest.startswith('('):  # LIST (SPECIAL-USE) ...
+            rest = rest[rest.index(')') + 1:]
+        _, rest = imap_unquote(rest)
+        pattern, _ = imap_unquote(rest)
+        if pattern == '':  # the hierarchy delimiter
+            c.send('* %s (\\Noselect) "/" ""\r\n%s OK %s completed.\r\n' % (cmd, tag, cmd))
+            return True
+        regex = '^' + ''.join('.*' if ch == '*' else '[^/]*' if ch == '%' else re.escape(ch) for ch in pattern) + '$'
+        for name in HOSTILE_FOLDERS:
+            encoded = mutf7_encode(name)
+            if re.match(regex, encoded, re.S):
+                c.send('* %s (\\HasNoChildren) "/" %s\r\n' % (cmd, imap_quote(encoded)))
+        c.send('%s OK %s completed.\r\n' % (tag, cmd))
+    elif cmd == 'STATUS':
+        mbox, _ = imap_unquote(rest)
+        c.send('* STATUS %s (MESSAGES 1 RECENT 0 UIDNEXT 2 UIDVALIDITY 7 UNSEEN 0)\r\n%s OK Status completed.\r\n' % (imap_quote(mbox), tag))
+    elif cmd in ('SELECT', 'EXAMINE'):
+        c.send('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* 1 EXISTS\r\n* 0 RECENT\r\n'
+               '* OK [UIDVALIDITY 7] UIDs valid\r\n* OK [UIDNEXT 2] Predicted next UID\r\n'
+               '%s OK [%s] %s completed.\r\n' % (tag, 'READ-ONLY' if cmd == 'EXAMINE' else 'READ-WRITE', cmd))
+    elif cmd in ('UID SEARCH', 'SEARCH'):
+        c.send('* SEARCH 1\r\n%s OK Search completed.\r\n' % tag)
+    elif cmd in ('UID FETCH', 'FETCH'):
+        items = rest.upper()
+        if 'BODY.PEEK[]' in items or 'BODY[]' in items:
+            c.send(b'* 1 FETCH (UID 1 BODY[] {%d}\r\n' % len(HOSTILE_MESSAGE) + HOSTILE_MESSAGE + b')\r\n')
+        else:
+            parts = ['UID 1', 'FLAGS (\\Seen)', 'INTERNALDATE "01-Jan-2024 00:00:00 +0000"', 'RFC822.SIZE %d' % len(HOSTILE_MESSAGE)]
+            if 'ENVELOPE' in items:
+                parts.append('ENVELOPE ("Mon, 01 Jan 2024 00:00:00 +0000" "hostile folder" (("Mallory" NIL "mallory" "example.com")) '
+                             'NIL NIL (("" NIL "victim" "example.com")) NIL NIL NIL "<hostile@example.com>")')
+            if 'BODYSTRUCTURE' in items:
+                parts.append('BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 8 1 NIL NIL NIL NIL)')
+            c.send('* 1 FETCH (%s)\r\n' % ' '.join(parts))
+        c.send('%s OK Fetch completed.\r\n' % tag)
+    else:
+        return False
+    return True
+
+
 def imap_session(c, ctx, caps, mode, certs=None):
     if mode == 'imap-preauth':
         c.send('* PREAUTH [CAPABILITY %s] Fake IMAP, you are logged in already.\r\n' % caps)
@@ -205,6 +296,8 @@ def imap_session(c, ctx, caps, mode, certs=None):
         if cmd == 'UID' and rest:
             sub = rest.split(' ', 1)
             cmd = 'UID ' + sub[0].upper()
+        if mode == 'imap-hostile-folders' and hostile_folders_command(c, tag, cmd, rest):
+            continue
         if cmd == 'CAPABILITY':
             c.send('* CAPABILITY %s\r\n%s OK Capability completed.\r\n' % (caps, tag))
         elif cmd == 'NOOP' or cmd == 'CHECK':

@@ -14,6 +14,12 @@ namespace MailProtocols
         /// <summary>UTF-16 characters, leaving room for a collision suffix and a temp extension under common 255-byte limits.</summary>
         public const int MaxLength = 120;
 
+        /// <summary>
+        /// Bytes in UTF-8, as Linux and macOS count a name (255 at most): 120 characters of CJK text are
+        /// 360 bytes, so the name is cut by bytes as well, leaving room for the suffix and temp extension.
+        /// </summary>
+        public const int MaxUtf8Bytes = 200;
+
         private static readonly string[] ReservedNames =
         {
             "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
@@ -63,6 +69,7 @@ namespace MailProtocols
                 stem = TruncateSafely(stem, MaxLength - extension.Length);
             }
 
+            stem = TruncateUtf8(stem, MaxUtf8Bytes - Encoding.UTF8.GetByteCount(extension));
             return stem + extension;
         }
 
@@ -88,6 +95,32 @@ namespace MailProtocols
         {
             string root = Path.GetFullPath(directory).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
             return Path.GetFullPath(path).StartsWith(root, StringComparison.Ordinal);
+        }
+
+        /// <summary>The longest prefix of <paramref name="text"/> that is at most <paramref name="maxBytes"/> bytes in UTF-8, never cutting a surrogate pair.</summary>
+        public static string TruncateUtf8(string text, int maxBytes)
+        {
+            if (Encoding.UTF8.GetByteCount(text) <= maxBytes)
+            {
+                return text;
+            }
+
+            int bytes = 0;
+            int length = 0;
+            while (length < text.Length)
+            {
+                int step = char.IsHighSurrogate(text[length]) && length + 1 < text.Length ? 2 : 1;
+                int size = Encoding.UTF8.GetByteCount(text.Substring(length, step));
+                if (bytes + size > maxBytes)
+                {
+                    break;
+                }
+
+                bytes += size;
+                length += step;
+            }
+
+            return text.Substring(0, length);
         }
 
         private static string TruncateSafely(string text, int length)

@@ -112,6 +112,7 @@ namespace MailProtocols
         public static ImapFolderInfo Create(ImapSession session, string path, CancellationToken cancellationToken)
         {
             ValidatePath(path);
+            ImapInputRules.CheckNewFolderName(path, Separator(session));
             return session.Run($"creating folder '{path}'", cancellationToken, token =>
             {
                 if (TryGet(session, path, token) != null)
@@ -130,6 +131,7 @@ namespace MailProtocols
         {
             ValidatePath(path);
             ValidatePath(newPath);
+            ImapInputRules.CheckNewFolderName(newPath, Separator(session));
             return session.Run($"renaming folder '{path}'", cancellationToken, token =>
             {
                 IMailFolder folder = Get(session, path, token);

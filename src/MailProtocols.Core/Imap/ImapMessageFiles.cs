@@ -12,14 +12,23 @@ namespace MailProtocols
         /// <summary>Room left for the folder part, so the UIDs are never cut off.</summary>
         private const int MaxFolderLength = 80;
 
+        private const int MaxFolderBytes = 120;
+
         public static string FileName(string folder, char separator, uint uidValidity, uint uid)
         {
             string flat = separator == '\0' ? folder : folder.Replace(separator, '_');
+
+            // Path separators inside a level are characters of the name, not directories: keep what is
+            // on both sides ("a\b" is "a_b"), where the sanitizer would keep only the last part.
+            flat = flat.Replace('/', '_').Replace('\\', '_');
             string safe = SafeFileName.From(flat, "folder");
             if (safe.Length > MaxFolderLength)
             {
                 safe = safe.Substring(0, char.IsHighSurrogate(safe[MaxFolderLength - 1]) ? MaxFolderLength - 1 : MaxFolderLength);
             }
+
+            // Non-ASCII names are cut by bytes too, so the whole name stays well under 255 bytes.
+            safe = SafeFileName.TruncateUtf8(safe, MaxFolderBytes);
 
             return string.Format(CultureInfo.InvariantCulture, "{0}_{1}_{2}.eml", safe, uidValidity, uid);
         }

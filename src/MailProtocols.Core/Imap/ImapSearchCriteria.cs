@@ -78,6 +78,30 @@ namespace MailProtocols
 
         public IList<uint> Uids { get; set; }
 
+        /// <summary>
+        /// Refuses what cannot be sent safely, before anything is sent: header names and keywords MailKit
+        /// writes as bare atoms (a CR/LF there would start a new command), and NUL in any text.
+        /// </summary>
+        public void Validate()
+        {
+            ImapInputRules.CheckSearchText(nameof(Subject), Subject);
+            ImapInputRules.CheckSearchText(nameof(From), From);
+            ImapInputRules.CheckSearchText(nameof(To), To);
+            ImapInputRules.CheckSearchText(nameof(Cc), Cc);
+            ImapInputRules.CheckSearchText(nameof(Body), Body);
+            ImapInputRules.CheckSearchText(nameof(Text), Text);
+            foreach (KeyValuePair<string, string> header in Headers)
+            {
+                ImapInputRules.CheckHeaderName(header.Key);
+                ImapInputRules.CheckSearchText("Header", header.Value);
+            }
+
+            foreach (string keyword in Keywords ?? Enumerable.Empty<string>())
+            {
+                ImapInputRules.CheckKeyword(keyword);
+            }
+        }
+
         public SearchQuery ToQuery()
         {
             var terms = new List<SearchQuery>();

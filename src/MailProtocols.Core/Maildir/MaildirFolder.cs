@@ -79,7 +79,19 @@ namespace MailProtocols
             }
 
             IEnumerable<string> segments = separator == '\0' ? new[] { folder } : folder.Split(separator);
-            return System.IO.Path.Combine(System.IO.Path.GetFullPath(root), "." + string.Join(".", segments.Select(EncodeSegment)));
+            string name = "." + string.Join(".", segments.Select(EncodeSegment));
+
+            // Every character that could name a parent or another place is encoded above; what is left is a
+            // name that empty levels alone can make special ("/" gives ".."). Such a folder is refused.
+            string fullRoot = System.IO.Path.GetFullPath(root);
+            string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(fullRoot, name));
+            if (name == ".." || !string.Equals(System.IO.Path.GetDirectoryName(path), fullRoot.TrimEnd(System.IO.Path.DirectorySeparatorChar), StringComparison.Ordinal))
+            {
+                throw new MailProtocolException(MailErrorKind.InvalidData, "UnsafeFolderName",
+                    $"The server's folder name '{ImapInputRules.Printable(folder)}' does not make a directory inside '{fullRoot}', so it is not synchronized.");
+            }
+
+            return path;
         }
 
         /// <summary>One folder name segment in modified UTF-7, with the characters above encoded as well.</summary>

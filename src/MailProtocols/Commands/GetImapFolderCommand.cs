@@ -32,11 +32,14 @@ namespace MailProtocols.Commands
             WriteObject(folders, enumerateCollection: true);
 
             // A literal name that matched nothing is an error, as with Get-Item; a wildcard may match nothing.
+            // An escaped wildcard ('star`*' for the folder 'star*') is a literal name as well.
             foreach (string literal in (Name ?? new string[0]).Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
             {
-                if (!folders.Any(f => string.Equals(f.FullName, literal, System.StringComparison.OrdinalIgnoreCase)))
+                var pattern = new WildcardPattern(literal, WildcardOptions.IgnoreCase);
+                if (!folders.Any(f => pattern.IsMatch(f.FullName)))
                 {
-                    WriteMailError(ImapErrors.FolderNotFound(session, literal), literal);
+                    string name = WildcardPattern.Unescape(literal);
+                    WriteMailError(ImapErrors.FolderNotFound(session, name), name);
                 }
             }
         }

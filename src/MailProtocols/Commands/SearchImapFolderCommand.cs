@@ -104,7 +104,19 @@ namespace MailProtocols.Commands
         [ValidateRange(1, int.MaxValue)]
         public int First { get; set; }
 
-        protected override void BeginProcessing() => _progress = new ThrottledProgress(this, 4201, "Search-ImapFolder");
+        protected override void BeginProcessing()
+        {
+            _progress = new ThrottledProgress(this, 4201, "Search-ImapFolder");
+            try
+            {
+                // The criteria do not come from the pipeline: a bad one stops the command before anything is sent.
+                BuildCriteria().Validate();
+            }
+            catch (MailProtocolException ex)
+            {
+                ThrowMailError(ex, null);
+            }
+        }
 
         protected override void ProcessRecord()
         {

@@ -46,6 +46,18 @@ namespace MailProtocols.Commands
                     "-Keyword goes with -Add, -Remove or -Replace; with both -Add and -Remove it is unclear which. Run two commands.", null);
             }
 
+            foreach (string keyword in Keyword ?? new string[0])
+            {
+                try
+                {
+                    ImapInputRules.CheckKeyword(keyword);
+                }
+                catch (MailProtocolException ex)
+                {
+                    ThrowMailError(ex, keyword);
+                }
+            }
+
             if (!Adding && !Removing && !Replacing && Keyword == null)
             {
                 ThrowMailError(MailErrorKind.InvalidArgument, "NothingToChange",

@@ -89,7 +89,12 @@ namespace MailProtocols.Commands
                 return;
             }
 
-            string directory = sync.DirectoryFor(target);
+            string directory = null;
+            if (!TryInvoke($"folder '{target.FullName}'", () => directory = sync.DirectoryFor(target)))
+            {
+                return;
+            }
+
             if (!ShouldProcess($"folder '{target.FullName}' into '{directory}'", "Sync (download new messages, update flags, remove local copies of expunged messages)"))
             {
                 return;
