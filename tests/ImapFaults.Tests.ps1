@@ -445,8 +445,9 @@ Describe 'Servers that stall' {
         $s | Disconnect-Imap -ErrorAction SilentlyContinue
     }
 
-    It 'does not allocate a 4 GiB literal the server announces, and fails within -TimeoutSec' {
-        $fake = Start-FakeServer -Mode imap-huge-literal -Bed $Bed
+    It 'does not allocate a 4 GiB literal the server announces: refused at once as a protocol error, not retried' {
+        # Two connections: a retry would meet the same literal (and must not happen for a protocol error).
+        $fake = Start-FakeServer -Mode imap-huge-literal -Bed $Bed -Connections 2
         $dir = Join-Path $TestDrive 'huge'
         $s = Connect-Fake $fake
         [GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
@@ -462,9 +463,14 @@ Describe 'Servers that stall' {
 
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 5
         $errs | Should -HaveCount 1
-        $errs[0].FullyQualifiedErrorId | Should -BeLike 'SaveImapMessage*,MailProtocols.Commands.SaveImapMessageCommand'
-        $errs[0].CategoryInfo.Category | Should -BeIn 'OperationTimeout', 'ProtocolError'
-        @(Get-FakeServerEvent -Server $fake | Where-Object event -EQ stalled).at | Should -Be 'literal' -Because 'the literal was announced and started'
+        $errs[0].FullyQualifiedErrorId | Should -Be 'SaveImapMessageProtocolError,MailProtocols.Commands.SaveImapMessageCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'ProtocolError'
+        $errs[0].Exception.Message | Should -Match '4294967296'
+        $s.IsConnected | Should -BeFalse
+        @(Get-FakeServerEvent -Server $fake | Where-Object event -EQ connected) | Should -HaveCount 1 -Because 'a protocol error is not retried'
+        $deadline = [DateTime]::UtcNow.AddSeconds(5)
+        while (-not ($announced = Get-FakeServerEvent -Server $fake | Where-Object event -EQ literal) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+        $announced.size | Should -Be 4294967296 -Because 'the fake announced the literal before the client gave up'
         $allocatedDuring | Should -BeLessThan 64MB -Because 'the announced size must not be allocated up front'
         $growth | Should -BeLessThan 100MB
         @(Get-ChildItem $dir -Force -ErrorAction SilentlyContinue) | Should -HaveCount 0

@@ -79,6 +79,7 @@ def send_body_literal(c, ctx, tag, rest, mode):
     """Answers a body FETCH of message 1 with a literal that never completes."""
     size = 4294967296 if mode == 'imap-huge-literal' else 2048
     c.send(b'* 1 FETCH (UID 1 BODY[] {%d}\r\n' % size)
+    ctx.event('literal', size=size)
     body = (BODY_LINE * (1 + 65536 // len(BODY_LINE)))
     if mode == 'imap-huge-literal':
         for i in range(16):
@@ -269,6 +270,9 @@ def imap_session(c, ctx, caps, mode, certs=None):
             c.send('* ENABLED\r\n%s OK Enabled.\r\n' % tag)
         elif cmd == 'NAMESPACE':
             c.send('* NAMESPACE (("" "/")) NIL NIL\r\n%s OK Namespace completed.\r\n' % tag)
+        elif cmd == 'LIST' and mode in STALL_MODES and rest.startswith('"" ""'):
+            # The namespace query, answered as a real server does (MailKit caches it across reconnects).
+            c.send('* LIST (\\Noselect) "/" ""\r\n%s OK LIST completed.\r\n' % tag)
         elif cmd in ('LIST', 'LSUB'):
             c.send('* %s (\\HasNoChildren) "/" INBOX\r\n%s OK %s completed.\r\n' % (cmd, tag, cmd))
         elif cmd in ('SELECT', 'EXAMINE') and mode == 'imap-stall-command':
