@@ -24,12 +24,15 @@ network path dies). Prints {"event": "listening", "port": P} on stdout, and appe
 {"event": "accepted"|"cut"|"closed", ...} to --events-file. Exits when stdin closes.
 """
 import argparse
+import fcntl
 import json
 import re
 import socket
 import struct
 import sys
+import termios
 import threading
+import time
 
 
 EVENTS = {"path": None, "lock": threading.Lock()}
@@ -177,7 +180,20 @@ class Connection:
             pass
         self.close("server")
 
+    def delivered(self, timeout=2.0):
+        """Waits (bounded) until the client has taken what was forwarded: a reset discards unsent bytes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                pending = struct.unpack("i", fcntl.ioctl(self.client.fileno(), termios.TIOCOUTQ, b"\0\0\0\0"))[0]
+            except OSError:
+                return
+            if pending == 0:
+                return
+            time.sleep(0.005)
+
     def cut(self):
+        self.delivered()
         emit(event="cut", connection=self.number, server_bytes=self.server_bytes,
              client_bytes=self.client_bytes, retr_seen=self.retr_seen, commands_seen=self.commands_seen)
         for s in (self.client, self.server):
