@@ -15,6 +15,20 @@ function Start-FaultProxy {
     Plaintext only: cut once the client sent its K-th RETR and -ThenBytes more server bytes passed.
     .PARAMETER ThenBytes
     With -CutAfterRetr, server bytes forwarded after the K-th RETR before the cut (default 1).
+    .PARAMETER CutAfterCommand
+    Plaintext only: a regex (case-insensitive) for a client command line, e.g. 'UID STORE'. The
+    -CommandCount-th matching line triggers the cut: after -ThenBytes more server bytes (0 = the
+    server's first byte is dropped), or with -BeforeCommand, -BeforeCompletion, -ThenClientBytes.
+    .PARAMETER CommandCount
+    Which matching command line (per connection) triggers the cut. Default 1.
+    .PARAMETER BeforeCommand
+    Cut instead of forwarding the matching command: the server never sees it.
+    .PARAMETER BeforeCompletion
+    Forward the server's answer up to the tagged completion line of the matching IMAP command
+    (untagged data, literals and all), then cut: the server has done the work, the client never hears so.
+    .PARAMETER ThenClientBytes
+    Forward this many more client bytes after the matching command line (e.g. part of an APPEND
+    literal), then cut.
     .PARAMETER CutConnections
     How many connections (the first ones) are cut; later ones pass through. Default 1.
     .OUTPUTS
@@ -26,6 +40,11 @@ function Start-FaultProxy {
         [long] $CutAfterBytes = -1,
         [int] $CutAfterRetr = 0,
         [int] $ThenBytes = 1,
+        [string] $CutAfterCommand,
+        [int] $CommandCount = 1,
+        [switch] $BeforeCommand,
+        [switch] $BeforeCompletion,
+        [long] $ThenClientBytes = -1,
         [int] $CutConnections = 1,
         [double] $TimeoutSeconds = 10
     )
@@ -35,6 +54,12 @@ function Start-FaultProxy {
     $arguments = @($script:ProxyPy, '--target-port', $TargetPort, '--cut-connections', $CutConnections, '--then-bytes', $ThenBytes, '--events-file', $events)
     if ($CutAfterBytes -ge 0) { $arguments += @('--cut-after-bytes', $CutAfterBytes) }
     if ($CutAfterRetr -gt 0) { $arguments += @('--cut-after-retr', $CutAfterRetr) }
+    if ($CutAfterCommand) {
+        $arguments += @('--cut-after-command', $CutAfterCommand, '--command-count', $CommandCount)
+        if ($BeforeCommand) { $arguments += '--before-command' }
+        if ($BeforeCompletion) { $arguments += '--before-completion' }
+        if ($ThenClientBytes -ge 0) { $arguments += @('--then-client-bytes', $ThenClientBytes) }
+    }
 
     $info = [System.Diagnostics.ProcessStartInfo]::new($python)
     foreach ($a in $arguments) { $info.ArgumentList.Add([string]$a) }
@@ -54,7 +79,7 @@ function Start-FaultProxy {
 function Get-FaultProxyEvent {
     <#
     .SYNOPSIS
-    The events the proxy has written so far (listening, accepted, cut, closed), oldest first.
+    The events the proxy has written so far (listening, accepted, command, cut, closed), oldest first.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Proxy)

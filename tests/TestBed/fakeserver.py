@@ -36,6 +36,16 @@ Modes:
                        careless client would read as if it came over TLS.
                        Then TLS with --cert/--key and a normal session.
   pop3-starttls-inject the same for POP3 STLS.
+  imap-stall-command   plain IMAP like imap-no-starttls (log-in, CAPABILITY,
+                       NAMESPACE, LIST answered), but SELECT and EXAMINE are
+                       never answered: the server reads on and says nothing.
+  imap-stall-literal   plain IMAP with one message (UID 1, UIDVALIDITY 1,
+                       RFC822.SIZE 2048) in every folder; a FETCH of the
+                       body starts the literal {2048}, sends 1000 bytes of
+                       it and then nothing more.
+  imap-huge-literal    like imap-stall-literal, but the body literal is
+                       announced as {4294967296} (4 GiB); 64 KiB of it follow
+                       in 4 KiB pieces, then nothing more.
 """
 
 import argparse
@@ -52,7 +62,34 @@ import time
 
 MODES = ['imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned',
          'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth',
-         'imap-starttls-inject', 'pop3-starttls-inject', 'imap-hostile-folders']
+         'imap-starttls-inject', 'pop3-starttls-inject', 'imap-hostile-folders',
+         'imap-stall-command', 'imap-stall-literal',
+         'imap-huge-literal']
+
+STALL_MODES = ('imap-stall-command', 'imap-stall-literal', 'imap-huge-literal')
+ONE_MESSAGE = ('imap-stall-literal', 'imap-huge-literal')
+BODY_LINE = b'Subject: stalled\r\n\r\n' + b'x' * 76 + b'\r\n'
+
+
+def stall(c, ctx, what):
+    """Never answers again: records what the client sends until it hangs up (or the lifetime ends)."""
+    ctx.event('stalled', at=what)
+    c.drain()
+
+
+def send_body_literal(c, ctx, tag, rest, mode):
+    """Answers a body FETCH of message 1 with a literal that never completes."""
+    size = 4294967296 if mode == 'imap-huge-literal' else 2048
+    c.send(b'* 1 FETCH (UID 1 BODY[] {%d}\r\n' % size)
+    ctx.event('literal', size=size)
+    body = (BODY_LINE * (1 + 65536 // len(BODY_LINE)))
+    if mode == 'imap-huge-literal':
+        for i in range(16):
+            c.send(body[i * 4096:(i + 1) * 4096])
+            time.sleep(0.02)
+    else:
+        c.send(body[:1000])
+    stall(c, ctx, 'literal')
 
 INJECTED = 'XINJECTED'  # a SASL mechanism name that only the injected plaintext announces
 
@@ -327,8 +364,28 @@ def imap_session(c, ctx, caps, mode, certs=None):
             c.send('* ENABLED\r\n%s OK Enabled.\r\n' % tag)
         elif cmd == 'NAMESPACE':
             c.send('* NAMESPACE (("" "/")) NIL NIL\r\n%s OK Namespace completed.\r\n' % tag)
+        elif cmd == 'LIST' and mode in STALL_MODES and rest.startswith('"" ""'):
+            # The namespace query, answered as a real server does (MailKit caches it across reconnects).
+            c.send('* LIST (\\Noselect) "/" ""\r\n%s OK LIST completed.\r\n' % tag)
         elif cmd in ('LIST', 'LSUB'):
             c.send('* %s (\\HasNoChildren) "/" INBOX\r\n%s OK %s completed.\r\n' % (cmd, tag, cmd))
+        elif cmd in ('SELECT', 'EXAMINE') and mode == 'imap-stall-command':
+            stall(c, ctx, cmd)
+            return
+        elif cmd in ('SELECT', 'EXAMINE') and mode in ONE_MESSAGE:
+            c.send('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n'
+                   '* 1 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] UIDs valid\r\n'
+                   '* OK [UIDNEXT 2] Predicted next UID\r\n'
+                   '%s OK [%s] %s completed.\r\n' % (tag, 'READ-ONLY' if cmd == 'EXAMINE' else 'READ-WRITE', cmd))
+        elif cmd in ('UID SEARCH', 'SEARCH') and mode in ONE_MESSAGE:
+            c.send('* SEARCH 1\r\n%s OK Search completed.\r\n' % tag)
+        elif cmd in ('UID FETCH', 'FETCH') and mode in ONE_MESSAGE:
+            items = rest.upper()
+            if 'BODY[' in items or 'BODY.PEEK[' in items:
+                send_body_literal(c, ctx, tag, rest, mode)
+                return
+            c.send('* 1 FETCH (UID 1 FLAGS () RFC822.SIZE 2048 INTERNALDATE "01-Jan-2024 10:00:00 +0000")\r\n'
+                   '%s OK Fetch completed.\r\n' % tag)
         elif cmd in ('SELECT', 'EXAMINE'):
             c.send('* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n'
                    '* 0 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] UIDs valid\r\n'

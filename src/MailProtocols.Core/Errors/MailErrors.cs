@@ -57,6 +57,12 @@ namespace MailProtocols
                     return FromSocket(inner, session, action, ex);
                 case IOException io when io.InnerException is TimeoutException:
                     return TimedOut(session, action, ex);
+                case ImapProtocolException _ when !IsDisconnectNotice(ex):
+                case Pop3ProtocolException _ when !IsDisconnectNotice(ex):
+                    // MailKit drops the connection after any protocol error, but the cause is what the server sent
+                    // (e.g. a literal of 4 GB), not a lost connection: reported as such, and a read is not retried.
+                    return new MailProtocolException(MailErrorKind.Protocol, "ProtocolError",
+                        $"{where} sent a response that could not be understood during {action}: {ex.Message} The connection was closed; the session reconnects on its next use.", ex);
                 case IOException _:
                 case ImapProtocolException _:
                 case Pop3ProtocolException _:
@@ -115,6 +121,23 @@ namespace MailProtocols
                         ? new MailProtocolException(MailErrorKind.Connection, "SocketError", $"{action} on {where} failed: {se.Message}", ex)
                         : ConnectionLost(session, action, ex);
             }
+        }
+
+        /// <summary>
+        /// True unless MailKit could not parse what the server sent ("Syntax error in ..."): a BYE, a server that
+        /// hung up and a broken socket all count as the connection going away.
+        /// </summary>
+        private static bool IsDisconnectNotice(Exception ex)
+        {
+            for (Exception e = ex; e != null; e = e.InnerException)
+            {
+                if (e is IOException || e is SocketException || e.Message.IndexOf("unexpectedly disconnected", StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            return ex.Message.IndexOf("Syntax error", StringComparison.OrdinalIgnoreCase) < 0;
         }
 
         private static Exception Innermost(Exception ex)

@@ -162,7 +162,7 @@ namespace MailProtocols
                         }
                     }
                 }
-            }));
+            }, quietAllowed: true));
 
         /// <summary>Waits one poll interval, then NOOP (the server reports changes in its answer). True when the connection was lost.</summary>
         private bool Poll(CancellationToken ending, CancellationToken stopToken)

@@ -26,6 +26,8 @@ namespace MailProtocols
     /// message copied byte for byte into a temporary file that is renamed into place when complete.
     /// MailKit holds each message of a batch in memory until it is complete, so big messages instead come
     /// in slices (BODY.PEEK[]&lt;offset.count&gt;) written as they arrive: memory stays at one slice.
+    /// A download changes nothing on the server (BODY.PEEK), so a batch whose connection drops is repeated
+    /// once on a new connection; the files that were complete by then are found and not fetched again.
     /// </summary>
     internal static class ImapMessageSaver
     {
@@ -130,7 +132,7 @@ namespace MailProtocols
                     }
 
                     return result;
-                });
+                }, idempotent: true);
             }
         }
 

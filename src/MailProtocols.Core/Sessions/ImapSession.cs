@@ -12,7 +12,7 @@ namespace MailProtocols
         internal ImapSession(ConnectionSettings settings)
             : base(settings)
         {
-            Client = new ImapClient(ProtocolLog.Create(settings.ProtocolLogPath));
+            Client = new ImapClient(CreateLogger());
         }
 
         public override MailProtocol Protocol => MailProtocol.Imap;

@@ -71,7 +71,9 @@ namespace MailProtocols
         /// is never repeated, because its outcome is unknown.
         /// MailKit failures come out as <see cref="MailProtocolException"/>, cancellation as itself.
         /// </summary>
-        internal T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation, bool idempotent = false)
+        /// <param name="quietAllowed">True for an operation that waits for the server on purpose (IDLE): the
+        /// session's timeout then does not apply to silence on the connection.</param>
+        internal T Run<T>(string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation, bool idempotent = false, bool quietAllowed = false)
         {
             lock (_gate)
             {
@@ -84,22 +86,28 @@ namespace MailProtocols
                 ReconnectIfDropped(cancellationToken);
                 try
                 {
-                    return Translating(action, cancellationToken, idempotent, operation);
+                    return Translating(action, cancellationToken, idempotent, operation, !quietAllowed);
                 }
                 catch (MailProtocolException ex) when (idempotent && ex.Reason == "ConnectionLost" && !cancellationToken.IsCancellationRequested)
                 {
                     ReconnectIfDropped(cancellationToken);
-                    return Translating(action, cancellationToken, idempotent, operation);
+                    return Translating(action, cancellationToken, idempotent, operation, !quietAllowed);
                 }
             }
         }
 
-        internal void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation, bool idempotent = false) =>
+        internal void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation, bool idempotent = false, bool quietAllowed = false) =>
             Run<object>(action, cancellationToken, token =>
             {
                 operation(token);
                 return null;
-            }, idempotent);
+            }, idempotent, quietAllowed);
+
+        /// <summary>When bytes last went over the connection; the client's protocol logger keeps it current.</summary>
+        internal TrafficClock Traffic { get; } = new TrafficClock();
+
+        /// <summary>The protocol logger for a new client: it also keeps <see cref="Traffic"/> current.</summary>
+        private protected IProtocolLogger CreateLogger() => new TrafficLogger(ProtocolLog.Create(Settings.ProtocolLogPath), Traffic);
 
         /// <summary>Receives notices for the user, such as "reconnecting"; the cmdlet layer writes them as verbose text.</summary>
         internal Action<string> Notify { get; set; }
@@ -118,13 +126,35 @@ namespace MailProtocols
         {
         }
 
-        private T Translating<T>(string action, CancellationToken cancellationToken, bool idempotent, Func<CancellationToken, T> operation)
+        private T Translating<T>(string action, CancellationToken cancellationToken, bool idempotent, Func<CancellationToken, T> operation, bool watched = true)
+        {
+            using (var watchdog = new TrafficWatchdog(Traffic, Settings.Timeout, cancellationToken, watched))
+            {
+                try
+                {
+                    return TranslatingCore(action, cancellationToken, idempotent, operation, watchdog.Token);
+                }
+                catch (OperationCanceledException ex) when (watchdog.Fired && !cancellationToken.IsCancellationRequested)
+                {
+                    // The server went silent in the middle of an answer: where the conversation stands is unknown.
+                    TryDisconnect(false);
+                    throw MailErrors.TimedOut(this, action, ex);
+                }
+                catch (MailProtocolException ex) when (watchdog.Fired && !cancellationToken.IsCancellationRequested && !(ex.Kind == MailErrorKind.Timeout))
+                {
+                    TryDisconnect(false);
+                    throw MailErrors.TimedOut(this, action, ex);
+                }
+            }
+        }
+
+        private T TranslatingCore<T>(string action, CancellationToken cancellationToken, bool idempotent, Func<CancellationToken, T> operation, CancellationToken watched)
         {
             try
             {
-                return operation(cancellationToken);
+                return operation(watched);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested || watched.IsCancellationRequested)
             {
                 throw;
             }

@@ -16,7 +16,7 @@ namespace MailProtocols
         internal Pop3Session(ConnectionSettings settings)
             : base(settings)
         {
-            Client = new Pop3Client(ProtocolLog.Create(settings.ProtocolLogPath));
+            Client = new Pop3Client(CreateLogger());
         }
 
         public override MailProtocol Protocol => MailProtocol.Pop3;

@@ -93,9 +93,10 @@ namespace MailProtocols.Commands
                 }
 
                 export.Progress = (done, total) => _progress.Update(done, total, $"{done} of {total} messages written to {Path.GetFileName(path)}");
+                bool complete = true;
                 foreach (Source source in _sources)
                 {
-                    TryInvoke($"folder '{source.Folder}'", () =>
+                    complete &= TryInvoke($"folder '{source.Folder}'", () =>
                     {
                         uint validity = source.UidValidity;
                         IList<uint> uids = source.Uids ?? ImapMboxExport.ListFolder(source.Session, source.Folder, out validity, CancellationToken);
@@ -105,6 +106,14 @@ namespace MailProtocols.Commands
                                 $"Message {uid} is no longer in '{source.Folder}' (it was expunged); it was left out of the export.", $"message {uid} in {source.Folder}");
                         }
                     });
+                }
+
+                // A folder that failed (its error is written above) would leave a file that looks complete but is
+                // not: the temporary file is dropped instead, and an existing destination stays as it was.
+                if (!complete)
+                {
+                    WriteVerbose($"'{path}' was not written because not every message could be exported; run the command again.");
+                    return;
                 }
 
                 ImapExportResult result = null;
