@@ -327,6 +327,27 @@ Describe 'Save-ImapMessage with 10,000 messages' {
         @($commands | Where-Object { $_ -match '^UID FETCH' }).Count | Should -BeLessOrEqual 10
     }
 
+    It 'starts saving while summaries are still coming down the pipeline, so a long pipeline holds little' {
+        # Select-Object -First 1 stops the pipeline at the first file: had Save-ImapMessage waited for all
+        # 10,000 summaries, all 10,000 files would be written by then.
+        $early = Join-Path ([IO.Path]::GetTempPath()) "mp-save-early-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+        $s = Connect-TestImap -User $user -NotDefault
+        try {
+            $first = @(Search-ImapFolder -Session $s | Save-ImapMessage -Path $early | Select-Object -First 1)
+            $first | Should -HaveCount 1
+            $written = @(Get-ChildItem $early -Filter *.eml).Count
+            $written | Should -BeGreaterThan 0
+            $written | Should -BeLessOrEqual 2000
+            @(Get-ChildItem $early -Exclude *.eml).Count | Should -Be 0 -Because 'a stopped pipeline leaves no temporary file'
+            # The session is still in a usable state after the stop.
+            @(Search-ImapFolder -Session $s -First 3).Count | Should -Be 3
+        }
+        finally {
+            $s | Disconnect-Imap -ErrorAction SilentlyContinue
+            Remove-Item -Recurse -Force $early -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'saves byte-identical files (spot check)' {
         foreach ($uid in 1, 5000, 10000) {
             $server = Invoke-MailCheck -Bed $Bed -User $user -Command imap-fetch -Arguments INBOX, $uid

@@ -80,6 +80,9 @@ namespace MailProtocols
         /// <summary>A set with no UIDs yet (e.g. "every message in the folder").</summary>
         public ImapMessageSet AddEmpty(ImapSession session, string folder) => SetFor(session, folder, null);
 
+        /// <summary>Forgets every set, once a streaming cmdlet has acted on them.</summary>
+        public void Clear() => _sets.Clear();
+
         private ImapMessageSet SetFor(ImapSession session, string folder, uint? uidValidity)
         {
             ImapMessageSet set = _sets.FirstOrDefault(s => s.Session == session && s.Folder == folder && s.UidValidity == uidValidity);

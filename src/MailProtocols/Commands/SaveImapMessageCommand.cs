@@ -21,19 +21,35 @@ namespace MailProtocols.Commands
 
         protected override void BeginProcessing() => _progress = new ThrottledProgress(this, 4203, "Save-ImapMessage");
 
+        /// <summary>
+        /// Piped messages are saved once this many have come in, not all at the end: a long pipeline
+        /// (Search-ImapFolder over 100,000 messages) then holds only a few batches, and saving starts early.
+        /// </summary>
+        private const int StreamThreshold = 2000;
+
+        private string _directory;
+        private int _done;
+        private bool _streaming;
+
+        protected override void ProcessRecord()
+        {
+            base.ProcessRecord();
+            if (ParameterSetName == MessageSet && Input.Count >= StreamThreshold)
+            {
+                _streaming = true;
+                SaveCollected();
+            }
+        }
+
         protected override void EndProcessing()
         {
-            string directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
-            if (provider.Name != "FileSystem")
-            {
-                ThrowMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath", $"-Path '{Path}' is on the {provider.Name} provider; give a folder on the file system.", Path);
-            }
+            SaveCollected();
+            _progress.Complete();
+        }
 
-            if (File.Exists(directory))
-            {
-                ThrowMailError(MailErrorKind.InvalidArgument, "PathIsAFile", $"-Path '{directory}' is a file; give the folder to save the .eml files in.", Path);
-            }
-
+        private void SaveCollected()
+        {
+            string directory = _directory ?? (_directory = ResolveDirectory());
             if (Input.Count > 0)
             {
                 try
@@ -46,8 +62,9 @@ namespace MailProtocols.Commands
                         $"The folder '{directory}' could not be created: {ex.Message}", ex), directory);
                 }
             }
-            int total = Input.Count;
-            int done = 0;
+
+            // While messages are still coming down the pipeline the total is not known yet.
+            int total = _streaming ? -1 : Input.Count;
             foreach (ImapMessageSet set in Input.Sets)
             {
                 TryInvoke(set.Folder, () =>
@@ -55,7 +72,7 @@ namespace MailProtocols.Commands
                     var sizes = set.Messages.Values.Where(m => m.Size.HasValue).ToDictionary(m => m.Uid, m => m.Size.Value);
                     IEnumerable<ImapSaveBatch> batches = ImapMessageSaver.Save(set.Session, set.Folder, set.UidValidity, set.UniqueIds, sizes,
                         (uid, uidValidity, separator) => System.IO.Path.Combine(directory, ImapMessageFiles.FileName(set.Folder, separator, uidValidity, uid)),
-                        Force, uid => _progress.Update(++done, total, $"{done} of {total} messages saved"), CancellationToken);
+                        Force, uid => _progress.Update(++_done, total, total > 0 ? $"{_done} of {total} messages saved" : $"{_done} messages saved"), CancellationToken);
                     foreach (ImapSaveBatch batch in batches)
                     {
                         foreach (KeyValuePair<uint, string> kept in batch.Existing)
@@ -74,7 +91,23 @@ namespace MailProtocols.Commands
                 });
             }
 
-            _progress.Complete();
+            Input.Clear();
+        }
+
+        private string ResolveDirectory()
+        {
+            string directory = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out ProviderInfo provider, out _);
+            if (provider.Name != "FileSystem")
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath", $"-Path '{Path}' is on the {provider.Name} provider; give a folder on the file system.", Path);
+            }
+
+            if (File.Exists(directory))
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "PathIsAFile", $"-Path '{directory}' is a file; give the folder to save the .eml files in.", Path);
+            }
+
+            return directory;
         }
     }
 }

@@ -140,7 +140,8 @@ namespace MailProtocols.Commands
                     (sortBy.HasValue ? $", sorted by {sortBy} on the {(found.SortedByServer ? "server" : "client")}." : "."));
 
                 int written = 0;
-                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(session, found.Folder, found.UidValidity, found.Uids, found.Prefetched, false, false, CancellationToken))
+                // The next batch is fetched while this one goes down the pipeline.
+                foreach (ImapFetchBatch batch in ReadAhead.Of(ImapMessageReader.FetchSummaries(session, found.Folder, found.UidValidity, found.Uids, found.Prefetched, false, false, CancellationToken)))
                 {
                     WriteObject(batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;
