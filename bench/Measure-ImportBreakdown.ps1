@@ -1,0 +1,85 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Where the time of Import-Module MailProtocols goes: whole processes, and the steps inside one.
+.DESCRIPTION
+    Starts pwsh -NoProfile -Runs times for each of, in turn (so load changes hit all alike):
+      - a bare pwsh;
+      - a pwsh importing an empty module (a manifest and an empty .psm1): PowerShell's own module cost;
+      - a pwsh importing MailProtocols with FormatsToProcess emptied (a copy of the built module);
+      - a pwsh importing MailProtocols.
+    Then, in fresh processes, times each step of MailProtocols.psm1 on its own: loading the load-context
+    assembly, loading the cmdlet assembly into the module's AssemblyLoadContext, and Import-Module -Assembly.
+    (The format files are the difference of the two MailProtocols lines: Update-FormatData would rebuild
+    the whole format table and is not what an import does.) Prints minimum and median seconds (wall, and
+    CPU for whole processes).
+.EXAMPLE
+    pwsh -File bench/Measure-ImportBreakdown.ps1 -Runs 9
+.EXAMPLE
+    pwsh -File bench/Measure-ImportBreakdown.ps1 -ModulePath ./out/MailProtocols/MailProtocols.psd1 -Runs 5
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot -Parent) 'out/MailProtocols/MailProtocols.psd1'),
+    [ValidateRange(1, 100)] [int] $Runs = 9
+)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1')
+$pwsh = Join-Path $PSHOME 'pwsh'
+$moduleBase = Split-Path (Resolve-Path -LiteralPath $ModulePath).Path -Parent
+$scratch = [IO.Directory]::CreateDirectory((Join-Path ([IO.Path]::GetTempPath()) "mp-import-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
+try {
+    # An empty module, and a copy of ours without format files.
+    $empty = [IO.Directory]::CreateDirectory((Join-Path $scratch 'Empty')).FullName
+    Set-Content (Join-Path $empty 'Empty.psm1') ''
+    Set-Content (Join-Path $empty 'Empty.psd1') "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
+    $noFormats = Join-Path $scratch 'NoFormats/MailProtocols'
+    Copy-Item -Recurse $moduleBase $noFormats
+    $manifest = Join-Path $noFormats 'MailProtocols.psd1'
+    (Get-Content -Raw $manifest) -replace '(?s)FormatsToProcess\s*=\s*@\([^)]*\)', 'FormatsToProcess = @()' | Set-Content $manifest
+
+    # Each child prints the CPU time it used up to the end of the import.
+    $cpuText = '[Console]::Out.Write([Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds.ToString([cultureinfo]::InvariantCulture))'
+    $cases = [ordered]@{
+        'bare pwsh -NoProfile'            = $cpuText
+        'empty module'                    = "Import-Module '$empty/Empty.psd1'; $cpuText"
+        'MailProtocols without formats'   = "Import-Module '$manifest'; $cpuText"
+        'MailProtocols'                   = "Import-Module '$ModulePath'; $cpuText"
+    }
+    $wall = @{}; $cpu = @{}
+    foreach ($name in $cases.Keys) { $wall[$name] = @(); $cpu[$name] = @() }
+    for ($run = 0; $run -le $Runs; $run++) {
+        foreach ($name in $cases.Keys) {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $used = & $pwsh -NoProfile -NonInteractive -Command $cases[$name]
+            $watch.Stop()
+            if ($LASTEXITCODE -ne 0) { throw "$name failed." }
+            if ($run -eq 0) { continue }   # warm-up: disk cache
+            $wall[$name] += $watch.Elapsed.TotalSeconds; $cpu[$name] += [double]::Parse("$used", [cultureinfo]::InvariantCulture)
+        }
+    }
+    foreach ($name in $cases.Keys) {
+        [pscustomobject]@{
+            Measured = $name
+            WallMin = [math]::Round(($wall[$name] | Measure-Object -Minimum).Minimum, 3); WallMedian = [math]::Round((Get-Median $wall[$name]), 3)
+            CpuMin = [math]::Round(($cpu[$name] | Measure-Object -Minimum).Minimum, 3); CpuMedian = [math]::Round((Get-Median $cpu[$name]), 3)
+        }
+    }
+
+    # The steps of MailProtocols.psm1 on PowerShell 7, each timed inside a fresh process.
+    $steps = Join-Path $scratch 'steps.ps1'
+    Set-Content $steps @"
+`$w = [Diagnostics.Stopwatch]::StartNew(); `$t = [ordered]@{}
+`$null = [Reflection.Assembly]::LoadFrom('$moduleBase/MailProtocols.LoadContext.dll'); `$t['load MailProtocols.LoadContext.dll'] = `$w.Elapsed.TotalSeconds; `$w.Restart()
+`$a = [MailProtocols.LoadContext.ModuleLoadContext]::LoadModule('$moduleBase/bin'); `$t['load cmdlet assembly into its context'] = `$w.Elapsed.TotalSeconds; `$w.Restart()
+Import-Module -Assembly `$a; `$t['Import-Module -Assembly (29 cmdlets)'] = `$w.Elapsed.TotalSeconds
+`$t | ConvertTo-Json -Compress
+"@
+    $stepRuns = @(for ($run = 0; $run -lt $Runs; $run++) { & $pwsh -NoProfile -NonInteractive -File $steps | ConvertFrom-Json -AsHashtable })
+    foreach ($step in $stepRuns[0].Keys) {
+        $values = [double[]]@($stepRuns | ForEach-Object { $_[$step] })
+        [pscustomobject]@{ Measured = "step: $step"; WallMin = [math]::Round(($values | Measure-Object -Minimum).Minimum, 3); WallMedian = [math]::Round((Get-Median $values), 3); CpuMin = $null; CpuMedian = $null }
+    }
+}
+finally { Remove-Item -Recurse -Force $scratch -ErrorAction SilentlyContinue }

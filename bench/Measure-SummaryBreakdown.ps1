@@ -1,0 +1,90 @@
+#Requires -Version 7.0
+<#
+.SYNOPSIS
+    Stopwatch breakdown of Search-ImapFolder against MailKit calls made through the module's own client.
+.DESCRIPTION
+    Seeds a fresh test Dovecot with -Messages benchmark messages, connects once with Connect-Imap, and
+    times in this one warm pwsh (minimum and median of -Runs after a warm-up, wall and CPU seconds):
+      - MailKit Fetch(0, -1) of the summary items, on the module's own ImapClient (the dependency's ceiling);
+      - MailKit UID SEARCH ALL, then UID FETCH in batches of 500 to 10,000 (what the module does, without it);
+      - $null = Search-ImapFolder (the cmdlet, nothing downstream);
+      - Search-ImapFolder | Measure-Object (the benchmark's pipeline).
+    The difference between the lines is the cost of batching and of the PowerShell pipeline; see the
+    findings in docs/performance.md. Run through build.ps1's trust setup, e.g.
+      SSL_CERT_FILE=/dev/shm/mptb-trust/trust-bundle.pem pwsh -File bench/Measure-SummaryBreakdown.ps1
+    after ./build.ps1 -Task Build. Needs root (Dovecot).
+.EXAMPLE
+    pwsh -File bench/Measure-SummaryBreakdown.ps1 -Messages 10000 -Runs 7
+.EXAMPLE
+    pwsh -File bench/Measure-SummaryBreakdown.ps1 -Messages 1000 -Runs 3 -ModulePath ./out/MailProtocols/MailProtocols.psd1
+#>
+[CmdletBinding()]
+param(
+    [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot -Parent) 'out/MailProtocols/MailProtocols.psd1'),
+    [ValidateRange(1, 1000000)] [int] $Messages = 10000,
+    [ValidateRange(1, 100)] [int] $Runs = 7
+)
+
+$ErrorActionPreference = 'Stop'
+$repoRoot = Split-Path $PSScriptRoot -Parent
+Import-Module (Join-Path $repoRoot 'tests/TestBed/MailTestBed.psm1')
+Import-Module (Join-Path $PSScriptRoot 'Bench.psm1')
+Import-Module $ModulePath
+
+$bed = Start-TestDovecot -Name 'summary-breakdown' -QuotaStorage '1000G'
+try {
+    if (-not (Test-TestBedTrust -Bed $bed)) { throw "Start pwsh with SSL_CERT_FILE=$($bed.TrustBundlePath)." }
+    $user = New-TestUser -Bed $bed
+    Disable-RawLog $bed $user
+    $null = Add-BenchMailbox -Bed $bed -User $user -Count $Messages
+    $session = Connect-Imap -Server localhost -Port $bed.ImapsPort -Security SslOnConnect -Credential $user.Credential -NotDefault
+
+    # The module's MailKit lives in its own load context: reach its types through the client's assembly.
+    $client = $session.GetType().GetProperty('Client', [Reflection.BindingFlags]'NonPublic,Instance').GetValue($session)
+    $mailKit = $client.GetType().Assembly
+    $items = [Enum]::Parse($mailKit.GetType('MailKit.MessageSummaryItems'), 'UniqueId,Flags,InternalDate,Size,Envelope,BodyStructure')
+    $request = [Activator]::CreateInstance($mailKit.GetType('MailKit.FetchRequest'), @($items))
+    $all = $mailKit.GetType('MailKit.Search.SearchQuery').GetField('All').GetValue($null)
+    $uidList = [Collections.Generic.List`1].MakeGenericType($mailKit.GetType('MailKit.UniqueId'))
+    $readOnly = [Enum]::Parse($mailKit.GetType('MailKit.FolderAccess'), 'ReadOnly')
+
+    function Invoke-Batched([int] $Size) {
+        $folder = $client.Inbox; $null = $folder.Open($readOnly)
+        $uids = $folder.Search($all)
+        for ($i = 0; $i -lt $uids.Count; $i += $Size) {
+            $batch = [Activator]::CreateInstance($uidList)
+            for ($j = $i; $j -lt [math]::Min($i + $Size, $uids.Count); $j++) { $batch.Add($uids[$j]) }
+            $null = $folder.Fetch($batch, $request)
+        }
+    }
+
+    $cases = [ordered]@{
+        'MailKit Fetch(0, -1)'                = { $folder = $client.Inbox; $null = $folder.Open($readOnly); $null = $folder.Fetch(0, -1, $request) }
+        'MailKit SEARCH + FETCH per 500'      = { Invoke-Batched 500 }
+        'MailKit SEARCH + FETCH per 2,000'    = { Invoke-Batched 2000 }
+        'MailKit SEARCH + FETCH per 10,000'   = { Invoke-Batched 10000 }
+        '$null = Search-ImapFolder'           = { $null = Search-ImapFolder -Session $session -Folder INBOX }
+        'Search-ImapFolder | Measure-Object'  = { Search-ImapFolder -Session $session -Folder INBOX | Measure-Object | Out-Null }
+    }
+    foreach ($name in $cases.Keys) { & $cases[$name] }   # warm-up: JIT and Dovecot's cache
+
+    $process = [Diagnostics.Process]::GetCurrentProcess()
+    foreach ($name in $cases.Keys) {
+        $wall = @(); $cpu = @()
+        for ($run = 0; $run -lt $Runs; $run++) {
+            [GC]::Collect(); $process.Refresh(); $cpuBefore = $process.TotalProcessorTime
+            $watch = [Diagnostics.Stopwatch]::StartNew(); & $cases[$name]; $watch.Stop()
+            $process.Refresh()
+            $wall += $watch.Elapsed.TotalSeconds; $cpu += ($process.TotalProcessorTime - $cpuBefore).TotalSeconds
+        }
+        [pscustomobject]@{
+            Case        = $name
+            WallMin     = [math]::Round(($wall | Measure-Object -Minimum).Minimum, 3)
+            WallMedian  = [math]::Round((Get-Median $wall), 3)
+            CpuMin      = [math]::Round(($cpu | Measure-Object -Minimum).Minimum, 3)
+            CpuMedian   = [math]::Round((Get-Median $cpu), 3)
+        }
+    }
+    $session | Disconnect-Imap
+}
+finally { Stop-TestDovecot -Bed $bed }
