@@ -9,22 +9,13 @@ BeforeAll {
 Describe 'Stopping a 10,000-message download' {
     It 'stops Save-Pop3Message within about a second, with only complete files on disk' {
         $dir = Join-Path $TestDrive 'pop3'
-        $runspace = [runspacefactory]::CreateRunspace()
-        $runspace.Open()
-        $ps = [powershell]::Create()
-        $ps.Runspace = $runspace
-        $null = $ps.AddScript('param($m, $port, $cred, $dir) Import-Module $m; Connect-Pop3 -Server localhost -Port $port -Credential $cred | Out-Null; Save-Pop3Message -Path $dir').
-            AddArgument($env:MAILPROTOCOLS_MODULE).AddArgument($Bed.Pop3Port).AddArgument($User.Credential).AddArgument($dir)
-        $async = $ps.BeginInvoke()
-        # Stop once the download is well under way (poll, no fixed sleep).
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
-        while ([DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted -and
-            @(Get-ChildItem $dir -Filter *.eml -ErrorAction SilentlyContinue).Count -lt 200) { Start-Sleep -Milliseconds 10 }
-        $async.IsCompleted | Should -BeFalse -Because 'the download must still be running when it is stopped'
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
-        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $stop = Stop-DownloadMidway -Directory $dir -TimeoutSeconds 60 `
+            -Script 'param($m, $port, $cred, $dir) Import-Module $m; Connect-Pop3 -Server localhost -Port $port -Credential $cred | Out-Null; Save-Pop3Message -Path $dir' `
+            -Arguments $env:MAILPROTOCOLS_MODULE, $Bed.Pop3Port, $User.Credential, $dir
+        $runspace = $stop.Runspace
+        $stop.WasRunning | Should -BeTrue -Because 'the download must still be running when it is stopped'
+        $stop.StopSeconds | Should -BeLessThan 2
+        $stop.State | Should -Be 'Stopped'
 
         @(Get-ChildItem $dir -Filter '*.partial').Count | Should -Be 0
         $saved = @(Get-ChildItem $dir -Filter '*.eml')
@@ -38,7 +29,7 @@ Describe 'Stopping a 10,000-message download' {
         $check.Streams.Error | Should -BeNullOrEmpty -Because 'the session is still usable (or reconnects) after the stop'
         $sizes = @{}; foreach ($m in $after.Sizes) { $sizes[$m.Uid] = $m.Size }
         foreach ($file in $saved) { $file.Length | Should -Be $sizes[$file.BaseName] -Because "$($file.Name) must be complete" }
-        $check.Dispose(); $ps.Dispose(); $runspace.Dispose()
+        $check.Dispose(); $runspace.Dispose()
 
         # Nothing was deleted on the server.
         (Invoke-MailCheck -Bed $Bed -User $User -Command pop3-stat).count | Should -Be 10000

@@ -45,3 +45,27 @@ function Invoke-ChildPwsh {
         Remove-Item $file -ErrorAction SilentlyContinue
     }
 }
+
+function Stop-DownloadMidway {
+    # Runs $Script in a runspace of its own, waits (polling, no fixed sleep) until -MinimumFiles .eml files
+    # are in $Directory, then stops it as Ctrl+C would. Returns the runspace, still open, for checks on the
+    # session afterwards; whether the work was still running when stopped; how long the stop took; the state.
+    param([Parameter(Mandatory)] [string] $Script, [object[]] $Arguments = @(), [Parameter(Mandatory)] [string] $Directory,
+        [int] $MinimumFiles = 200, [int] $TimeoutSeconds = 120)
+    $runspace = [runspacefactory]::CreateRunspace()
+    $runspace.Open()
+    $ps = [powershell]::Create()
+    $ps.Runspace = $runspace
+    $null = $ps.AddScript($Script)
+    foreach ($argument in $Arguments) { $null = $ps.AddArgument($argument) }
+    $async = $ps.BeginInvoke()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted -and
+        @(Get-ChildItem $Directory -Filter *.eml -ErrorAction SilentlyContinue).Count -lt $MinimumFiles) { Start-Sleep -Milliseconds 10 }
+    $wasRunning = -not $async.IsCompleted
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $ps.Stop()
+    $result = [pscustomobject]@{ Runspace = $runspace; WasRunning = $wasRunning; StopSeconds = $watch.Elapsed.TotalSeconds; State = $ps.InvocationStateInfo.State }
+    $ps.Dispose()
+    $result
+}

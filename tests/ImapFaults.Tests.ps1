@@ -486,21 +486,13 @@ Describe 'Stopping a 10,000-message IMAP download' {
 
     It 'stops Save-ImapMessage within about two seconds, with only complete files and a usable session' {
         $dir = Join-Path $TestDrive 'imap'
-        $runspace = [runspacefactory]::CreateRunspace()
-        $runspace.Open()
-        $ps = [powershell]::Create()
-        $ps.Runspace = $runspace
-        $null = $ps.AddScript('param($m, $port, $cred, $dir) Import-Module $m; Connect-Imap -Server localhost -Port $port -Credential $cred | Out-Null; Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path $dir').
-            AddArgument($env:MAILPROTOCOLS_MODULE).AddArgument($Bed.ImapPort).AddArgument($User.Credential).AddArgument($dir)
-        $async = $ps.BeginInvoke()
-        $deadline = [DateTime]::UtcNow.AddSeconds(120)
-        while ([DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted -and
-            @(Get-ChildItem $dir -Filter *.eml -ErrorAction SilentlyContinue).Count -lt 200) { Start-Sleep -Milliseconds 10 }
-        $async.IsCompleted | Should -BeFalse -Because 'the download must still be running when it is stopped'
-        $watch = [Diagnostics.Stopwatch]::StartNew()
-        $ps.Stop()
-        $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
-        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $stop = Stop-DownloadMidway -Directory $dir -TimeoutSeconds 120 `
+            -Script 'param($m, $port, $cred, $dir) Import-Module $m; Connect-Imap -Server localhost -Port $port -Credential $cred | Out-Null; Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path $dir' `
+            -Arguments $env:MAILPROTOCOLS_MODULE, $Bed.ImapPort, $User.Credential, $dir
+        $runspace = $stop.Runspace
+        $stop.WasRunning | Should -BeTrue -Because 'the download must still be running when it is stopped'
+        $stop.StopSeconds | Should -BeLessThan 2
+        $stop.State | Should -Be 'Stopped'
 
         @(Get-ChildItem $dir -File | Where-Object Extension -NE '.eml') | Should -HaveCount 0 -Because 'no temporary file is left'
         $saved = @(Get-ChildItem $dir -Filter '*.eml')
@@ -514,7 +506,7 @@ Describe 'Stopping a 10,000-message IMAP download' {
         $check.Streams.Error | Should -BeNullOrEmpty
         $after[0] | Should -Be 2
         $after[1] | Should -BeTrue
-        $check.Dispose(); $ps.Dispose(); $runspace.Dispose()
+        $check.Dispose(); $runspace.Dispose()
 
         # Every file on disk is complete: its size is the server's size for that UID.
         $sizes = @{}
