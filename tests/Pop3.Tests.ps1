@@ -363,6 +363,13 @@ Describe 'Save-Pop3Message' {
         finally { $new | Disconnect-Pop3 }
     }
 
+    It 'streams RETR with the shipped MailKit: the reflection into its POP3 internals finds every member' {
+        # Without this, a MailKit upgrade that renames those internals would silently fall back to buffering.
+        $wire = Get-CoreType Pop3Wire
+        $wire.GetProperty('IsAvailable', [System.Reflection.BindingFlags]'Public, Static').GetValue($null) | Should -BeTrue
+        $wire.GetProperty('UseFallback', [System.Reflection.BindingFlags]'NonPublic, Static').GetValue($null) | Should -BeFalse
+    }
+
     It 'saves byte-identical files through MailKit''s buffered GetStreams when the streaming path is unavailable' {
         # The fallback for a MailKit whose internals Pop3Wire does not recognise.
         $switch = (Get-CoreType Pop3Wire).GetProperty('UseFallback', [System.Reflection.BindingFlags]'NonPublic, Static')

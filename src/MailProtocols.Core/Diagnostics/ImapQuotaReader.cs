@@ -14,7 +14,7 @@ namespace MailProtocols
             session.Run($"GETQUOTAROOT {folderName}", cancellationToken, token =>
             {
                 ImapClient client = session.Client;
-                if (!client.Capabilities.HasFlag(ImapCapabilities.Quota))
+                if (!session.Features.Quota)
                 {
                     // Checked first so the server is not sent a command it does not know.
                     throw new MailProtocolException(MailErrorKind.InvalidOperation, NotSupportedReason,

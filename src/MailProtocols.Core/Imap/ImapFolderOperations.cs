@@ -21,7 +21,7 @@ namespace MailProtocols
             session.Run("listing folders", cancellationToken, token =>
             {
                 ImapClient client = session.Client;
-                bool listStatus = (client.Capabilities & ImapCapabilities.ListStatus) != 0;
+                bool listStatus = session.Features.ListStatus;
                 var folders = new List<IMailFolder>();
                 foreach (FolderNamespace space in PersonalNamespaces(client))
                 {
@@ -182,9 +182,7 @@ namespace MailProtocols
         /// <summary>The folder with a special use (e.g. \Trash), or null when the server names none.</summary>
         public static IMailFolder GetSpecial(ImapSession session, SpecialFolder use)
         {
-            ImapClient client = session.Client;
-            bool known = (client.Capabilities & (ImapCapabilities.SpecialUse | ImapCapabilities.XList)) != 0;
-            return known ? client.GetFolder(use) : null;
+            return session.Features.SpecialUse ? session.Client.GetFolder(use) : null;
         }
 
         /// <summary>The hierarchy delimiter of the personal namespace.</summary>

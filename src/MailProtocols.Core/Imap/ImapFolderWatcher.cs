@@ -97,7 +97,7 @@ namespace MailProtocols
                 try
                 {
                     _session.Run($"opening '{_path}' to watch it", stopToken, EnsureOpen, idempotent: true);
-                    bool idle = (_session.Client.Capabilities & ImapCapabilities.Idle) != 0;
+                    bool idle = _session.Features.Idle;
                     yield return ImapWatchEvent.ForVerbose(idle
                         ? $"Watching '{_path}' on {_session.Endpoint} with IDLE (issued again every {IdleRestartInterval.TotalMinutes:0.#} minutes); new messages above UID {_highest} are reported."
                         : $"{_session.Endpoint} does not offer IDLE: polling '{_path}' with NOOP every {_pollInterval.TotalSeconds:0} seconds.");

@@ -147,7 +147,7 @@ namespace MailProtocols
                 }
 
                 Unselect(folder, token);
-                bool condStore = (_session.Client.Capabilities & ImapCapabilities.CondStore) != 0;
+                bool condStore = _session.Features.CondStore;
                 StatusItems items = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | (condStore ? StatusItems.HighestModSeq : StatusItems.None);
                 folder.Status(items, token);
                 return new FolderStatus

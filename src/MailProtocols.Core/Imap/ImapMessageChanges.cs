@@ -169,7 +169,7 @@ namespace MailProtocols
 
         public static void RequireUidPlus(ImapSession session, string what)
         {
-            if ((session.Client.Capabilities & ImapCapabilities.UidPlus) == 0)
+            if (!session.Features.UidPlus)
             {
                 throw ImapErrors.UidPlusRequired(session, what);
             }
@@ -203,14 +203,14 @@ namespace MailProtocols
 
         private static ImapTransferResult TransferFromOpen(ImapSession session, IMailFolder source, IList<UniqueId> uids, IMailFolder destination, bool move, CancellationToken token)
         {
-            ImapCapabilities capabilities = session.Client.Capabilities;
+            ImapFeatures features = session.Features;
             UniqueIdMap map;
             bool leftDeleted = false;
             if (!move)
             {
                 map = source.CopyTo(uids, destination, token);
             }
-            else if ((capabilities & ImapCapabilities.Move) != 0)
+            else if (features.Move)
             {
                 map = source.MoveTo(uids, destination, token);
             }
@@ -218,7 +218,7 @@ namespace MailProtocols
             {
                 map = source.CopyTo(uids, destination, token);
                 source.Store(uids, new StoreFlagsRequest(StoreAction.Add, MessageFlags.Deleted) { Silent = true }, token);
-                if ((capabilities & ImapCapabilities.UidPlus) != 0)
+                if (features.UidPlus)
                 {
                     source.Expunge(uids, token);
                 }
@@ -234,7 +234,7 @@ namespace MailProtocols
                 newUids[map.Source[i].Id] = map.Destination[i];
             }
 
-            return new ImapTransferResult(destination, newUids, map.Source.Count > 0 || (capabilities & ImapCapabilities.UidPlus) != 0, leftDeleted);
+            return new ImapTransferResult(destination, newUids, map.Source.Count > 0 || features.UidPlus, leftDeleted);
         }
 
         private static ImapMessage Appended(ImapSession session, IMailFolder folder, ImapAppendItem item, UniqueId? uid)

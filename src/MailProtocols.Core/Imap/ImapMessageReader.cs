@@ -80,7 +80,7 @@ namespace MailProtocols
             {
                 IMailFolder folder = ImapFolderOperations.Open(session, folderPath, false, token);
                 SearchQuery query = criteria.ToQuery();
-                bool serverSort = sortBy.HasValue && (session.Client.Capabilities & ImapCapabilities.Sort) != 0;
+                bool serverSort = sortBy.HasValue && session.Features.Sort;
                 IList<UniqueId> uids;
                 IDictionary<uint, IMessageSummary> prefetched = null;
                 if (serverSort)

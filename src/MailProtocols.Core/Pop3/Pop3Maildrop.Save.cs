@@ -80,7 +80,7 @@ namespace MailProtocols
                     return 0;
                 }
 
-                int window = (Client.Capabilities & Pop3Capabilities.Pipelining) != 0 ? batch.Count : 1;
+                int window = _session.Features.Pipelining ? batch.Count : 1;
                 byte[] buffer = new byte[CopyBufferSize];
                 try
                 {

@@ -39,6 +39,7 @@ namespace MailProtocols
 
         private protected override string[] ReadCapabilities()
         {
+            ((ImapSession)Session).Features = ImapFeatureMap.From(Client.Capabilities);
             var names = new List<string>();
             foreach (ImapCapabilities flag in Enum.GetValues(typeof(ImapCapabilities)))
             {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -15,6 +16,7 @@ namespace MailProtocols
     internal abstract class MailConnection : ISessionEngine
     {
         private readonly object _gate = new object();
+        private readonly List<Action<string>> _listeners = new List<Action<string>>();
         private bool _closedByUser;
         private bool _disposed;
 
@@ -106,8 +108,39 @@ namespace MailProtocols
         /// <summary>The protocol logger for a new client: it also keeps <see cref="Traffic"/> current.</summary>
         private protected IProtocolLogger CreateLogger() => new TrafficLogger(ProtocolLog.Create(Settings.ProtocolLogPath), Traffic);
 
-        /// <summary>Receives notices for the user, such as "reconnecting"; the cmdlet layer writes them as verbose text.</summary>
-        internal Action<string> Notify { get; set; }
+        /// <summary>
+        /// Subscribes to notices for the user, such as "reconnecting"; each command that uses the session
+        /// listens while it runs and writes them as verbose text. Dispose the result to stop listening.
+        /// </summary>
+        internal IDisposable Listen(Action<string> listener)
+        {
+            lock (_listeners)
+            {
+                _listeners.Add(listener);
+            }
+
+            return new Subscription(() =>
+            {
+                lock (_listeners)
+                {
+                    _listeners.Remove(listener);
+                }
+            });
+        }
+
+        private void Notify(string message)
+        {
+            Action<string>[] listeners;
+            lock (_listeners)
+            {
+                listeners = _listeners.ToArray();
+            }
+
+            foreach (Action<string> listener in listeners)
+            {
+                listener(message);
+            }
+        }
 
         /// <summary>Increases on every (re)connect, so caches tied to one connection (POP3 indexes, open folders) know they are stale.</summary>
         internal int ConnectionGeneration { get; private set; }
@@ -169,7 +202,7 @@ namespace MailProtocols
                 return;
             }
 
-            Notify?.Invoke($"The connection of session {Session.Id} to {Endpoint} was closed; reconnecting and logging in again.");
+            Notify($"The connection of session {Session.Id} to {Endpoint} was closed; reconnecting and logging in again.");
             Open(cancellationToken);
             OnReconnected();
         }

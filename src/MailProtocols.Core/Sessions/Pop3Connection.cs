@@ -59,6 +59,14 @@ namespace MailProtocols
 
         private protected override string[] ReadCapabilities()
         {
+            Pop3Capabilities offered = Client.Capabilities;
+            ((Pop3Session)Session).Features = new Pop3Features
+            {
+                Pipelining = (offered & Pop3Capabilities.Pipelining) != 0,
+                Top = (offered & Pop3Capabilities.Top) != 0,
+                Uidl = (offered & Pop3Capabilities.UIDL) != 0,
+                Utf8 = (offered & Pop3Capabilities.UTF8) != 0,
+            };
             var names = new List<string>();
             foreach (Pop3Capabilities flag in Enum.GetValues(typeof(Pop3Capabilities)))
             {

@@ -27,19 +27,9 @@ namespace MailProtocols
             internal void Run(string action, CancellationToken cancellationToken, Action<CancellationToken> operation, bool idempotent = false, bool quietAllowed = false) =>
                 session.Connection().Run(action, cancellationToken, operation, idempotent, quietAllowed);
 
-            /// <summary>Receives notices for the user, such as "reconnecting"; the cmdlet layer writes them as verbose text.</summary>
-            internal Action<string> Notify
-            {
-                get => (session.Engine as MailConnection)?.Notify;
-                set
-                {
-                    // A session made in a test has no connection to notify about; its first real use says so.
-                    if (session.Engine is MailConnection connection)
-                    {
-                        connection.Notify = value;
-                    }
-                }
-            }
+            /// <summary>Notices for the user (such as "reconnecting") go to <paramref name="listener"/> until the result is disposed.</summary>
+            internal IDisposable Listen(Action<string> listener) =>
+                session.Engine is MailConnection connection ? connection.Listen(listener) : new Subscription(null);
 
             internal TrafficClock Traffic => session.Connection().Traffic;
 
@@ -63,6 +53,41 @@ namespace MailProtocols
             internal void Close(bool quit, CancellationToken cancellationToken) => session.Connection().Close(quit, cancellationToken);
 
             internal void TryDisconnect(bool quit) => (session.Engine as MailConnection)?.TryDisconnect(quit);
+
+            /// <summary>
+            /// Ends the session politely when the module is removed: IMAP logs out; POP3 sends RSET before QUIT,
+            /// so removing the module never applies deletions the user did not confirm with Disconnect-Pop3.
+            /// </summary>
+            internal void End()
+            {
+                if (!(session.Engine is MailConnection connection))
+                {
+                    return;
+                }
+
+                try
+                {
+                    if (connection.IsConnected)
+                    {
+                        if (connection is Pop3Connection pop3)
+                        {
+                            pop3.Quit(rollback: true, CancellationToken.None);
+                        }
+                        else
+                        {
+                            connection.Close(quit: true, CancellationToken.None);
+                        }
+                    }
+                }
+                catch (MailProtocolException)
+                {
+                    // Best effort: the connection is closed below either way.
+                }
+                finally
+                {
+                    connection.Dispose();
+                }
+            }
         }
 
         extension(ImapSession session)

@@ -40,6 +40,9 @@ namespace MailProtocols
         /// <summary>The full name of the folder that is open, or null.</summary>
         public string SelectedFolder => IsConnected ? Engine.SelectedFolder : null;
 
+        /// <summary>What the server offers (read at every log-in), in words: <c>$session.Features.Move</c>.</summary>
+        public ImapFeatures Features { get; internal set; } = new ImapFeatures();
+
         /// <summary>Folder names seen on this session, for tab completion without a network call.</summary>
         internal ImapFolderCache FolderCache { get; } = new ImapFolderCache();
     }

@@ -37,6 +37,9 @@ namespace MailProtocols
             }
         }
 
+        /// <summary>What the server offers (read at every log-in), in words: <c>$session.Features.Pipelining</c>.</summary>
+        public Pop3Features Features { get; internal set; } = new Pop3Features();
+
         /// <summary>True once QUIT was sent: the server has applied this session's deletions.</summary>
         internal bool QuitSent { get; set; }
     }

@@ -96,6 +96,7 @@ namespace MailProtocols.Commands
                 ThrowMailError(MailErrorKind.InvalidOperation, "NoSession", "No IMAP session is open. Run Connect-Imap first, or pass -Session.", null);
             }
 
+            ReportReconnects(session);
             DownloadImapSources();
             var batch = new List<ImapAppendItem>();
             long bytes = 0;
@@ -194,6 +195,7 @@ namespace MailProtocols.Commands
 
             foreach (ImapMessageSet set in summaries.Sets)
             {
+                ReportReconnects(set.Session);
                 TryInvoke(set.Folder, () =>
                 {
                     var downloaded = new Dictionary<uint, ImapMessage>();

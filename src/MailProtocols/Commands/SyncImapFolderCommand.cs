@@ -7,7 +7,7 @@ namespace MailProtocols.Commands
 {
     [Cmdlet(VerbsData.Sync, "ImapFolder", SupportsShouldProcess = true)]
     [OutputType(typeof(ImapSyncResult))]
-    public sealed class SyncImapFolderCommand : ImapSessionCmdlet, IDisposable
+    public sealed class SyncImapFolderCommand : ImapSessionCmdlet
     {
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
         private ThrottledProgress _progress;
@@ -67,12 +67,15 @@ namespace MailProtocols.Commands
             ReleaseLock();
         }
 
-        // MailCmdlet.Dispose is not virtual: re-implementing IDisposable releases the lock even when the
-        // pipeline stops or fails before EndProcessing, then disposes the base as usual.
-        void IDisposable.Dispose()
+        // Releases the lock even when the pipeline stops or fails before EndProcessing.
+        protected override void Dispose(bool disposing)
         {
-            ReleaseLock();
-            Dispose();
+            if (disposing)
+            {
+                ReleaseLock();
+            }
+
+            base.Dispose(disposing);
         }
 
         private void SyncOne(ImapSession session, ImapMaildirSync sync, ImapSyncTarget target)

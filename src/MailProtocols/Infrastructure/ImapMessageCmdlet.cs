@@ -67,19 +67,6 @@ namespace MailProtocols.Commands
             }
         }
 
-        /// <summary>Reconnect notices of a session that came with a message become verbose text, as ResolveSession does for -Session.</summary>
-        private void ReportReconnects(ImapSession session)
-        {
-            int pipelineThread = Thread.CurrentThread.ManagedThreadId;
-            session.Notify = text =>
-            {
-                if (Thread.CurrentThread.ManagedThreadId == pipelineThread)
-                {
-                    WriteVerbose(text);
-                }
-            };
-        }
-
         /// <summary>
         /// Asks ShouldProcess for each message ("message 42 in INBOX") right before the change, and returns
         /// the approved ones as a set of their own, so the change still goes out as one command.

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 
@@ -11,6 +12,7 @@ namespace MailProtocols.Commands
     public abstract class MailCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly Dictionary<MailSession, IDisposable> _listening = new Dictionary<MailSession, IDisposable>();
         private string _errorIdPrefix;
 
         /// <summary>Cancelled when the user presses Ctrl+C or downstream stops the pipeline.</summary>
@@ -78,10 +80,47 @@ namespace MailProtocols.Commands
             }
         }
 
+        /// <summary>
+        /// The session's notices (such as "reconnecting") become verbose text of this command, written on its
+        /// pipeline thread only, until the command ends. Every command that uses a session calls this.
+        /// </summary>
+        internal void ReportReconnects(MailSession session)
+        {
+            if (session == null || _listening.ContainsKey(session))
+            {
+                return;
+            }
+
+            int pipelineThread = Thread.CurrentThread.ManagedThreadId;
+            _listening[session] = session.Listen(text =>
+            {
+                if (Thread.CurrentThread.ManagedThreadId == pipelineThread)
+                {
+                    WriteVerbose(text);
+                }
+            });
+        }
+
         public void Dispose()
         {
-            _stopping.Dispose();
+            Dispose(true);
             GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing)
+            {
+                return;
+            }
+
+            foreach (IDisposable subscription in _listening.Values)
+            {
+                subscription.Dispose();
+            }
+
+            _listening.Clear();
+            _stopping.Dispose();
         }
     }
 }

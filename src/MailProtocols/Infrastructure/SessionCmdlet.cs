@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Threading;
 
 namespace MailProtocols.Commands
 {
@@ -25,15 +24,7 @@ namespace MailProtocols.Commands
                     $"No {Protocol.ToString().ToUpperInvariant()} session is open. Run Connect-{Protocol} first, or pass -Session.", null);
             }
 
-            // Reconnect notices become verbose text of the command using the session, on its own thread only.
-            int pipelineThread = Thread.CurrentThread.ManagedThreadId;
-            session.Notify = message =>
-            {
-                if (Thread.CurrentThread.ManagedThreadId == pipelineThread)
-                {
-                    WriteVerbose(message);
-                }
-            };
+            ReportReconnects(session);
             return session;
         }
     }

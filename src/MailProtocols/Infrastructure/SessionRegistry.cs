@@ -65,6 +65,23 @@ namespace MailProtocols.Commands
             }
         }
 
+        /// <summary>Ends every session of this runspace (the module is being removed) and forgets them.</summary>
+        public void EndAll()
+        {
+            MailSession[] sessions;
+            lock (_sessions)
+            {
+                sessions = _sessions.ToArray();
+                _sessions.Clear();
+                _defaults.Clear();
+            }
+
+            foreach (MailSession session in sessions)
+            {
+                session.End();
+            }
+        }
+
         public TSession GetDefault<TSession>(MailProtocol protocol)
             where TSession : MailSession
         {

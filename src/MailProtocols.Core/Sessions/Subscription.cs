@@ -1,0 +1,15 @@
+using System;
+using System.Threading;
+
+namespace MailProtocols
+{
+    /// <summary>Runs an action once, on the first Dispose: the end of a subscription.</summary>
+    internal sealed class Subscription : IDisposable
+    {
+        private Action _end;
+
+        public Subscription(Action end) => _end = end;
+
+        public void Dispose() => Interlocked.Exchange(ref _end, null)?.Invoke();
+    }
+}
