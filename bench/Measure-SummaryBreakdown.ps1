@@ -43,7 +43,10 @@ try {
     $session = Connect-Imap -Server localhost -Port $bed.ImapsPort -Security SslOnConnect -Credential $user.Credential -NotDefault
 
     # The module's MailKit lives in its own load context: reach its types through the client's assembly.
-    $client = $session.GetType().GetProperty('Client', [Reflection.BindingFlags]'NonPublic,Instance').GetValue($session)
+    # The client belongs to the session's engine (MailProtocols.Core's ImapConnection).
+    $nonPublic = [Reflection.BindingFlags]'NonPublic,Instance'
+    $engine = $session.GetType().GetProperty('Engine', $nonPublic).GetValue($session)
+    $client = $engine.GetType().GetProperty('Client', $nonPublic).GetValue($engine)
     $mailKit = $client.GetType().Assembly
     $items = [Enum]::Parse($mailKit.GetType('MailKit.MessageSummaryItems'), 'UniqueId,Flags,InternalDate,Size,Envelope,BodyStructure')
     $request = [Activator]::CreateInstance($mailKit.GetType('MailKit.FetchRequest'), @($items))

@@ -28,6 +28,15 @@ function Get-ErrorText {
 
 $script:NuGetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
 
+function Get-CoreType {
+    # A type of the engine, MailProtocols.Core. The module loads the engine in its own AssemblyLoadContext,
+    # where [MailProtocols.X] type literals do not reach (by design: only MailProtocols.Model's public types
+    # are nameable), so it is looked up through the loaded assembly.
+    param([Parameter(Mandatory)][string] $Name)
+    $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailProtocols.Core' } | Select-Object -First 1
+    $core.GetType("MailProtocols.$Name", $true)
+}
+
 function Invoke-ChildPwsh {
     # Runs a script in a fresh pwsh (inheriting SSL_CERT_FILE) and returns its JSON output as objects.
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})

@@ -1,4 +1,5 @@
-# Dependency isolation: on PowerShell 7 the module's MailKit/MimeKit live in their own AssemblyLoadContext.
+# Dependency isolation: on PowerShell 7 the module's engine and its MailKit/MimeKit live in their own
+# AssemblyLoadContext, while the cmdlets and the public types sit in the default one (so scripts can name them).
 
 BeforeAll {
     . $PSScriptRoot/Common.ps1
@@ -18,19 +19,48 @@ Import-Module '$env:MAILPROTOCOLS_MODULE'
 `$cred = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString `$env:MP_PASSWORD -AsPlainText -Force))
 `$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -Credential `$cred
 `$secure = `$s.IsSecure
+`$named = "`$([MailProtocols.ImapMessageFlags]::Seen)"
 `$s | Disconnect-Imap
-`$assemblies = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'MailKit', 'MimeKit' } | ForEach-Object {
+`$assemblies = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'MailKit', 'MimeKit', 'MailProtocols', 'MailProtocols.Model', 'MailProtocols.Core' } | ForEach-Object {
     [pscustomobject]@{ Name = `$_.GetName().Name; Version = `$_.GetName().Version.ToString(); Location = `$_.Location
         Context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).GetType().Name }
 }
-[pscustomobject]@{ Secure = `$secure; Assemblies = @(`$assemblies) } | ConvertTo-Json -Depth 4
+[pscustomobject]@{ Secure = `$secure; Named = `$named; Assemblies = @(`$assemblies) } | ConvertTo-Json -Depth 4
 "@
         $result.Secure | Should -BeTrue
+        $result.Named | Should -Be 'Seen'
+        ($result.Assemblies | Where-Object Name -EQ 'MailProtocols.Core').Context | Should -Be 'ModuleLoadContext'
+        ($result.Assemblies | Where-Object Name -EQ 'MailProtocols').Context | Should -Be 'DefaultAssemblyLoadContext'
+        ($result.Assemblies | Where-Object Name -EQ 'MailProtocols.Model').Context | Should -Be 'DefaultAssemblyLoadContext'
         $moduleBin = Join-Path (Split-Path $env:MAILPROTOCOLS_MODULE) 'bin'
         $ours = $result.Assemblies | Where-Object Context -EQ 'ModuleLoadContext'
         ($ours | Where-Object Name -EQ 'MailKit').Location | Should -Be (Join-Path $moduleBin 'MailKit.dll')
         ($ours | Where-Object Name -EQ 'MimeKit').Location | Should -Be (Join-Path $moduleBin 'MimeKit.dll')
         ($result.Assemblies | Where-Object { $_.Name -eq 'MailKit' -and $_.Version -eq '4.0.0.0' }).Context | Should -Be 'DefaultAssemblyLoadContext'
+    }
+
+    It 'keeps working when another module loads a different MailKit and MimeKit after it' {
+        $oldMailKit = Join-Path $NuGetRoot 'mailkit/4.0.0/lib/netstandard2.0/MailKit.dll'
+        $otherMimeKit = Join-Path $NuGetRoot 'mimekit/4.18.0/lib/net8.0/MimeKit.dll'
+        $result = Invoke-ChildPwsh -Environment @{ MP_PASSWORD = $User.Password } -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$cred = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString `$env:MP_PASSWORD -AsPlainText -Force))
+`$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -Credential `$cred
+Add-Type -Path '$oldMailKit'
+Add-Type -Path '$otherMimeKit'
+`$folders = @(Get-ImapFolder -Session `$s).Count
+`$s | Disconnect-Imap
+`$s2 = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -Credential `$cred
+`$secure = `$s2.IsSecure
+`$s2 | Disconnect-Imap
+`$mailKits = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'MailKit' } | ForEach-Object { `$_.GetName().Version.ToString() })
+[pscustomobject]@{ Folders = `$folders; Secure = `$secure; MailKits = `$mailKits } | ConvertTo-Json
+"@
+        $result.Folders | Should -BeGreaterThan 0
+        $result.Secure | Should -BeTrue
+        $result.MailKits | Should -Contain '4.0.0.0'
+        @($result.MailKits).Count | Should -Be 2
     }
 
     It 'keeps its cmdlets when imported again with -Force' {

@@ -31,10 +31,3 @@ function Test-SameBytes {
     $null -ne $Actual -and [System.Linq.Enumerable]::SequenceEqual($Expected, $Actual)
 }
 
-function Get-CoreType {
-    # A public type of MailProtocols.Core. The module loads it in its own AssemblyLoadContext, where
-    # [MailProtocols.X] type literals do not reach, so it is looked up through the loaded assembly.
-    param([Parameter(Mandatory)][string] $Name)
-    $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailProtocols.Core' } | Select-Object -First 1
-    $core.GetType("MailProtocols.$Name", $true)
-}

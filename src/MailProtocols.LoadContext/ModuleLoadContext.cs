@@ -7,17 +7,23 @@ using System.Runtime.Loader;
 namespace MailProtocols.LoadContext
 {
     /// <summary>
-    /// Loads the module's own assemblies and its mail libraries from the module's bin folder, and leaves
-    /// everything else (PowerShell, the framework) to the default context so those types stay shared.
+    /// The bridge between PowerShell's default load context and the module's private one.
+    /// The cmdlets (MailProtocols) and the types users see (MailProtocols.Model) load into the default
+    /// context, so scripts can name the types and Pester can mock the cmdlets. The engine
+    /// (MailProtocols.Core) and its mail libraries load into this private context, so another module's
+    /// MailKit or MimeKit of a different version cannot clash with ours.
     /// </summary>
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
-        // Only these are isolated. The netstandard polyfills beside them (System.Memory, ...) must come
-        // from the runtime, or Span<T> and friends would exist twice.
+        /// <summary>What loads here. The netstandard polyfills beside them (System.Memory, ...) must come
+        /// from the runtime, or Span&lt;T&gt; and friends would exist twice.</summary>
         private static readonly string[] IsolatedAssemblies =
         {
-            "MailProtocols", "MailProtocols.Core", "MailKit", "MimeKit", "BouncyCastle.Cryptography",
+            "MailProtocols.Core", "MailKit", "MimeKit", "BouncyCastle.Cryptography",
         };
+
+        /// <summary>What loads into the default context: the cmdlets and the public types.</summary>
+        private static readonly string[] SharedAssemblies = { "MailProtocols.Model", "MailProtocols" };
 
         private static readonly object Gate = new object();
         private static ModuleLoadContext _instance;
@@ -37,7 +43,10 @@ namespace MailProtocols.LoadContext
             get { lock (Gate) { return _instance != null; } }
         }
 
-        /// <summary>Loads the cmdlet assembly from <paramref name="directory"/>; repeated imports reuse one context.</summary>
+        /// <summary>
+        /// Loads the cmdlet assembly from <paramref name="directory"/> into the default context and
+        /// routes its reference to the engine into the private context. Repeated imports reuse both.
+        /// </summary>
         public static Assembly LoadModule(string directory)
         {
             lock (Gate)
@@ -45,14 +54,42 @@ namespace MailProtocols.LoadContext
                 if (_instance == null)
                 {
                     _instance = new ModuleLoadContext(Path.GetFullPath(directory));
+                    Default.Resolving += (context, name) => _instance.ResolveForDefault(name);
                 }
 
-                return _instance.LoadFromAssemblyName(new AssemblyName("MailProtocols"));
+                _instance.LoadShared("MailProtocols.Model");
+                return _instance.LoadShared("MailProtocols");
             }
         }
 
-        protected override Assembly Load(AssemblyName assemblyName) =>
-            IsolatedAssemblies.Contains(assemblyName.Name, StringComparer.OrdinalIgnoreCase) ? LoadFromBin(assemblyName) : null;
+        protected override Assembly Load(AssemblyName assemblyName)
+        {
+            if (IsolatedAssemblies.Contains(assemblyName.Name, StringComparer.OrdinalIgnoreCase))
+            {
+                return LoadFromBin(assemblyName);
+            }
+
+            // The engine's references to the public types must bind to the very assembly PowerShell sees.
+            return SharedAssemblies.Contains(assemblyName.Name, StringComparer.OrdinalIgnoreCase) ? LoadShared(assemblyName.Name) : null;
+        }
+
+        /// <summary>The default context asks for what it cannot find: only the engine is answered from here.</summary>
+        private Assembly ResolveForDefault(AssemblyName name)
+        {
+            if (string.Equals(name.Name, "MailProtocols.Core", StringComparison.OrdinalIgnoreCase))
+            {
+                return LoadFromAssemblyName(name);
+            }
+
+            return SharedAssemblies.Contains(name.Name, StringComparer.OrdinalIgnoreCase) ? LoadShared(name.Name) : null;
+        }
+
+        private Assembly LoadShared(string name)
+        {
+            Assembly loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a =>
+                string.Equals(a.GetName().Name, name, StringComparison.OrdinalIgnoreCase) && GetLoadContext(a) == Default);
+            return loaded ?? Default.LoadFromAssemblyPath(Path.Combine(_directory, name + ".dll"));
+        }
 
         private Assembly LoadFromBin(AssemblyName assemblyName)
         {

@@ -29,7 +29,7 @@ namespace MailProtocols
             _dialect = dialect;
             _settings = settings;
             _cancellation = cancellationToken;
-            (_port, _options) = MailSession.ResolveEndpoint(settings, dialect.ImplicitTlsPort, dialect.PlainPort);
+            (_port, _options) = MailConnection.ResolveEndpoint(settings, dialect.ImplicitTlsPort, dialect.PlainPort);
             _report = new ConnectionReport(settings.Server, _port, dialect.Protocol, ToSecurity(_options), settings.UserName);
         }
 

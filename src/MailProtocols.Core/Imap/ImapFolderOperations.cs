@@ -56,6 +56,10 @@ namespace MailProtocols
                 return (IReadOnlyList<ImapFolderInfo>)result;
             }, idempotent: true);
 
+        /// <summary>True when the folder exists and can hold messages (not a \NoSelect container); a missing one is a NotFound error.</summary>
+        public static bool HoldsMessages(ImapSession session, string path, CancellationToken cancellationToken) =>
+            IsSelectable(Get(session, path, cancellationToken));
+
         /// <summary>Finds a folder by its full name; a missing one is a NotFound error.</summary>
         public static IMailFolder Get(ImapSession session, string path, CancellationToken cancellationToken)
         {

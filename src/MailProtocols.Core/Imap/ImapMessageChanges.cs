@@ -1,3 +1,4 @@
+using System.IO;
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -25,6 +26,26 @@ namespace MailProtocols
         /// <summary>Old UID to new UID in the destination.</summary>
         public IDictionary<uint, UniqueId> NewUids { get; }
 
+        /// <summary>The full name of the folder the messages went to.</summary>
+        public string DestinationName => Destination.FullName;
+
+        /// <summary>True when the server reported where the message with this source UID went.</summary>
+        public bool Moved(uint sourceUid) => NewUids.ContainsKey(sourceUid);
+
+        /// <summary>The new UIDs of these source UIDs, in their order (those the server reported).</summary>
+        public IReadOnlyList<uint> NewUidsOf(IEnumerable<uint> sourceUids) =>
+            sourceUids.Where(NewUids.ContainsKey).Select(uid => NewUids[uid].Id).ToList();
+
+        /// <summary>The destination's UIDVALIDITY as COPYUID/MOVE reported it, when it did.</summary>
+        public uint? NewUidValidity
+        {
+            get
+            {
+                uint validity = NewUids.Values.Select(u => u.Validity).FirstOrDefault(v => v != 0);
+                return validity != 0 ? validity : (uint?)null;
+            }
+        }
+
         /// <summary>False when the server has no UIDPLUS and so did not report the new UIDs.</summary>
         public bool KnowsNewUids { get; }
 
@@ -36,6 +57,24 @@ namespace MailProtocols
     internal sealed class ImapAppendItem
     {
         public MimeMessage Message { get; set; }
+
+        /// <summary>An item for the message in a file; a file that is not a message is an InvalidMessageFile error.</summary>
+        public static ImapAppendItem FromFile(string path, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return new ImapAppendItem { Message = MimeMessage.Load(path, cancellationToken), Source = path };
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is FormatException)
+            {
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidMessageFile",
+                    $"'{path}' could not be read as a message: {ex.Message}", ex);
+            }
+        }
+
+        /// <summary>An item for a message object whose content was downloaded or read; null when it has none.</summary>
+        public static ImapAppendItem FromMessage(MailMessageBase message) =>
+            message?.Mime == null ? null : new ImapAppendItem { Message = message.Mime };
 
         public ImapMessageFlags Flags { get; set; }
 
@@ -54,10 +93,10 @@ namespace MailProtocols
     internal static class ImapMessageChanges
     {
         /// <summary>UID STORE with +FLAGS, -FLAGS or FLAGS (system flags and keywords together), silently.</summary>
-        public static void Store(ImapMessageSet set, StoreAction action, ImapMessageFlags flags, IEnumerable<string> keywords, CancellationToken cancellationToken)
+        public static void Store(ImapMessageSet set, FlagChange change, ImapMessageFlags flags, IEnumerable<string> keywords, CancellationToken cancellationToken)
         {
             List<string> words = (keywords ?? Enumerable.Empty<string>()).ToList();
-            if (action != StoreAction.Set && flags == ImapMessageFlags.None && words.Count == 0)
+            if (change != FlagChange.Set && flags == ImapMessageFlags.None && words.Count == 0)
             {
                 return;
             }
@@ -65,7 +104,7 @@ namespace MailProtocols
             set.Session.Run($"changing flags of {set.Describe()}", cancellationToken, token =>
             {
                 IMailFolder folder = ImapMessageReader.OpenChecked(set.Session, set.Folder, set.UidValidity, true, token);
-                folder.Store(set.UniqueIds, new StoreFlagsRequest(action, flags.ToMailKit(), words) { Silent = true }, token);
+                folder.Store(set.UniqueIds, new StoreFlagsRequest(ToStoreAction(change), flags.ToMailKit(), words) { Silent = true }, token);
             });
         }
 
@@ -74,6 +113,9 @@ namespace MailProtocols
         /// exactly these UIDs. Without UIDPLUS there is no UID EXPUNGE, and a bare EXPUNGE would remove other
         /// clients' \Deleted mail, so the originals then stay, marked \Deleted.
         /// </summary>
+        private static StoreAction ToStoreAction(FlagChange change) =>
+            change == FlagChange.Set ? StoreAction.Set : change == FlagChange.Add ? StoreAction.Add : StoreAction.Remove;
+
         public static ImapTransferResult Transfer(ImapMessageSet set, string destinationPath, bool move, CancellationToken cancellationToken) =>
             set.Session.Run($"{(move ? "moving" : "copying")} {set.Describe()} to '{destinationPath}'", cancellationToken, token =>
             {

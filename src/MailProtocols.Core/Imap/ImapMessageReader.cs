@@ -17,7 +17,7 @@ namespace MailProtocols
         {
             Folder = folder;
             UidValidity = uidValidity;
-            Uids = uids;
+            UniqueIds = uids;
             Prefetched = prefetched;
             SortedByServer = sortedByServer;
         }
@@ -26,7 +26,10 @@ namespace MailProtocols
 
         public uint UidValidity { get; }
 
-        public IList<UniqueId> Uids { get; }
+        /// <summary>The UIDs found, in the order asked for.</summary>
+        public IReadOnlyList<uint> Uids => UniqueIds.Select(u => u.Id).ToList();
+
+        internal IList<UniqueId> UniqueIds { get; }
 
         /// <summary>Summaries already fetched for client-side sorting, so they are not fetched twice.</summary>
         public IDictionary<uint, IMessageSummary> Prefetched { get; }
@@ -110,7 +113,15 @@ namespace MailProtocols
         /// in the order of <paramref name="uids"/>. Each batch re-opens the folder if another command
         /// selected a different one in between, and fails if its UIDVALIDITY is no longer <paramref name="uidValidity"/>.
         /// </summary>
-        public static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+        public static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IEnumerable<uint> uids,
+            bool withHeaders, bool markSeen, CancellationToken cancellationToken) =>
+            FetchSummaries(session, folderPath, uidValidity, ToUniqueIds(uids), null, withHeaders, markSeen, cancellationToken);
+
+        /// <summary>The summaries of what <see cref="Search"/> found, reusing what a client-side sort already fetched.</summary>
+        public static IEnumerable<ImapFetchBatch> FetchFound(ImapSession session, ImapSearchResult found, CancellationToken cancellationToken) =>
+            FetchSummaries(session, found.Folder, found.UidValidity, found.UniqueIds, found.Prefetched, false, false, cancellationToken);
+
+        private static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
             IDictionary<uint, IMessageSummary> prefetched, bool withHeaders, bool markSeen, CancellationToken cancellationToken)
         {
             var request = new FetchRequest(withHeaders ? SummaryItems | MessageSummaryItems.Headers : SummaryItems);
@@ -153,10 +164,10 @@ namespace MailProtocols
         /// summary FETCH for the messages that came without a summary. With <paramref name="markSeen"/>,
         /// one STORE per batch sets \Seen.
         /// </summary>
-        public static IEnumerable<ImapFetchBatch> FetchFull(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+        public static IEnumerable<ImapFetchBatch> FetchFull(ImapSession session, string folderPath, uint? uidValidity, IEnumerable<uint> uids,
             IDictionary<uint, ImapMessage> known, bool markSeen, CancellationToken cancellationToken)
         {
-            foreach (List<UniqueId> batch in Batches(uids, BodyBatchSize))
+            foreach (List<UniqueId> batch in Batches(ToUniqueIds(uids), BodyBatchSize))
             {
                 yield return session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
                 {
@@ -184,7 +195,7 @@ namespace MailProtocols
         /// One MIME part of each message (BODY.PEEK[part] and its MIME header), e.g. the text of a message
         /// with a big attachment. IMAP has no multi-message form of this, so it is one FETCH per message.
         /// </summary>
-        public static IEnumerable<ImapFetchBatch> FetchBodyPart(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+        public static IEnumerable<ImapFetchBatch> FetchBodyPart(ImapSession session, string folderPath, uint? uidValidity, IEnumerable<uint> uids,
             IDictionary<uint, ImapMessage> known, string partSpecifier, bool markSeen, CancellationToken cancellationToken)
         {
             if (partSpecifier == null || !PartSpecifierPattern.IsMatch(partSpecifier))
@@ -193,7 +204,7 @@ namespace MailProtocols
                     $"'{partSpecifier}' is not a body part specifier. Use numbers separated by dots, as in the PartSpecifier of an attachment: 1, 2, 1.2.");
             }
 
-            foreach (List<UniqueId> batch in Batches(uids, SummaryBatchSize))
+            foreach (List<UniqueId> batch in Batches(ToUniqueIds(uids), SummaryBatchSize))
             {
                 yield return session.Run($"downloading part {partSpecifier} from '{folderPath}'", cancellationToken, token =>
                 {
@@ -249,6 +260,8 @@ namespace MailProtocols
 
             return folder;
         }
+
+        internal static IList<UniqueId> ToUniqueIds(IEnumerable<uint> uids) => uids.Select(u => new UniqueId(u)).ToList();
 
         internal static IEnumerable<List<T>> Batches<T>(IList<T> items, int size)
         {

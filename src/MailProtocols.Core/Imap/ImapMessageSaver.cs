@@ -41,10 +41,10 @@ namespace MailProtocols
         internal const int SliceBytes = 2 * 1024 * 1024;
 
         /// <param name="knownSizes">Sizes from the summaries that came in; missing ones are fetched (RFC822.SIZE, one command per batch).</param>
-        public static IEnumerable<ImapSaveBatch> Save(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+        public static IEnumerable<ImapSaveBatch> Save(ImapSession session, string folderPath, uint? uidValidity, IEnumerable<uint> uids,
             IDictionary<uint, long> knownSizes, Func<uint, uint, char, string> pathFor, bool overwrite, Action<uint> onMessageDone, CancellationToken cancellationToken)
         {
-            foreach (List<UniqueId> batch in ImapMessageReader.Batches(uids, BatchSize))
+            foreach (List<UniqueId> batch in ImapMessageReader.Batches(ImapMessageReader.ToUniqueIds(uids), BatchSize))
             {
                 yield return session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
                 {

@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using MailKit;
-using MimeKit;
 
 namespace MailProtocols.Commands
 {
@@ -152,22 +150,25 @@ namespace MailProtocols.Commands
         /// <summary>Turns one input into what APPEND needs; a failure is an error for that input only.</summary>
         private ImapAppendItem Prepare(PendingItem pending)
         {
-            MimeMessage mime = pending.Message?.Mime;
+            ImapAppendItem item;
             if (pending.FilePath != null)
             {
                 try
                 {
-                    mime = MimeMessage.Load(pending.FilePath, CancellationToken);
+                    item = ImapAppendItem.FromFile(pending.FilePath, CancellationToken);
                 }
-                catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is FormatException)
+                catch (MailProtocolException ex)
                 {
-                    WriteMailError(MailErrorKind.InvalidArgument, "InvalidMessageFile",
-                        $"'{pending.FilePath}' could not be read as a message: {ex.Message}", pending.FilePath);
+                    WriteMailError(ex, pending.FilePath);
                     return null;
                 }
             }
+            else
+            {
+                item = ImapAppendItem.FromMessage(pending.Message);
+            }
 
-            if (mime == null)
+            if (item == null)
             {
                 WriteMailError(MailErrorKind.InvalidArgument, "NoContent",
                     $"{pending.Describe()} has no content to append. Pipe messages from Get-ImapMessage -Full, Get-Pop3Message or Import-MailMessage, or ImapMessage summaries.", pending.Source);
@@ -175,21 +176,18 @@ namespace MailProtocols.Commands
             }
 
             var imap = pending.Message as ImapMessage;
-            return new ImapAppendItem
-            {
-                Message = mime,
-                Flags = MyInvocation.BoundParameters.ContainsKey(nameof(Flag)) ? Flag : imap?.Flags ?? ImapMessageFlags.None,
-                Keywords = Keyword ?? imap?.Keywords ?? new string[0],
-                InternalDate = MyInvocation.BoundParameters.ContainsKey(nameof(Date)) ? Date : imap?.InternalDate,
-                Source = pending.Source,
-            };
+            item.Flags = MyInvocation.BoundParameters.ContainsKey(nameof(Flag)) ? Flag : imap?.Flags ?? ImapMessageFlags.None;
+            item.Keywords = Keyword ?? imap?.Keywords ?? new string[0];
+            item.InternalDate = MyInvocation.BoundParameters.ContainsKey(nameof(Date)) ? Date : imap?.InternalDate;
+            item.Source = pending.Source;
+            return item;
         }
 
         /// <summary>IMAP summaries have no content yet: download them, batched per folder, and use the parsed messages.</summary>
         private void DownloadImapSources()
         {
             var summaries = new ImapMessageSetCollection();
-            foreach (PendingItem pending in _pending.Where(p => p.Message is ImapMessage m && m.Mime == null && m.Session != null))
+            foreach (PendingItem pending in _pending.Where(p => p.Message is ImapMessage m && m.MimeData == null && m.Session != null))
             {
                 summaries.Add((ImapMessage)pending.Message);
             }
@@ -199,7 +197,7 @@ namespace MailProtocols.Commands
                 TryInvoke(set.Folder, () =>
                 {
                     var downloaded = new Dictionary<uint, ImapMessage>();
-                    foreach (ImapFetchBatch batch in ImapMessageReader.FetchFull(set.Session, set.Folder, set.UidValidity, set.UniqueIds, set.Messages, false, CancellationToken))
+                    foreach (ImapFetchBatch batch in ImapMessageReader.FetchFull(set.Session, set.Folder, set.UidValidity, set.Uids, set.Messages, false, CancellationToken))
                     {
                         batch.Messages.ToList().ForEach(m => downloaded[m.Uid] = m);
                     }

@@ -6,6 +6,6 @@ namespace MailProtocols.Commands
     [OutputType(typeof(ImapSession))]
     public sealed class ConnectImapCommand : ConnectCmdlet<ImapSession>
     {
-        internal override ImapSession CreateSession(ConnectionSettings settings) => new ImapSession(settings);
+        internal override ImapSession CreateSession(ConnectionSettings settings) => ImapConnection.NewSession(settings);
     }
 }

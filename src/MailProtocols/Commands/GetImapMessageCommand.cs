@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using MailKit;
 
 namespace MailProtocols.Commands
 {
@@ -46,7 +45,7 @@ namespace MailProtocols.Commands
             {
                 TryInvoke(set.Folder, () =>
                 {
-                    IList<UniqueId> uids = set.Uids.Count > 0 ? set.UniqueIds : AllUids(set, ref total);
+                    IReadOnlyList<uint> uids = set.Uids.Count > 0 ? set.Uids : AllUids(set, ref total);
                     foreach (ImapFetchBatch batch in Fetch(set, uids))
                     {
                         WriteObject(batch.Messages, enumerateCollection: true);
@@ -67,7 +66,7 @@ namespace MailProtocols.Commands
             _progress.Complete();
         }
 
-        private IEnumerable<ImapFetchBatch> Fetch(ImapMessageSet set, IList<UniqueId> uids)
+        private IEnumerable<ImapFetchBatch> Fetch(ImapMessageSet set, IReadOnlyList<uint> uids)
         {
             if (Full)
             {
@@ -79,11 +78,11 @@ namespace MailProtocols.Commands
                 return ImapMessageReader.FetchBodyPart(set.Session, set.Folder, set.UidValidity, uids, set.Messages, BodyPart, MarkSeen, CancellationToken);
             }
 
-            return ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, uids, null, HeadersOnly, MarkSeen, CancellationToken);
+            return ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, uids, HeadersOnly, MarkSeen, CancellationToken);
         }
 
         /// <summary>-Folder without -Uid: every message, found with one SEARCH ALL.</summary>
-        private IList<UniqueId> AllUids(ImapMessageSet set, ref int total)
+        private IReadOnlyList<uint> AllUids(ImapMessageSet set, ref int total)
         {
             ImapSearchResult all = ImapMessageReader.Search(set.Session, set.Folder, new ImapSearchCriteria(), null, false, null, CancellationToken);
             total += all.Uids.Count;

@@ -38,7 +38,7 @@ namespace MailProtocols.Commands
                     ImapTransferResult result = null;
                     if (TryInvoke(set.Folder, () => result = ImapMessageChanges.MoveToTrash(set, CancellationToken)) && result.LeftMarkedDeleted)
                     {
-                        WriteWarning($"{set.Session.Endpoint} offers neither MOVE nor UIDPLUS: the message(s) were copied to '{result.Destination.FullName}' " +
+                        WriteWarning($"{set.Session.Endpoint} offers neither MOVE nor UIDPLUS: the message(s) were copied to '{result.DestinationName}' " +
                             $"and marked \\Deleted in '{set.Folder}', but not expunged, because a bare EXPUNGE would also remove other clients' \\Deleted mail.");
                     }
                 }

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using MailKit;
 
 namespace MailProtocols.Commands
 {
@@ -70,7 +69,7 @@ namespace MailProtocols.Commands
                 TryInvoke(set.Folder, () =>
                 {
                     var sizes = set.Messages.Values.Where(m => m.Size.HasValue).ToDictionary(m => m.Uid, m => m.Size.Value);
-                    IEnumerable<ImapSaveBatch> batches = ImapMessageSaver.Save(set.Session, set.Folder, set.UidValidity, set.UniqueIds, sizes,
+                    IEnumerable<ImapSaveBatch> batches = ImapMessageSaver.Save(set.Session, set.Folder, set.UidValidity, set.Uids, sizes,
                         (uid, uidValidity, separator) => System.IO.Path.Combine(directory, ImapMessageFiles.FileName(set.Folder, separator, uidValidity, uid)),
                         Force, uid => _progress.Update(++_done, total, total > 0 ? $"{_done} of {total} messages saved" : $"{_done} messages saved"), CancellationToken);
                     foreach (ImapSaveBatch batch in batches)

@@ -39,7 +39,7 @@ namespace MailProtocols.Commands
 
         protected override void ProcessRecord()
         {
-            if (InputObject is ImapMessage imap && imap.Mime == null)
+            if (InputObject is ImapMessage imap && imap.MimeData == null)
             {
                 SaveFromImap(imap);
                 return;
@@ -104,7 +104,7 @@ namespace MailProtocols.Commands
             switch (message)
             {
                 // Downloaded messages (Get-Pop3Message -Full, Import-MailMessage) hold their content already.
-                case MailMessageBase downloaded when downloaded.Mime != null:
+                case MailMessageBase downloaded when downloaded.MimeData != null:
                     return downloaded.Attachments ?? new MessageAttachment[0];
                 default:
                     throw new MailProtocolException(MailErrorKind.InvalidArgument, "MessageNotDownloaded",

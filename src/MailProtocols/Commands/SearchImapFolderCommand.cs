@@ -128,7 +128,7 @@ namespace MailProtocols.Commands
 
             TryInvoke(target, () =>
             {
-                if (!ImapFolderOperations.IsSelectable(ImapFolderOperations.Get(session, Folder, CancellationToken)))
+                if (!ImapFolderOperations.HoldsMessages(session, Folder, CancellationToken))
                 {
                     // A container such as 'Projects' when only 'Projects/Web' holds mail: nothing to find, not an error.
                     WriteVerbose($"'{Folder}' only groups other folders and holds no messages; skipped.");
@@ -141,7 +141,7 @@ namespace MailProtocols.Commands
 
                 int written = 0;
                 // The next batch is fetched while this one goes down the pipeline.
-                foreach (ImapFetchBatch batch in ReadAhead.Of(ImapMessageReader.FetchSummaries(session, found.Folder, found.UidValidity, found.Uids, found.Prefetched, false, false, CancellationToken)))
+                foreach (ImapFetchBatch batch in ReadAhead.Of(ImapMessageReader.FetchFound(session, found, CancellationToken)))
                 {
                     WriteObject(batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;

@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using MailKit;
 
 namespace MailProtocols.Commands
 {
@@ -80,18 +79,18 @@ namespace MailProtocols.Commands
                     string[] keywords = Keyword ?? new string[0];
                     if (Replacing)
                     {
-                        ImapMessageChanges.Store(set, StoreAction.Set, Replace, keywords, CancellationToken);
+                        ImapMessageChanges.Store(set, FlagChange.Set, Replace, keywords, CancellationToken);
                     }
 
                     // Keywords alone are added; with -Remove only, they are removed.
                     if (Adding || (!Replacing && !Removing))
                     {
-                        ImapMessageChanges.Store(set, StoreAction.Add, Adding ? Add : ImapMessageFlags.None, keywords, CancellationToken);
+                        ImapMessageChanges.Store(set, FlagChange.Add, Adding ? Add : ImapMessageFlags.None, keywords, CancellationToken);
                     }
 
                     if (Removing)
                     {
-                        ImapMessageChanges.Store(set, StoreAction.Remove, Remove, Adding ? new string[0] : keywords, CancellationToken);
+                        ImapMessageChanges.Store(set, FlagChange.Remove, Remove, Adding ? new string[0] : keywords, CancellationToken);
                     }
                 });
 
@@ -117,7 +116,7 @@ namespace MailProtocols.Commands
 
             TryInvoke(set.Folder, () =>
             {
-                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, set.UniqueIds, null, false, false, CancellationToken))
+                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, set.Uids, false, false, CancellationToken))
                 {
                     WriteObject(batch.Messages, enumerateCollection: true);
                     WriteMissing(set, batch.Missing);

@@ -78,7 +78,7 @@ namespace MailProtocols.Commands
             }
 
             TSession session = CreateSession(settings);
-            WriteVerbose($"Connecting to {session.Server}:{session.Port} ({session.SocketOptions}) as {settings.UserName}.");
+            WriteVerbose($"Connecting to {session.Server}:{session.Port} ({session.Transport}) as {settings.UserName}.");
             bool opened = TryInvoke(Server, () => session.Open(CancellationToken));
             if (!opened)
             {

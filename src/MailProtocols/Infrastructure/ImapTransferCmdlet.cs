@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using MailKit;
 
 namespace MailProtocols.Commands
 {
@@ -43,7 +42,7 @@ namespace MailProtocols.Commands
         {
             if (result.LeftMarkedDeleted)
             {
-                WriteWarning($"{set.Session.Endpoint} offers neither MOVE nor UIDPLUS: the {set.Uids.Count} message(s) were copied to '{result.Destination.FullName}' " +
+                WriteWarning($"{set.Session.Endpoint} offers neither MOVE nor UIDPLUS: the {set.Uids.Count} message(s) were copied to '{result.DestinationName}' " +
                     $"and marked \\Deleted in '{set.Folder}', but not expunged, because a bare EXPUNGE would also remove other clients' \\Deleted mail.");
             }
 
@@ -51,14 +50,14 @@ namespace MailProtocols.Commands
             {
                 if (PassThru)
                 {
-                    WriteWarning($"{set.Session.Endpoint} does not report the new UIDs (no UIDPLUS), so -PassThru has nothing to output. Search '{result.Destination.FullName}' to find the messages.");
+                    WriteWarning($"{set.Session.Endpoint} does not report the new UIDs (no UIDPLUS), so -PassThru has nothing to output. Search '{result.DestinationName}' to find the messages.");
                 }
 
                 return;
             }
 
             // UIDs the server did not copy were not (or no longer) in the folder.
-            WriteMissing(set, set.Uids.Where(uid => !result.NewUids.ContainsKey(uid)));
+            WriteMissing(set, set.Uids.Where(uid => !result.Moved(uid)));
             if (!PassThru)
             {
                 return;
@@ -71,11 +70,11 @@ namespace MailProtocols.Commands
             }
 
             // -Uid input: fetch the summaries of the new messages in one command.
-            IList<UniqueId> newUids = set.Uids.Where(result.NewUids.ContainsKey).Select(uid => result.NewUids[uid]).ToList();
-            uint? validity = newUids.Count > 0 && newUids[0].Validity != 0 ? newUids[0].Validity : (uint?)null;
-            TryInvoke(result.Destination.FullName, () =>
+            IReadOnlyList<uint> newUids = result.NewUidsOf(set.Uids);
+            uint? validity = result.NewUidValidity;
+            TryInvoke(result.DestinationName, () =>
             {
-                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, result.Destination.FullName, validity, newUids, null, false, false, CancellationToken))
+                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, result.DestinationName, validity, newUids, false, false, CancellationToken))
                 {
                     WriteObject(batch.Messages, enumerateCollection: true);
                 }

@@ -9,53 +9,50 @@ using MailKit.Security;
 namespace MailProtocols
 {
     /// <summary>
-    /// One logged-in connection. Public members are read-only facts that are safe to print;
-    /// the MailKit client and the credential stay internal.
+    /// The live connection behind a <see cref="MailSession"/>: MailKit's client, log-in, reconnects and
+    /// error translation. The session object (MailProtocols.Model) shows the facts; this does the work.
     /// </summary>
-    public abstract class MailSession : IDisposable
+    internal abstract class MailConnection : ISessionEngine
     {
         private readonly object _gate = new object();
         private bool _closedByUser;
         private bool _disposed;
 
-        private protected MailSession(ConnectionSettings settings)
+        private protected MailConnection(MailSession session)
         {
-            Settings = settings ?? throw new ArgumentNullException(nameof(settings));
-            Server = settings.Server;
-            (Port, SocketOptions) = ResolveEndpoint(settings, ImplicitTlsPort, PlainPort);
+            Session = session ?? throw new ArgumentNullException(nameof(session));
+            (int port, SecureSocketOptions options) = ResolveEndpoint(session.Settings, ImplicitTlsPort, PlainPort);
+            SocketOptions = options;
+            session.Port = port;
+            session.Engine = this;
         }
 
-        public int Id { get; internal set; }
+        /// <summary>The session object this connection serves.</summary>
+        internal MailSession Session { get; }
 
-        public abstract MailProtocol Protocol { get; }
+        private ConnectionSettings Settings => Session.Settings;
 
-        public string Server { get; }
+        private string Server => Session.Server;
 
-        public int Port { get; }
+        private int Port => Session.Port;
 
-        public string UserName => Settings.UserName;
+        private string UserName => Session.UserName;
+
+        private string Endpoint => Session.Endpoint;
 
         public bool IsConnected => Service.IsConnected;
 
-        /// <summary>True when the connection is encrypted with TLS.</summary>
         public bool IsSecure => Service.IsConnected && Service.IsSecure;
 
         public string SslProtocol => IsSecure ? Service.SslProtocol.ToString() : null;
 
-        public string[] Capabilities { get; private set; } = new string[0];
+        public bool IsAuthenticated => Service.IsAuthenticated;
 
-        /// <summary>The SASL mechanisms the server offered before log-in (servers often stop listing them after).</summary>
-        public string[] AuthenticationMechanisms { get; private set; } = new string[0];
-
-        public DateTime ConnectedAt { get; private set; }
-
-        internal ConnectionSettings Settings { get; }
+        public virtual string SelectedFolder => null;
 
         internal SecureSocketOptions SocketOptions { get; }
 
         internal abstract MailService Service { get; }
-
-        internal string Endpoint => $"{Protocol.ToString().ToUpperInvariant()} server {Server}:{Port}";
 
         /// <summary>Why the last TLS handshake refused the server's certificate, in words.</summary>
         internal string LastCertificateProblem { get; private set; }
@@ -80,7 +77,7 @@ namespace MailProtocols
                 if (_disposed)
                 {
                     throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionClosed",
-                        $"Session {Id} to {Endpoint} was closed with Disconnect-{Protocol}. Open a new one with Connect-{Protocol}.");
+                        $"Session {Session.Id} to {Endpoint} was closed with Disconnect-{Session.Protocol}. Open a new one with Connect-{Session.Protocol}.");
                 }
 
                 ReconnectIfDropped(cancellationToken);
@@ -138,12 +135,12 @@ namespace MailProtocols
                 {
                     // The server went silent in the middle of an answer: where the conversation stands is unknown.
                     TryDisconnect(false);
-                    throw MailErrors.TimedOut(this, action, ex);
+                    throw MailErrors.TimedOut(Session, action, ex);
                 }
                 catch (MailProtocolException ex) when (watchdog.Fired && !cancellationToken.IsCancellationRequested && !(ex.Kind == MailErrorKind.Timeout))
                 {
                     TryDisconnect(false);
-                    throw MailErrors.TimedOut(this, action, ex);
+                    throw MailErrors.TimedOut(Session, action, ex);
                 }
             }
         }
@@ -160,8 +157,8 @@ namespace MailProtocols
             }
             catch (Exception ex) when (!(ex is MailProtocolException))
             {
-                MailProtocolException error = MailErrors.Translate(ex, this, action);
-                throw error.Reason == "ConnectionLost" && !idempotent ? MailErrors.ConnectionLostDuringChange(this, action, ex) : error;
+                MailProtocolException error = MailErrors.Translate(ex, Session, action);
+                throw error.Reason == "ConnectionLost" && !idempotent ? MailErrors.ConnectionLostDuringChange(Session, action, ex) : error;
             }
         }
 
@@ -172,7 +169,7 @@ namespace MailProtocols
                 return;
             }
 
-            Notify?.Invoke($"The connection of session {Id} to {Endpoint} was closed; reconnecting and logging in again.");
+            Notify?.Invoke($"The connection of session {Session.Id} to {Endpoint} was closed; reconnecting and logging in again.");
             Open(cancellationToken);
             OnReconnected();
         }
@@ -192,7 +189,7 @@ namespace MailProtocols
                     try
                     {
                         ConnectSocket(deadline.Token);
-                        AuthenticationMechanisms = Service.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal).ToArray();
+                        Session.AuthenticationMechanisms = Service.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal).ToArray();
                         Authenticate(deadline.Token);
                     }
                     catch (Exception)
@@ -207,8 +204,8 @@ namespace MailProtocols
             }
 
             ConnectionGeneration++;
-            ConnectedAt = DateTime.Now;
-            Capabilities = ReadCapabilities();
+            Session.ConnectedAt = DateTime.Now;
+            Session.Capabilities = ReadCapabilities();
         }
 
         /// <summary>Closes the connection; <paramref name="quit"/> says whether to log out politely.</summary>
@@ -291,7 +288,7 @@ namespace MailProtocols
             else
             {
                 throw new MailProtocolException(MailErrorKind.Authentication, "OAuthNotOffered",
-                    $"{Endpoint} offers neither OAUTHBEARER nor XOAUTH2 (it offers: {string.Join(", ", AuthenticationMechanisms)}). Log in with -Credential instead.");
+                    $"{Endpoint} offers neither OAUTHBEARER nor XOAUTH2 (it offers: {string.Join(", ", Session.AuthenticationMechanisms)}). Log in with -Credential instead.");
             }
 
             Service.Authenticate(mechanism, token);

@@ -7,42 +7,29 @@ using MailKit.Net.Pop3;
 
 namespace MailProtocols
 {
-    /// <summary>A POP3 session: the object that flows through the POP3 cmdlets.</summary>
-    public sealed class Pop3Session : MailSession
+    /// <summary>The POP3 connection behind a <see cref="Pop3Session"/>.</summary>
+    internal sealed class Pop3Connection : MailConnection
     {
-        private bool _quitSent;
         private Pop3Maildrop _maildrop;
 
-        internal Pop3Session(ConnectionSettings settings)
-            : base(settings)
+        private Pop3Connection(Pop3Session session)
+            : base(session)
         {
             Client = new Pop3Client(CreateLogger());
         }
 
-        public override MailProtocol Protocol => MailProtocol.Pop3;
-
-        public Pop3SessionState State
+        /// <summary>A new session object for <paramref name="settings"/>, with its (not yet opened) connection.</summary>
+        internal static Pop3Session NewSession(ConnectionSettings settings)
         {
-            get
-            {
-                if (_quitSent)
-                {
-                    return Pop3SessionState.Update;
-                }
-
-                if (!Client.IsConnected)
-                {
-                    return Pop3SessionState.Disconnected;
-                }
-
-                return Client.IsAuthenticated ? Pop3SessionState.Transaction : Pop3SessionState.Authorization;
-            }
+            var session = new Pop3Session(settings);
+            _ = new Pop3Connection(session);
+            return session;
         }
 
         internal Pop3Client Client { get; }
 
         /// <summary>The session's listing of the maildrop and its deletion marks (see Pop3Maildrop).</summary>
-        internal Pop3Maildrop Maildrop => _maildrop ?? (_maildrop = new Pop3Maildrop(this));
+        internal Pop3Maildrop Maildrop => _maildrop ?? (_maildrop = new Pop3Maildrop((Pop3Session)Session));
 
         internal override MailService Service => Client;
 
@@ -66,7 +53,7 @@ namespace MailProtocols
                 }
 
                 Client.Disconnect(true, token);
-                _quitSent = true;
+                ((Pop3Session)Session).QuitSent = true;
             });
         }
 

@@ -18,28 +18,28 @@ namespace MailProtocols
     /// </summary>
     public sealed class ImapMessageChange
     {
-        public ImapChangeType ChangeType { get; internal set; }
+        public ImapChangeType ChangeType { get; set; }
 
         /// <summary>The full name of the folder.</summary>
-        public string Folder { get; internal set; }
+        public string Folder { get; set; }
 
-        public uint Uid { get; internal set; }
+        public uint Uid { get; set; }
 
-        public uint UidValidity { get; internal set; }
+        public uint UidValidity { get; set; }
 
         /// <summary>The flags after the change; null for an expunge.</summary>
-        public ImapMessageFlags? Flags { get; internal set; }
+        public ImapMessageFlags? Flags { get; set; }
 
         /// <summary>The keywords after the change; empty for an expunge.</summary>
-        public string[] Keywords { get; internal set; } = new string[0];
+        public string[] Keywords { get; set; } = new string[0];
 
         /// <summary>The message's mod-sequence after the change, when the server reports CONDSTORE mod-sequences.</summary>
-        public ulong? ModSeq { get; internal set; }
+        public ulong? ModSeq { get; set; }
 
         /// <summary>When the change was seen.</summary>
-        public DateTimeOffset Time { get; internal set; }
+        public DateTimeOffset Time { get; set; }
 
-        public ImapSession Session { get; internal set; }
+        public ImapSession Session { get; set; }
 
         public override string ToString() =>
             ChangeType == ImapChangeType.Expunged ? $"message {Uid} in {Folder} expunged" : $"message {Uid} in {Folder} flags {Flags}";

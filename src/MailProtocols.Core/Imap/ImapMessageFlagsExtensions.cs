@@ -1,20 +1,8 @@
-using System;
 using MailKit;
 
 namespace MailProtocols
 {
-    /// <summary>The IMAP system flags a message can carry (custom flags are keywords).</summary>
-    [Flags]
-    public enum ImapMessageFlags
-    {
-        None = 0,
-        Seen = 1,
-        Answered = 2,
-        Flagged = 4,
-        Deleted = 8,
-        Draft = 16,
-    }
-
+    /// <summary>Between the public flags and MailKit's.</summary>
     internal static class ImapMessageFlagsExtensions
     {
         public static MessageFlags ToMailKit(this ImapMessageFlags flags)

@@ -6,17 +6,17 @@ namespace MailProtocols
     public sealed class ImapExportResult
     {
         /// <summary>The full path of the mbox file.</summary>
-        public string Path { get; internal set; }
+        public string Path { get; set; }
 
         /// <summary>The folders the messages came from.</summary>
-        public string[] Folders { get; internal set; } = new string[0];
+        public string[] Folders { get; set; } = new string[0];
 
-        public int Messages { get; internal set; }
+        public int Messages { get; set; }
 
         /// <summary>The size of the file in bytes.</summary>
-        public long Bytes { get; internal set; }
+        public long Bytes { get; set; }
 
-        public TimeSpan Duration { get; internal set; }
+        public TimeSpan Duration { get; set; }
 
         public override string ToString() => Path;
     }

@@ -6,38 +6,38 @@ namespace MailProtocols
     public sealed class ImapSyncResult
     {
         /// <summary>The full name of the IMAP folder.</summary>
-        public string Folder { get; internal set; }
+        public string Folder { get; set; }
 
         /// <summary>The folder's Maildir directory (cur, new and tmp are inside).</summary>
-        public string Path { get; internal set; }
+        public string Path { get; set; }
 
         /// <summary>Messages downloaded (new on the server, or missing locally).</summary>
-        public int New { get; internal set; }
+        public int New { get; set; }
 
         /// <summary>Local files renamed because their flags changed on the server.</summary>
-        public int FlagsUpdated { get; internal set; }
+        public int FlagsUpdated { get; set; }
 
         /// <summary>Local files removed because their messages are gone from the server.</summary>
-        public int Removed { get; internal set; }
+        public int Removed { get; set; }
 
         /// <summary>Local files kept by -KeepDeleted although their messages are gone from the server.</summary>
-        public int Kept { get; internal set; }
+        public int Kept { get; set; }
 
         /// <summary>Bytes written for the new messages.</summary>
-        public long Bytes { get; internal set; }
+        public long Bytes { get; set; }
 
-        public TimeSpan Duration { get; internal set; }
+        public TimeSpan Duration { get; set; }
 
         /// <summary>Messages in the folder on the server.</summary>
-        public int Count { get; internal set; }
+        public int Count { get; set; }
 
-        public uint UidValidity { get; internal set; }
+        public uint UidValidity { get; set; }
 
         /// <summary>True when the folder was downloaded again because its UIDVALIDITY changed (it was recreated).</summary>
-        public bool Resynced { get; internal set; }
+        public bool Resynced { get; set; }
 
         /// <summary>True when the server's STATUS matched the saved state, so nothing else was asked.</summary>
-        public bool Unchanged { get; internal set; }
+        public bool Unchanged { get; set; }
 
         public override string ToString() => $"{Folder}: {New} new, {FlagsUpdated} flags updated, {Removed} removed";
     }

@@ -6,6 +6,11 @@ namespace MailProtocols
     /// </summary>
     public sealed class Pop3Message : MailMessageBase
     {
+        /// <summary>An empty message object, for tests that fake Get-Pop3Message's output.</summary>
+        public Pop3Message()
+        {
+        }
+
         internal Pop3Message(Pop3Session session, Pop3Item item)
         {
             Session = session;
@@ -16,15 +21,15 @@ namespace MailProtocols
         }
 
         /// <summary>The 1-based message number in <see cref="Session"/>.</summary>
-        public int Index { get; }
+        public int Index { get; set; }
 
         /// <summary>The server's unique id for the message (UIDL); stable across sessions.</summary>
-        public string Uid { get; }
+        public string Uid { get; set; }
 
         /// <summary>Size in octets as the server reports it (LIST).</summary>
-        public long Size { get; }
+        public long Size { get; set; }
 
-        public Pop3Session Session { get; }
+        public Pop3Session Session { get; set; }
 
         /// <summary>The connection of <see cref="Session"/> that numbered this message (it changes when the session reconnects).</summary>
         internal int Generation { get; }

@@ -8,6 +8,11 @@ namespace MailProtocols
     /// </summary>
     public sealed class ImapQuota
     {
+        /// <summary>An empty quota object, for tests that fake Get-ImapQuota's output.</summary>
+        public ImapQuota()
+        {
+        }
+
         internal ImapQuota(string server, string userName, string folder, string quotaRoot,
             uint? storageKiB, uint? storageLimitKiB, uint? messages, uint? messageLimit)
         {
@@ -23,29 +28,29 @@ namespace MailProtocols
             MessagePercentUsed = Percent(messages, messageLimit);
         }
 
-        public string Server { get; }
+        public string Server { get; set; }
 
-        public string UserName { get; }
+        public string UserName { get; set; }
 
         /// <summary>The folder that was asked about.</summary>
-        public string Folder { get; }
+        public string Folder { get; set; }
 
         /// <summary>The name of the quota root whose limits apply (e.g. "User quota"); null when no quota applies.</summary>
-        public string QuotaRoot { get; }
+        public string QuotaRoot { get; set; }
 
         /// <summary>Storage in use, in bytes.</summary>
-        public long? StorageUsed { get; }
+        public long? StorageUsed { get; set; }
 
         /// <summary>The storage limit, in bytes.</summary>
-        public long? StorageLimit { get; }
+        public long? StorageLimit { get; set; }
 
-        public double? StoragePercentUsed { get; }
+        public double? StoragePercentUsed { get; set; }
 
-        public long? MessageCount { get; }
+        public long? MessageCount { get; set; }
 
-        public long? MessageLimit { get; }
+        public long? MessageLimit { get; set; }
 
-        public double? MessagePercentUsed { get; }
+        public double? MessagePercentUsed { get; set; }
 
         public override string ToString() => $"{Folder}: {StoragePercentUsed?.ToString("0.#") ?? "?"}% of storage";
 

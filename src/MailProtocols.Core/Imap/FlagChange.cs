@@ -1,0 +1,10 @@
+namespace MailProtocols
+{
+    /// <summary>How a STORE changes flags: replace them, add to them or remove from them.</summary>
+    internal enum FlagChange
+    {
+        Set,
+        Add,
+        Remove,
+    }
+}

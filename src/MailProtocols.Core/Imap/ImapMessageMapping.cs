@@ -1,0 +1,96 @@
+using System;
+using System.Linq;
+using MailKit;
+using MimeKit;
+
+namespace MailProtocols
+{
+    /// <summary>Fills <see cref="ImapMessage"/> objects from MailKit's FETCH results, and keeps their MailKit parts.</summary>
+    internal static class ImapMessageMapping
+    {
+        extension(ImapMessage message)
+        {
+            /// <summary>The server's BODYSTRUCTURE, used to fetch single parts and attachments.</summary>
+            internal BodyPart BodyStructure
+            {
+                get => message.BodyStructureData as BodyPart;
+                set => message.BodyStructureData = value;
+            }
+
+            internal UniqueId UniqueId => new UniqueId(message.UidValidity, message.Uid);
+
+            /// <summary>Copies whatever the FETCH returned; items that were not asked for keep their values.</summary>
+            internal void ApplySummary(IMessageSummary summary)
+            {
+                if (summary.Flags.HasValue)
+                {
+                    message.Flags = ImapMessageFlagsExtensions.FromMailKit(summary.Flags.Value);
+                    message.Keywords = summary.Keywords.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+                }
+
+                if (summary.Size.HasValue)
+                {
+                    message.Size = summary.Size.Value;
+                }
+
+                if (summary.InternalDate.HasValue)
+                {
+                    message.InternalDate = summary.InternalDate.Value;
+                }
+
+                if (summary.Envelope != null)
+                {
+                    Envelope envelope = summary.Envelope;
+                    message.Subject = envelope.Subject;
+                    message.From = AddressText(envelope.From);
+                    message.To = AddressText(envelope.To);
+                    message.Cc = AddressText(envelope.Cc);
+                    message.Date = envelope.Date;
+                    message.MessageId = envelope.MessageId;
+                }
+
+                if (summary.Body != null)
+                {
+                    message.BodyStructure = summary.Body;
+                    message.Attachments = summary.Attachments.Select(ImapAttachmentReader.Listed).ToArray();
+                    message.HasAttachments = message.Attachments.Length > 0;
+                }
+
+                if (summary.Headers != null)
+                {
+                    message.ApplyHeaders(summary.Headers);
+                }
+            }
+
+            /// <summary>A copy that describes the same message at a new place (after COPY or MOVE).</summary>
+            internal ImapMessage CopyTo(IMailFolder folder, UniqueId uid)
+            {
+                ImapMessage copy = message.Clone();
+                copy.Folder = folder.FullName;
+                copy.FolderSeparator = folder.DirectorySeparator;
+                copy.Uid = uid.Id;
+                copy.UidValidity = uid.Validity != 0 ? uid.Validity : folder.UidValidity;
+                return copy;
+            }
+        }
+
+        extension(ImapMessage)
+        {
+            internal static ImapMessage FromSummary(IMessageSummary summary, IMailFolder folder, ImapSession session)
+            {
+                var message = new ImapMessage
+                {
+                    Uid = summary.UniqueId.Id,
+                    Folder = folder.FullName,
+                    UidValidity = folder.UidValidity,
+                    FolderSeparator = folder.DirectorySeparator,
+                    Session = session,
+                };
+                message.ApplySummary(summary);
+                return message;
+            }
+        }
+
+        private static string AddressText(InternetAddressList list) => list == null || list.Count == 0 ? null : list.ToString();
+    }
+}
