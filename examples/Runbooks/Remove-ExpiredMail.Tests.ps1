@@ -16,7 +16,8 @@ Describe 'Remove-ExpiredMail with mocks' {
             [MailProtocols.ImapMessage]@{ Uid = 3; Folder = 'Alerts'; Subject = 'old 1' }
             [MailProtocols.ImapMessage]@{ Uid = 4; Folder = 'Alerts'; Subject = 'old 2' }
         }
-        Mock Move-ImapMessage { if (-not $WhatIf) { $InputObject } }
+        # Like the real cmdlet: -PassThru outputs what was moved, and -WhatIf moves nothing.
+        Mock Move-ImapMessage { if (-not $PesterBoundParameters['WhatIf']) { $InputObject } }
     }
 
     It 'searches for mail that arrived before midnight N days ago' {
