@@ -53,13 +53,13 @@ Describe 'Wait-MailAlert against a test server' {
         $runbook = Join-Path $PSScriptRoot 'Wait-MailAlert.ps1'
     }
     AfterAll {
-        Get-Job | Remove-Job -Force
+        if ($script:job) { $script:job | Remove-Job -Force }
         Stop-MailTestServer -TestServer $server
     }
 
     It 'raises the alert for the matching message that arrives during IDLE' {
         $connection = $user.ImapParameters
-        $job = Start-ThreadJob {
+        $script:job = $job = Start-ThreadJob {
             Import-Module $using:modules
             . $using:runbook
             $c = $using:connection
