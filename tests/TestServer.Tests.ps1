@@ -140,7 +140,7 @@ try {
     `$imap = Connect-Imap @p -NotDefault -WarningAction SilentlyContinue
     `$subject = (Search-ImapFolder -Session `$imap).Subject
     Disconnect-Imap -Session `$imap
-    [pscustomobject]@{ Trusted = `$server.Trusted; Security = `$server.Security; ParameterSecurity = `$p.Security; Subject = `$subject } | ConvertTo-Json
+    [pscustomobject]@{ Trusted = `$server.Trusted; Security = `$server.Security; TrustHint = `$server.TrustHint; ParameterSecurity = `$p.Security; Subject = `$subject } | ConvertTo-Json
 }
 finally { Stop-MailTestServer -TestServer `$server }
 "@
@@ -149,6 +149,7 @@ finally { Stop-MailTestServer -TestServer `$server }
         $result.Trusted | Should -BeFalse
         $result.Security | Should -Be 'None'
         $result.ParameterSecurity | Should -Be 'None'
+        $result.TrustHint | Should -Match 'SSL_CERT_FILE=.*trust-bundle\.pem'
         $result.Subject | Should -Be 'plain'
     }
 }

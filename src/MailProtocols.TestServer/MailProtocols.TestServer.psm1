@@ -112,7 +112,7 @@ function Start-MailTestServer {
     The output has everything Connect-Imap and Connect-Pop3 need: Server ('localhost'), ImapPort, Pop3Port, ImapsPort, Pop3sPort, and Security, the -Security value that works in this process on ImapPort and Pop3Port:
     - 'Auto' when this process trusts the test CA (it was started with SSL_CERT_FILE = TrustBundlePath, see Initialize-MailTestTrust). Then STARTTLS with full certificate validation works, and so does implicit TLS on ImapsPort/Pop3sPort.
     - 'None' otherwise: plaintext on the loopback ports (Connect-Imap warns about plaintext). .NET on Linux reads SSL_CERT_FILE only when the process starts, so a test cannot switch trust on from inside; -SkipCertificateCheck is never needed.
-    CaCertPath is the test CA's certificate (for other clients), TrustBundlePath the bundle for SSL_CERT_FILE, Trusted whether this process trusts the CA.
+    CaCertPath is the test CA's certificate (for other clients), TrustBundlePath the bundle for SSL_CERT_FILE, Trusted whether this process trusts the CA, and TrustHint says in words how to connect from this process.
 
     Add users with New-MailTestUser and mail with Add-MailTestMessage; stop the server with Stop-MailTestServer in AfterAll.
     .PARAMETER Name
@@ -122,7 +122,7 @@ function Start-MailTestServer {
     .PARAMETER LifetimeMinutes
     Upper bound on the server's life (the watchdog stops it then), default 60.
     .OUTPUTS
-    MailProtocols.TestServer: Server, ImapPort, Pop3Port, ImapsPort, Pop3sPort, Security, Trusted, CaCertPath, TrustBundlePath, Root, LogPath, Running.
+    MailProtocols.TestServer: Server, ImapPort, Pop3Port, ImapsPort, Pop3sPort, Security, Trusted, TrustHint, CaCertPath, TrustBundlePath, Root, LogPath, Running.
     .EXAMPLE
     # A Pester file: one server for the file, one user per Describe.
     BeforeAll {
@@ -173,14 +173,18 @@ function Start-MailTestServer {
         Trusted         = $trusted
         CaCertPath      = $bed.CaCertPath
         TrustBundlePath = $bed.TrustBundlePath
+        TrustHint       = if ($trusted) {
+            "This process trusts the test CA: -Security Auto validates the certificate (STARTTLS on ports $($bed.ImapPort)/$($bed.Pop3Port), implicit TLS on $($bed.ImapsPort)/$($bed.Pop3sPort))."
+        }
+        else {
+            "This process does not trust the test CA, and cannot be made to from inside: .NET on Linux reads SSL_CERT_FILE only when the process starts. Use -Security None on ports $($bed.ImapPort)/$($bed.Pop3Port) (loopback only), or run the tests in a pwsh started with SSL_CERT_FILE=$($bed.TrustBundlePath) (see Initialize-MailTestTrust)."
+        }
         Root            = $bed.Root
         LogPath         = $bed.LogPath
         Running         = $true
         Bed             = $bed
     }
-    if (-not $trusted) {
-        Write-Verbose "This process does not trust the test CA, so use -Security None on ports $($bed.ImapPort)/$($bed.Pop3Port). For validated TLS, start pwsh with SSL_CERT_FILE=$($bed.TrustBundlePath) (see Initialize-MailTestTrust)."
-    }
+    Write-Verbose $server.TrustHint
     $script:LastServer = $server
     Set-DefaultDisplay $server 'Server', 'ImapPort', 'Pop3Port', 'ImapsPort', 'Pop3sPort', 'Security', 'Trusted', 'Running'
 }
