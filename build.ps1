@@ -4,7 +4,8 @@
     Builds, tests and demonstrates the MailProtocols module.
 .DESCRIPTION
     Tasks:
-      Build  (default) compiles the C# projects and lays out out/MailProtocols (manifest, dlls, formats, help).
+      Build  (default) compiles the C# projects and lays out out/MailProtocols (manifest, dlls, formats, help)
+             and, beside it, the companion test-server module out/MailProtocols.TestServer.
       Test   builds, then runs the Pester suite against a real local Dovecot and prints "Tests: N passed, M failed".
       Demo   builds, starts a local Dovecot with sample mail and runs the runbooks in examples/.
       Bench  builds, then measures the module side by side with raw MailKit, mbsync and Python on a fresh
@@ -44,6 +45,7 @@ Set-StrictMode -Version 3.0
 $RepoRoot = $PSScriptRoot
 $OutDir = Join-Path $RepoRoot 'out'
 $ModuleOut = Join-Path $OutDir 'MailProtocols'
+$TestServerOut = Join-Path $OutDir 'MailProtocols.TestServer'
 $PesterVersion = '6.2.0'
 
 function Invoke-Native {
@@ -86,6 +88,24 @@ function Invoke-BuildTask {
     Import-Module (Join-Path $RepoRoot 'build/HelpBuilder.psm1') -Force
     Build-MamlHelp -DocsPath (Join-Path $RepoRoot 'docs') -ModuleManifest (Join-Path $ModuleOut 'MailProtocols.psd1') -OutputPath (Join-Path $ModuleOut 'en-US')
     Write-Host "Built MailProtocols $version in $ModuleOut"
+    Invoke-TestServerBuild -Version $version
+}
+
+function Invoke-TestServerBuild {
+    # The companion module ships the project's own test bed rather than a copy of its code:
+    # MailTestBed.psm1 and the helpers it runs go into Private/, which the companion imports.
+    param([string] $Version)
+    $source = Join-Path $RepoRoot 'src/MailProtocols.TestServer'
+    if (Test-Path $TestServerOut) { Remove-Item -Recurse -Force $TestServerOut }
+    $private = New-Item -ItemType Directory -Force (Join-Path $TestServerOut 'Private')
+    Copy-Item (Join-Path $source 'MailProtocols.TestServer.psm1') $TestServerOut
+    $testBed = Join-Path $RepoRoot 'tests/TestBed'
+    foreach ($file in 'MailTestBed.psm1', 'mailcheck.py', 'seed.py', 'watchdog.py', 'install-prerequisites.sh') {
+        Copy-Item (Join-Path $testBed $file) $private
+    }
+    $manifest = (Get-Content -Raw (Join-Path $source 'MailProtocols.TestServer.psd1')) -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$Version'"
+    Set-Content -Path (Join-Path $TestServerOut 'MailProtocols.TestServer.psd1') -Value $manifest -Encoding utf8NoBOM
+    Write-Host "Built MailProtocols.TestServer $Version in $TestServerOut"
 }
 
 function Install-Pester {

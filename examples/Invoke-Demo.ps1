@@ -34,6 +34,7 @@ try {
     }
     Write-Host ''
     Write-Host 'Demo finished.' -ForegroundColor Green
+    Write-Host 'More runbooks, each with its Pester tests (mocks and a local test server): examples/Runbooks; see Get-Help about_MailProtocols_Testing.'
 }
 finally {
     Stop-TestDovecot -Bed $bed

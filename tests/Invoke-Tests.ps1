@@ -15,6 +15,8 @@ $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 Import-Module (Join-Path $PSScriptRoot 'TestBed/MailTestBed.psm1') -Force
 $env:MAILPROTOCOLS_MODULE = (Resolve-Path $ModulePath).Path
+# The companion test-server module is built beside the main one; the gallery's runbook tests import it.
+$env:MAILPROTOCOLS_TESTSERVER_MODULE = Join-Path (Split-Path (Split-Path $env:MAILPROTOCOLS_MODULE)) 'MailProtocols.TestServer/MailProtocols.TestServer.psd1'
 $TestName = $TestName | ForEach-Object { $_ -split ',' }
 
 # One Dovecot serves the whole run; each Describe block makes its own users, so tests stay isolated.
@@ -23,7 +25,8 @@ if (-not (Test-TestBedTrust -Bed $global:MailProtocolsTestBed)) {
     throw 'This process does not trust the test CA. Run the tests through ./build.ps1 -Task Test, which sets SSL_CERT_FILE.'
 }
 
-$files = Get-ChildItem -Path $PSScriptRoot -Filter '*.Tests.ps1' -Recurse |
+# The suite, plus the tests of the runbook gallery in examples/Runbooks.
+$files = Get-ChildItem -Path $PSScriptRoot, (Join-Path $PSScriptRoot '../examples/Runbooks') -Filter '*.Tests.ps1' -Recurse |
     Where-Object { $n = $_.Name; @($TestName | Where-Object { $n -like $_ -or $n -like "$_.Tests.ps1" }).Count -gt 0 }
 
 $config = New-PesterConfiguration
