@@ -137,6 +137,10 @@ function Invoke-WithTestBedTrust {
 function Invoke-CoreTests {
     # The xunit tests of the core (tests/MailProtocols.Core.Tests): one line when they pass, the runner's
     # output when they fail. The counts come from the TRX file, not from parsing console text.
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
+        throw 'The .NET SDK (dotnet) is needed to run the core tests. Install it from your package manager or https://dot.net.'
+    }
+
     $project = Join-Path $RepoRoot 'tests/MailProtocols.Core.Tests/MailProtocols.Core.Tests.csproj'
     $resultsDirectory = Join-Path $OutDir 'test-results'
     $trx = Join-Path $resultsDirectory 'core.trx'
@@ -195,8 +199,14 @@ function Invoke-TestTask {
     $env:MAILPROTOCOLS_TESTNAME = $TestName -join ','
     # So do the core counts: Invoke-Tests.ps1 prints the one closing line, counting both.
     $env:MAILPROTOCOLS_CORE_RESULTS = '{0},{1},{2}' -f $core.Passed, $core.Failed, $core.Skipped
-    $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'tests/Invoke-Tests.ps1') -ArgumentList @(
-        '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'))
+    try {
+        $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'tests/Invoke-Tests.ps1') -ArgumentList @(
+            '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'))
+    }
+    finally {
+        # Run from an interactive pwsh, this process lives on: no stale counts for a later direct run of Invoke-Tests.ps1.
+        Remove-Item Env:MAILPROTOCOLS_CORE_RESULTS -ErrorAction SilentlyContinue
+    }
     if ($exitCode -ne 0) { exit $exitCode }
 }
 
