@@ -86,9 +86,9 @@ namespace MailProtocols.Tests
         [Fact]
         public void SessionsResolveWithTheirProtocolsPorts()
         {
-            using (var imap = new ImapSession(new ConnectionSettings { Server = "mail.example.com" }))
-            using (var pop3 = new Pop3Session(new ConnectionSettings { Server = "mail.example.com", Security = MailSecurity.StartTls }))
-            using (var custom = new ImapSession(new ConnectionSettings { Server = "mail.example.com", Port = 1143 }))
+            using (var imap = TestSessions.Imap(new ConnectionSettings { Server = "mail.example.com" }))
+            using (var pop3 = TestSessions.Pop3(new ConnectionSettings { Server = "mail.example.com", Security = MailSecurity.StartTls }))
+            using (var custom = TestSessions.Imap(new ConnectionSettings { Server = "mail.example.com", Port = 1143 }))
             {
                 Assert.Equal(993, imap.Port);
                 Assert.Equal(SecureSocketOptions.SslOnConnect, imap.SocketOptions);

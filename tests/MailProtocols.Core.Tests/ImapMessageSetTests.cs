@@ -9,8 +9,8 @@ namespace MailProtocols.Tests
     [Collection(TimingCollection.Name)]
     public class ImapMessageSetTests : IDisposable
     {
-        private readonly ImapSession _one = new ImapSession(new ConnectionSettings { Server = "127.0.0.1" });
-        private readonly ImapSession _two = new ImapSession(new ConnectionSettings { Server = "127.0.0.1" });
+        private readonly ImapSession _one = TestSessions.Imap(new ConnectionSettings { Server = "127.0.0.1" });
+        private readonly ImapSession _two = TestSessions.Imap(new ConnectionSettings { Server = "127.0.0.1" });
 
         public void Dispose()
         {

@@ -18,7 +18,7 @@ namespace MailProtocols.Tests
     {
         private const string Password = "pa55-w0rd-never-shown";
 
-        private readonly ImapSession _imap = new ImapSession(new ConnectionSettings
+        private readonly ImapSession _imap = TestSessions.Imap(new ConnectionSettings
         {
             Server = "mail.example.com",
             UserName = "priya",
@@ -26,7 +26,7 @@ namespace MailProtocols.Tests
             Timeout = TimeSpan.FromSeconds(17),
         });
 
-        private readonly Pop3Session _pop3 = new Pop3Session(new ConnectionSettings { Server = "pop.example.com", UserName = "juergen" });
+        private readonly Pop3Session _pop3 = TestSessions.Pop3(new ConnectionSettings { Server = "pop.example.com", UserName = "juergen" });
 
         public void Dispose()
         {
