@@ -1,3 +1,4 @@
+#!/usr/bin/env pwsh
 #Requires -Version 7.0
 <#
 .SYNOPSIS
@@ -6,7 +7,10 @@
     Tasks:
       Build  (default) compiles the C# projects and lays out out/MailProtocols (manifest, dlls, formats, help)
              and, beside it, the companion test-server module out/MailProtocols.TestServer.
-      Test   builds, then runs the Pester suite against a real local Dovecot and prints "Tests: N passed, M failed".
+      Test   builds, runs the core tests (xunit, no server) and the Pester suite against a real local Dovecot,
+             and prints one closing line for both: "Tests: N passed, M failed, K skipped".
+             -TestName picks Pester files; the core tests run every time (they take seconds), and
+             -TestName Core runs only them, without Dovecot.
       Demo   builds, starts a local Dovecot with sample mail and runs the runbooks in examples/.
       Bench  builds, then measures the module side by side with raw MailKit, mbsync and Python on a fresh
              Dovecot with -Messages messages (-Runs runs each) and records the run in docs/performance.md.
@@ -28,7 +32,7 @@ param(
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
-    # Only run test files whose name matches (wildcards), e.g. 'Sessions*'.
+    # Only run test files whose name matches (wildcards), e.g. 'Sessions*'; 'Core' alone runs only the core (xunit) tests.
     [string[]] $TestName = @('*'),
 
     # Bench: messages in the benchmark mailbox, and timed runs per measurement (the median is reported).
@@ -150,13 +154,79 @@ function Invoke-WithTestBedTrust {
     }
 }
 
+function Invoke-CoreTests {
+    # The xunit tests of the core (tests/MailProtocols.Core.Tests): one line when they pass, the runner's
+    # output when they fail. The counts come from the TRX file, not from parsing console text.
+    if (-not (Get-Command dotnet -ErrorAction SilentlyContinue)) {
+        throw 'The .NET SDK (dotnet) is needed to run the core tests. Install it from your package manager or https://dot.net.'
+    }
+
+    $project = Join-Path $RepoRoot 'tests/MailProtocols.Core.Tests/MailProtocols.Core.Tests.csproj'
+    $resultsDirectory = Join-Path $OutDir 'test-results'
+    $trx = Join-Path $resultsDirectory 'core.trx'
+    Remove-Item $trx -Force -ErrorAction SilentlyContinue
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    $output = & dotnet test $project -c $Configuration --nologo -v quiet -clp:ErrorsOnly --results-directory $resultsDirectory --logger 'trx;LogFileName=core.trx' 2>&1
+    $exitCode = $LASTEXITCODE
+    $counts = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $failures = @()
+    if (Test-Path $trx) {
+        $run = ([xml](Get-Content -Raw $trx)).TestRun
+        $counters = $run.ResultSummary.Counters
+        $counts.Passed = [int]$counters.passed
+        $counts.Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        # xunit's skipped tests are neither executed nor counted as notExecuted.
+        $counts.Skipped = [int]$counters.total - [int]$counters.executed
+        $failures = @($run.Results.UnitTestResult | Where-Object { $_ -and $_.outcome -eq 'Failed' })
+    }
+
+    # A project that does not build, or a run that breaks before any result, leaves no failed test to count: count one.
+    if ($exitCode -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 }
+    if ($counts.Failed -gt 0) {
+        if ($failures.Count -gt 0) {
+            foreach ($failure in $failures) {
+                Write-Host "[-] $($failure.testName)" -ForegroundColor Red
+                Write-Host ("    " + ($failure.Output.ErrorInfo.Message -replace "`n", "`n    "))
+                Write-Host ("    " + ($failure.Output.ErrorInfo.StackTrace -replace "`n", "`n    "))
+            }
+        }
+        else {
+            $output | ForEach-Object { "$_" } | Out-Host
+        }
+        Write-Host "Core tests (xunit): FAILED, $($counts.Failed) failure(s) (dotnet test exit code $exitCode); the run is in $trx"
+    }
+    else {
+        Write-Host ('Core tests (xunit): all {0} passed{1} in {2:0.0} s' -f $counts.Passed,
+            $(if ($counts.Skipped) { " ($($counts.Skipped) skipped)" } else { '' }), $watch.Elapsed.TotalSeconds)
+    }
+    return $counts
+}
+
 function Invoke-TestTask {
+    if (@($TestName).Count -eq 1 -and $TestName[0] -eq 'Core') {
+        # Only the core tests: dotnet test builds what they need, and no server is started.
+        $core = Invoke-CoreTests
+        Write-Host ''
+        Write-Host "Tests: $($core.Passed) passed, $($core.Failed) failed, $($core.Skipped) skipped"
+        if ($core.Failed -gt 0 -or $core.Passed -eq 0) { exit 1 }
+        return
+    }
+
     Invoke-BuildTask
+    $core = Invoke-CoreTests
     $pester = Install-Pester
     # The filter travels in the environment: pwsh on Linux would glob a bare '*' argument.
     $env:MAILPROTOCOLS_TESTNAME = $TestName -join ','
-    $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'tests/Invoke-Tests.ps1') -ArgumentList @(
-        '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'))
+    # So do the core counts: Invoke-Tests.ps1 prints the one closing line, counting both.
+    $env:MAILPROTOCOLS_CORE_RESULTS = '{0},{1},{2}' -f $core.Passed, $core.Failed, $core.Skipped
+    try {
+        $exitCode = Invoke-WithTestBedTrust -Script (Join-Path $RepoRoot 'tests/Invoke-Tests.ps1') -ArgumentList @(
+            '-PesterPath', $pester, '-ModulePath', (Join-Path $ModuleOut 'MailProtocols.psd1'))
+    }
+    finally {
+        # Run from an interactive pwsh, this process lives on: no stale counts for a later direct run of Invoke-Tests.ps1.
+        Remove-Item Env:MAILPROTOCOLS_CORE_RESULTS -ErrorAction SilentlyContinue
+    }
     if ($exitCode -ne 0) { exit $exitCode }
 }
 

@@ -85,10 +85,10 @@ function Install-Mbsync {
     if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
         Write-Host 'Installing mbsync (isync) with apt-get...'
         $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get install -y -q isync | Out-Host
+        & apt-get install -y -q isync | Write-Host
         if ($LASTEXITCODE -ne 0) {
-            & apt-get update -q | Out-Host
-            & apt-get install -y -q isync | Out-Host
+            & apt-get update -q | Write-Host
+            & apt-get install -y -q isync | Write-Host
         }
     }
     [bool](Get-Command mbsync -ErrorAction SilentlyContinue)
@@ -98,7 +98,7 @@ function Build-RawMailKit {
     # The C# console program; built into out/bench so the source tree stays clean.
     param([string] $OutputDirectory = (Join-Path $script:RepoRoot 'out/bench/RawMailKit'))
     $project = Join-Path $script:BenchRoot 'RawMailKit/RawMailKit.csproj'
-    & dotnet build $project -c Release -o $OutputDirectory --nologo -v quiet -clp:ErrorsOnly | Out-Host
+    & dotnet build $project -c Release -o $OutputDirectory --nologo -v quiet -clp:ErrorsOnly | Write-Host
     if ($LASTEXITCODE -ne 0) { throw "Building $project failed (exit code $LASTEXITCODE)." }
     Join-Path $OutputDirectory 'RawMailKit.dll'
 }
@@ -380,7 +380,7 @@ function Invoke-ModuleChild {
         $arguments += @('-BigUserName', $BigUser.Name)
         $environment.BENCH_BIG_PASSWORD = $BigUser.Password
     }
-    Invoke-WithPassword $environment { & $script:Pwsh @arguments | Out-Host }
+    Invoke-WithPassword $environment { & $script:Pwsh @arguments | Write-Host }
     if ($LASTEXITCODE -ne 0) { throw "ModuleBench.ps1 -Mode $Mode failed (exit code $LASTEXITCODE)." }
     $document = Get-Content -Raw -LiteralPath $resultPath | ConvertFrom-Json
     Remove-Item -LiteralPath $resultPath

@@ -38,8 +38,9 @@ function Get-CoreType {
 }
 
 function Invoke-ChildPwsh {
-    # Runs a script in a fresh pwsh (inheriting SSL_CERT_FILE) and returns its JSON output as objects.
-    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{})
+    # Runs a script in a fresh pwsh (inheriting SSL_CERT_FILE) and returns its JSON output as objects,
+    # or with -Raw its console output as text (which the test run then does not show).
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [switch] $Raw)
     $file = Join-Path ([IO.Path]::GetTempPath()) "mp-child-$([guid]::NewGuid().ToString('N')).ps1"
     Set-Content -Path $file -Value $Script
     $saved = @{}
@@ -47,6 +48,7 @@ function Invoke-ChildPwsh {
         foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
         $output = & (Join-Path $PSHOME 'pwsh') -NoProfile -NonInteractive -File $file 2>&1
         if ($LASTEXITCODE -ne 0) { throw "Child pwsh failed ($LASTEXITCODE): $($output -join "`n")" }
+        if ($Raw) { return ($output -join "`n") }
         ($output -join "`n") | ConvertFrom-Json
     }
     finally {

@@ -411,18 +411,28 @@ Describe 'Get-ImapQuota' {
 Describe 'Test-MailConnection: secrets and resources' {
     It 'never shows the password in verbose output, warnings or the report, also when the log-in fails' {
         $transcript = Join-Path $TestDrive 'diagnostics-transcript.txt'
-        Start-Transcript -Path $transcript | Out-Null
-        try {
-            Test-MailConnection localhost Imap -Port $Bed.ImapPort -Credential $User.Credential -Verbose | Format-List * -Force | Out-Host
-            Test-MailConnection localhost Pop3 -Port $Bed.Pop3Port -Credential $BadCredential -Verbose | Out-Host
-            Test-MailConnection localhost Imap -Port $Bed.ImapPort -Security None -Credential $User.Credential -Verbose | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue | Out-Host
-        }
-        finally { Stop-Transcript | Out-Null }
+        # In a child pwsh whose console is captured: the transcript sees everything, the test run none of it.
+        $console = Invoke-ChildPwsh -Raw -Environment @{ MP_PASSWORD = $Secret } -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$credential = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString `$env:MP_PASSWORD -AsPlainText -Force))
+`$bad = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString 'Wr0ng-Diag-Passw0rd' -AsPlainText -Force))
+Start-Transcript -Path '$transcript' | Out-Null
+try {
+    Test-MailConnection localhost Imap -Port $($Bed.ImapPort) -Credential `$credential -Verbose | Format-List * -Force | Out-Host
+    Test-MailConnection localhost Pop3 -Port $($Bed.Pop3Port) -Credential `$bad -Verbose | Out-Host
+    Test-MailConnection localhost Imap -Port $($Bed.ImapPort) -Security None -Credential `$credential -Verbose | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue | Out-Host
+}
+finally { Stop-Transcript | Out-Null }
+"@
         $text = Get-Content -Raw $transcript
         $text | Should -Match 'VERBOSE: Login: Success'
-        $text.Contains($Secret) | Should -BeFalse
-        $text.Contains('Wr0ng-Diag-Passw0rd') | Should -BeFalse
-        $text.Contains([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("`0$($User.Name)`0$Secret"))) | Should -BeFalse
+        $text | Should -Match 'Login: Failure'
+        foreach ($output in $text, $console) {
+            $output.Contains($Secret) | Should -BeFalse
+            $output.Contains('Wr0ng-Diag-Passw0rd') | Should -BeFalse
+            $output.Contains([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("`0$($User.Name)`0$Secret"))) | Should -BeFalse
+        }
     }
 
     It 'leaves no sockets or threads behind after 100 tests that succeed and fail' {

@@ -16,23 +16,33 @@ Describe 'Secrets stay secret' {
     It 'never appear in a transcript of a whole session with verbose, debug, output and errors' {
         $transcript = Join-Path $TestDrive 'transcript.txt'
         $log = Join-Path $TestDrive 'protocol.log'
-        Start-Transcript -Path $transcript -IncludeInvocationHeader | Out-Null
-        try {
-            $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -Credential $User.Credential -ProtocolLogPath $log -Verbose -Debug -NotDefault
-            $s | Format-List * -Force | Out-Host
-            $s | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | Out-Host
-            $o = Connect-Imap -Server localhost -Port $Bed.ImapPort -UserName $User.Name -AccessToken $Token -ProtocolLogPath $log -Verbose -NotDefault
-            $o | Format-List * -Force | Out-Host
-            $bad = [pscredential]::new($User.Name, (ConvertTo-SecureString ($User.Password + 'x') -AsPlainText -Force))
-            Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -Credential $bad -Verbose -ErrorAction Continue 2>&1 | Out-Host
-            Get-MailSession | Out-Host
-            $s | Disconnect-Imap -Verbose
-            $o | Disconnect-Imap -Verbose
-        }
-        finally { Stop-Transcript | Out-Null }
+        # The session runs in a child pwsh whose console is captured: the transcript sees everything a user
+        # would, and the test run shows none of it. The secrets reach the child through its environment.
+        $console = Invoke-ChildPwsh -Raw -Environment @{ MP_PASSWORD = $User.Password; MP_TOKEN = $User.AccessToken } -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$credential = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString `$env:MP_PASSWORD -AsPlainText -Force))
+`$token = ConvertTo-SecureString `$env:MP_TOKEN -AsPlainText -Force
+`$bad = [pscredential]::new('$($User.Name)', (ConvertTo-SecureString (`$env:MP_PASSWORD + 'x') -AsPlainText -Force))
+Start-Transcript -Path '$transcript' -IncludeInvocationHeader | Out-Null
+try {
+    `$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -Credential `$credential -ProtocolLogPath '$log' -Verbose -Debug -NotDefault
+    `$s | Format-List * -Force | Out-Host
+    `$s | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | Out-Host
+    `$o = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -UserName '$($User.Name)' -AccessToken `$token -ProtocolLogPath '$log' -Verbose -NotDefault
+    `$o | Format-List * -Force | Out-Host
+    Connect-Pop3 -Server localhost -Port $($Bed.Pop3Port) -Credential `$bad -Verbose -ErrorAction Continue 2>&1 | Out-Host
+    Get-MailSession | Out-Host
+    `$s | Disconnect-Imap -Verbose
+    `$o | Disconnect-Imap -Verbose
+}
+finally { Stop-Transcript | Out-Null }
+"@
         $text = Get-Content -Raw $transcript
         $text | Should -Match 'Connecting to localhost'
+        $text | Should -Match 'rejected' -Because 'the failed POP3 log-in is part of the transcript'
         Assert-NoSecret $text 'the transcript'
+        Assert-NoSecret $console 'the console'
         Assert-NoSecret (Get-Content -Raw $log) 'the protocol log'
     }
 

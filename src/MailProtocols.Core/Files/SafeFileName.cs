@@ -52,16 +52,16 @@ namespace MailProtocols
 
             string stem = Path.GetFileNameWithoutExtension(candidate);
             string extension = Path.GetExtension(candidate);
+            if (extension.Length > 16)
+            {
+                extension = string.Empty;
+            }
+
+            // After the extension is settled, so that dropping it cannot undo the escape ("CON.<long>" was "CON").
             string device = stem.Split('.')[0];
             if (ReservedNames.Contains(device, StringComparer.OrdinalIgnoreCase))
             {
                 stem = "_" + stem;
-            }
-
-            if (extension.Length > 16)
-            {
-                extension = string.Empty;
-                stem = Path.GetFileNameWithoutExtension(candidate);
             }
 
             if (stem.Length + extension.Length > MaxLength)

@@ -12,6 +12,9 @@ namespace MailProtocols
     internal sealed class ImapMessageSet
     {
         private readonly List<uint> _uids = new List<uint>();
+
+        // Beside the list, which keeps the order: List.Contains made adding n UIDs quadratic.
+        private readonly HashSet<uint> _seen = new HashSet<uint>();
         private readonly Dictionary<uint, ImapMessage> _messages = new Dictionary<uint, ImapMessage>();
 
         public ImapMessageSet(ImapSession session, string folder, uint? uidValidity)
@@ -37,7 +40,7 @@ namespace MailProtocols
 
         public void Add(uint uid)
         {
-            if (!_uids.Contains(uid))
+            if (_seen.Add(uid))
             {
                 _uids.Add(uid);
             }

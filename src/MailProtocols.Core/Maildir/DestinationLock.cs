@@ -56,6 +56,9 @@ namespace MailProtocols
                 LockOwner owner = LockOwner.Parse(previous);
                 if (owner != null && owner.IsAlive())
                 {
+                    // Closing deletes the file (DeleteOnClose): put the owner's record back, or the next run would find no lock.
+                    stream.Dispose();
+                    Restore(path, previous);
                     throw Busy(path, owner, null);
                 }
 
@@ -83,6 +86,22 @@ namespace MailProtocols
             // DeleteOnClose removes the file as the lock is released, so no other run can see it half-released.
             _stream?.Dispose();
             _stream = null;
+        }
+
+        private static void Restore(string path, string text)
+        {
+            try
+            {
+                using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    byte[] bytes = new UTF8Encoding(false).GetBytes(text);
+                    file.Write(bytes, 0, bytes.Length);
+                }
+            }
+            catch (IOException)
+            {
+                // The owner (or another run) wrote it again already.
+            }
         }
 
         private static string ReadAll(FileStream stream)
