@@ -10,52 +10,6 @@ using MimeKit;
 
 namespace MailProtocols
 {
-    /// <summary>The UIDs one SEARCH (or SORT) found, in output order.</summary>
-    internal sealed class ImapSearchResult
-    {
-        public ImapSearchResult(string folder, uint uidValidity, IList<UniqueId> uids, IDictionary<uint, IMessageSummary> prefetched, bool sortedByServer)
-        {
-            Folder = folder;
-            UidValidity = uidValidity;
-            UniqueIds = uids;
-            Prefetched = prefetched;
-            SortedByServer = sortedByServer;
-        }
-
-        public string Folder { get; }
-
-        public uint UidValidity { get; }
-
-        /// <summary>The UIDs found, in the order asked for.</summary>
-        public IReadOnlyList<uint> Uids => UniqueIds.Select(u => u.Id).ToList();
-
-        internal IList<UniqueId> UniqueIds { get; }
-
-        /// <summary>Summaries already fetched for client-side sorting, so they are not fetched twice.</summary>
-        public IDictionary<uint, IMessageSummary> Prefetched { get; }
-
-        public bool SortedByServer { get; }
-    }
-
-    /// <summary>One batch of fetched messages, and the requested UIDs the server no longer has.</summary>
-    internal sealed class ImapFetchBatch
-    {
-        public ImapFetchBatch(IReadOnlyList<ImapMessage> messages, IReadOnlyList<uint> missing, IReadOnlyList<uint> missingParts = null)
-        {
-            Messages = messages;
-            Missing = missing;
-            MissingParts = missingParts ?? new uint[0];
-        }
-
-        public IReadOnlyList<ImapMessage> Messages { get; }
-
-        /// <summary>Requested UIDs that are not (or no longer) in the folder.</summary>
-        public IReadOnlyList<uint> Missing { get; }
-
-        /// <summary>Messages that exist but have no body part with the requested specifier.</summary>
-        public IReadOnlyList<uint> MissingParts { get; }
-    }
-
     /// <summary>
     /// Reads messages: one SEARCH or SORT, then batched UID FETCH commands for summaries, headers or
     /// whole messages. Every fetch uses BODY.PEEK, so nothing is marked \Seen unless asked.

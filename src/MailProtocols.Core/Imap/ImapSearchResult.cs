@@ -1,0 +1,34 @@
+using System.Collections.Generic;
+using System.Linq;
+using MailKit;
+
+namespace MailProtocols
+{
+    /// <summary>The UIDs one SEARCH (or SORT) found, in output order.</summary>
+    internal sealed class ImapSearchResult
+    {
+        public ImapSearchResult(string folder, uint uidValidity, IList<UniqueId> uids, IDictionary<uint, IMessageSummary> prefetched, bool sortedByServer)
+        {
+            Folder = folder;
+            UidValidity = uidValidity;
+            UniqueIds = uids;
+            Uids = uids.Select(u => u.Id).ToList();
+            Prefetched = prefetched;
+            SortedByServer = sortedByServer;
+        }
+
+        public string Folder { get; }
+
+        public uint UidValidity { get; }
+
+        /// <summary>The UIDs found, in the order asked for.</summary>
+        public IReadOnlyList<uint> Uids { get; }
+
+        internal IList<UniqueId> UniqueIds { get; }
+
+        /// <summary>Summaries already fetched for client-side sorting, so they are not fetched twice.</summary>
+        public IDictionary<uint, IMessageSummary> Prefetched { get; }
+
+        public bool SortedByServer { get; }
+    }
+}
