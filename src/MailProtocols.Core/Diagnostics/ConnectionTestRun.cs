@@ -447,18 +447,20 @@ namespace MailProtocols
 
             recorder.StopRecordingClient();
             TimeSpan start = _clock.Elapsed;
-            Exception failure = WithDeadline(stream, token => client.Authenticate(_settings.CreatePasswordCredential(), token), out bool timedOut);
+            // One attempt with one mechanism, as Connect-* does: a wrong password must not count three times.
+            string how = LoginMechanism.Describe(LoginMechanism.Choose(client.AuthenticationMechanisms), _dialect.Protocol);
+            Exception failure = WithDeadline(stream, token => LoginMechanism.Authenticate(client, _settings.CreatePasswordCredential(), token), out bool timedOut);
             TimeSpan duration = _clock.Elapsed - start;
             _report.LoginTime = duration;
             _report.LoginSucceeded = failure == null;
             if (failure == null)
             {
-                Add(ConnectionStepName.Login, ConnectionStepStatus.Success, duration, $"Logged in as '{_settings.UserName}'.");
+                Add(ConnectionStepName.Login, ConnectionStepStatus.Success, duration, $"Logged in as '{_settings.UserName}' with {how}.");
                 return;
             }
 
             string message = failure is AuthenticationException
-                ? $"The server rejected the log-in for '{_settings.UserName}': {Sentence(failure.Message)} Check the user name and password."
+                ? $"The server rejected the log-in for '{_settings.UserName}' with {how} (one attempt): {Sentence(failure.Message)} Check the user name and password."
                 : timedOut
                     ? $"No answer to the log-in within {TimeoutSeconds} s."
                     : $"The log-in failed: {Sentence(Innermost(failure).Message)}";

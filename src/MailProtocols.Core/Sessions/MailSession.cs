@@ -274,7 +274,7 @@ namespace MailProtocols
         {
             if (!Settings.UsesOAuth)
             {
-                Service.Authenticate(Settings.CreatePasswordCredential(), token);
+                LoginMechanism.Authenticate(Service, Settings.CreatePasswordCredential(), token);
                 return;
             }
 
