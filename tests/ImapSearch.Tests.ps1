@@ -56,6 +56,28 @@ Describe 'Search-ImapFolder criteria, checked against the server''s own SEARCH' 
         @{ Name = '-SmallerThan'; Splat = @{ SmallerThan = 20000 }; Imap = 'SMALLER 20000' }
         @{ Name = '-Uid'; Splat = @{ Uid = [uint32[]](2, 4) }; Imap = 'UID 2,4' }
         @{ Name = 'criteria ANDed'; Splat = @{ From = 'alerts@'; Unread = $true; Cc = 'boss' }; Imap = 'FROM alerts@ UNSEEN CC boss' }
+        # Several values of one text criterion: any of them (OR); different criteria still AND.
+        @{ Name = '-From with two values'; Splat = @{ From = 'alerts@', 'finance@' }; Imap = 'OR FROM alerts@ FROM finance@' }
+        @{ Name = '-Subject with three values, ANDed with -To'; Splat = @{ Subject = 'report', 'note', 'Backup'; To = 'ops@' }; Imap = 'OR OR SUBJECT report SUBJECT note SUBJECT Backup TO ops@' }
+        @{ Name = '-Cc and -Body with two values'; Splat = @{ Cc = 'boss', 'nobody'; Body = 'full', 'Nightly' }; Imap = 'OR CC boss CC nobody OR BODY full BODY Nightly' }
+        @{ Name = '-Text with two values'; Splat = @{ Text = 'BackupBot', 'web01' }; Imap = 'OR TEXT BackupBot TEXT web01' }
+        @{ Name = '-To with two values'; Splat = @{ To = 'team@', 'nobody@' }; Imap = 'OR TO team@ TO nobody@' }
+        @{ Name = '-Keyword with two values'; Splat = @{ Keyword = 'Project-X', 'NoSuchKeyword' }; Imap = 'OR KEYWORD Project-X KEYWORD NoSuchKeyword' }
+        # -Not forms and the raw -Query.
+        @{ Name = '-NotFrom'; Splat = @{ NotFrom = 'alerts@' }; Imap = 'NOT FROM alerts@' }
+        @{ Name = '-NotSubject with two values'; Splat = @{ NotSubject = 'report', 'Draft' }; Imap = 'NOT SUBJECT report NOT SUBJECT Draft' }
+        @{ Name = '-NotTo, ANDed with -From'; Splat = @{ NotTo = 'team@'; From = 'alerts@', 'finance@', 'me@' }; Imap = 'NOT TO team@ OR OR FROM alerts@ FROM finance@ FROM me@' }
+        @{ Name = '-Query with OR, parentheses and a quoted string'; Splat = @{ Query = 'OR (FROM alerts@ UNSEEN) SUBJECT "Quarterly report"' }; Imap = 'OR (FROM alerts@ UNSEEN) SUBJECT "Quarterly report"' }
+        @{ Name = '-Query with a date and NOT'; Splat = @{ Query = 'since 1-Jan-2024 NOT LARGER 20000 UNDELETED' }; Imap = 'SINCE 1-Jan-2024 NOT LARGER 20000 UNDELETED' }
+        @{ Name = '-Query ANDed with -From'; Splat = @{ Query = 'NOT SEEN'; From = 'alerts@' }; Imap = 'UNSEEN FROM alerts@' }
+        @{ Name = '-Query with UID and HEADER'; Splat = @{ Query = 'OR UID 1:2 HEADER X-Mailer BackupBot' }; Imap = 'OR UID 1:2 HEADER X-Mailer BackupBot' }
+        # The short syntax, in -Query.
+        @{ Name = 'from: and subject:'; Splat = @{ Query = 'from:alerts@ subject:Backup' }; Imap = 'FROM alerts@ SUBJECT Backup' }
+        @{ Name = 'since: and larger: with a unit'; Splat = @{ Query = 'since:2024-05-15 larger:20K' }; Imap = 'SINCE 15-May-2024 LARGER 20480' }
+        @{ Name = 'before: and a quoted subject:'; Splat = @{ Query = 'before:2024-05-15 subject:"space warning"' }; Imap = 'BEFORE 15-May-2024 SUBJECT "space warning"' }
+        @{ Name = 'is:flagged and -from:'; Splat = @{ Query = 'is:flagged -from:alerts@' }; Imap = 'FLAGGED NOT FROM alerts@' }
+        @{ Name = 'is:unread and to:'; Splat = @{ Query = 'is:unread to:ops@' }; Imap = 'UNSEEN TO ops@' }
+        @{ Name = 'a repeated key and a bare word'; Splat = @{ Query = 'from:alerts@ from:finance@ -subject:Backup report' }; Imap = 'OR FROM alerts@ FROM finance@ NOT SUBJECT Backup TEXT report' }
     ) {
         $expected = Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments 'INBOX', '--search', $Imap
         $expected.Count | Should -BeGreaterThan 0 -Because 'the criterion must select something'
@@ -272,5 +294,78 @@ Describe 'Search-ImapFolder in pipelines' {
         $session = Connect-TestImap -User $user
         $found = @('Other', 'Projects/Web' | ForEach-Object { Search-ImapFolder -Folder $_ -From alerts@ })
         $found.Subject | Should -Be @('other alert', 'web alert')
+    }
+}
+
+Describe 'Search-ImapFolder short queries in the folder slot, and -Query validation' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessage -Bed $Bed -User $user -Subject 'VPN down' -From 'Priya <priya@example.test>' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'VPN up again' -From 'Juergen <juergen@example.test>' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Lunch' -From 'Priya <priya@example.test>' -AttachmentName 'menu.pdf' -AttachmentBytes ([byte[]](1..50)) | Out-Null
+        New-TestFolder -Bed $Bed -User $user -Folder 'to:do' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Folder 'to:do' -Subject 'in the to:do folder' | Out-Null
+        $log = New-ImapLogPath 'shortquery'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $uids = Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments 'INBOX'
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'reads "from:priya subject:VPN" in the first position as a query on INBOX' {
+        $expected = Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments 'INBOX', '--search', 'FROM priya SUBJECT VPN'
+        $expected | Should -HaveCount 1
+        $found = @(Search-ImapFolder 'from:priya subject:VPN' -Session $session -Verbose 4>&1)
+        @(($found | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }).Uid) | Should -Be $expected
+        @($found | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and "$_" -match "no folder 'from:priya subject:VPN'" }) | Should -HaveCount 1
+    }
+
+    It 'prefers a folder that exists over a query' {
+        $found = @(Search-ImapFolder 'to:do' -Session $session)
+        $found | Should -HaveCount 1
+        $found[0].Folder | Should -Be 'to:do'
+        $found[0].Subject | Should -Be 'in the to:do folder'
+    }
+
+    It 'takes a folder and a short query side by side' {
+        @(Search-ImapFolder INBOX 'from:juergen' -Session $session).Subject | Should -Be 'VPN up again'
+    }
+
+    It 'finds has:attachment from the summaries' {
+        @(Search-ImapFolder 'has:attachment from:priya' -Session $session).Subject | Should -Be 'Lunch'
+    }
+
+    It 'accepts -From with several values (it used to fail to bind)' {
+        @(Search-ImapFolder -Session $session -From priya, juergen).Count | Should -Be 3
+    }
+
+    It 'refuses -Query <Name> before anything is sent' -ForEach @(
+        @{ Name = 'with CR LF and a second command'; Query = "SUBJECT x`r`nA1 DELETE INBOX" }
+        @{ Name = 'with a literal'; Query = 'SUBJECT {5}' }
+        @{ Name = 'with an unclosed parenthesis'; Query = '(FROM a' }
+        @{ Name = 'with a stray closing parenthesis'; Query = 'FROM a)' }
+        @{ Name = 'with an unclosed quote'; Query = 'SUBJECT "abc' }
+        @{ Name = 'with an unknown key'; Query = 'FROB x' }
+        @{ Name = 'with a missing value'; Query = 'OR FROM a' }
+        @{ Name = 'with message sequence numbers'; Query = '1:5' }
+        @{ Name = 'with a bad short date'; Query = 'since:yesterdayish' }
+    ) {
+        $before = Measure-ImapCommand -Path $log -Pattern 'UID SEARCH'
+        $err = { Search-ImapFolder -Session $session -Query $Query -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'SearchImapFolderInvalidQuery,*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Measure-ImapCommand -Path $log -Pattern 'UID SEARCH' | Should -Be $before
+        Get-ImapClientCommands -Path $log | Should -Not -Match 'DELETE'
+    }
+
+    It 'tells a folder name from a short query (pure parser)' -ForEach @(
+        @{ Text = 'Projects/Web'; Query = $false }
+        @{ Text = 'Re: hello'; Query = $false }
+        @{ Text = 'from:priya'; Query = $true }
+        @{ Text = 'VPN is:unread'; Query = $true }
+        @{ Text = '-subject:spam'; Query = $true }
+    ) {
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailProtocols.Core' } | Select-Object -First 1
+        $parser = $core.GetType('MailProtocols.ImapQueryParser', $true)
+        $parser.GetMethod('LooksLikeQuery', [Reflection.BindingFlags]'Static, Public').Invoke($null, @($Text)) | Should -Be $Query
     }
 }

@@ -23,6 +23,8 @@ namespace MailProtocols
         private readonly SecureSocketOptions _options;
         private readonly ConnectionReport _report;
         private TimeSpan _certificateCheckTime;
+        private bool _implicitTlsDetected;
+        private bool _pinMatches;
 
         public ConnectionTestRun(MailDialect dialect, ConnectionSettings settings, CancellationToken cancellationToken)
         {
@@ -91,7 +93,7 @@ namespace MailProtocols
             {
                 Exception cause = ex is AggregateException aggregate ? aggregate.GetBaseException() : ex;
                 string code = cause is SocketException se ? $" ({se.SocketErrorCode})" : string.Empty;
-                problem = $"{cause.Message}{code}. Check the spelling of the name and this machine's DNS.";
+                problem = $"{cause.Message.TrimEnd('.')}{code}. Check the spelling of the name and this machine's DNS.";
             }
 
             TimeSpan duration = _clock.Elapsed - start;
@@ -196,6 +198,7 @@ namespace MailProtocols
                 if (cert != null)
                 {
                     certificate = CertificateReport.Create(_settings.Server, cert, chain, errors, DateTime.Now);
+                    _pinMatches = CertificatePin.Matches(cert, _settings.CertificateThumbprint);
                 }
 
                 _certificateCheckTime = _clock.Elapsed - checkStart;
@@ -206,7 +209,18 @@ namespace MailProtocols
             // it can still be described. The log-in below is refused on such a connection.
             SecureSocketOptions mailKitOptions = _options == SecureSocketOptions.StartTls ? SecureSocketOptions.StartTlsWhenAvailable : _options;
             TimeSpan connectStart = _clock.Elapsed;
-            Exception failure = WithDeadline(stream, token => client.Connect(stream, _settings.Server, _port, mailKitOptions, token), out bool timedOut);
+            Exception failure;
+            bool timedOut;
+            using (ImplicitTlsProbe probe = mailKitOptions == SecureSocketOptions.SslOnConnect ? null
+                : new ImplicitTlsProbe(_settings.Server, _port, () => recorder.FirstServerDataAt == null, _settings.Timeout, _cancellation))
+            {
+                // A port that expects TLS from the start never greets: the probe ends the wait for the greeting early.
+                CancellationTokenRegistration stop = probe?.Token.Register(stream.Dispose) ?? default;
+                failure = WithDeadline(stream, token => client.Connect(stream, _settings.Server, _port, mailKitOptions, token), out timedOut);
+                stop.Dispose();
+                _implicitTlsDetected = probe?.Detected == true;
+            }
+
             TimeSpan connectEnd = _clock.Elapsed;
             IReadOnlyList<ConversationLine> lines = recorder.Lines;
             var connect = new ConnectPhase(connectStart, connectEnd, failure, timedOut);
@@ -327,6 +341,13 @@ namespace MailProtocols
         private bool ReportGreeting(ConversationRecorder recorder, TimeSpan start, ConnectPhase connect)
         {
             ConversationLine greeting = recorder.Lines.FirstOrDefault(l => l.FromServer);
+            if (greeting == null && _implicitTlsDetected)
+            {
+                Add(ConnectionStepName.Greeting, ConnectionStepStatus.Failure, connect.End - start,
+                    $"No greeting within {ImplicitTlsProbe.Silence.TotalSeconds:0} s, but the port answers a TLS handshake. {ImplicitTlsProbe.Advice(_port)}");
+                return false;
+            }
+
             if (greeting == null)
             {
                 string advice = _options == SecureSocketOptions.SslOnConnect
@@ -382,7 +403,11 @@ namespace MailProtocols
             }
 
             _report.Certificate = certificate;
-            if (certificate.IsValid)
+            if (_settings.CertificateThumbprint != null)
+            {
+                ReportPinnedCertificate(certificate);
+            }
+            else if (certificate.IsValid)
             {
                 string revocation = certificate.ChainStatus.Any(s => s.Contains("Revocation")) ? " Its revocation status could not be checked." : string.Empty;
                 Add(ConnectionStepName.Certificate, ConnectionStepStatus.Success, _certificateCheckTime,
@@ -392,10 +417,27 @@ namespace MailProtocols
             {
                 string consequence = _settings.SkipCertificateCheck
                     ? "Accepted anyway because of -SkipCertificateCheck."
-                    : "No credential is sent over this connection; install the issuing CA on this machine, fix the server's certificate, or use -SkipCertificateCheck only for a test server.";
+                    : "No credential is sent over this connection; install the issuing CA on this machine, fix the server's certificate, " +
+                      $"pin this one certificate with -CertificateThumbprint {certificate.Sha256Thumbprint} (after checking it out of band), or use -SkipCertificateCheck only for a test server.";
                 Add(ConnectionStepName.Certificate, ConnectionStepStatus.Failure, _certificateCheckTime,
                     $"Not valid for '{certificate.HostName}': {certificate.ValidationError}. {consequence}");
             }
+        }
+
+        /// <summary>-CertificateThumbprint: the pin alone decides, as it does for Connect-*.</summary>
+        private void ReportPinnedCertificate(CertificateReport certificate)
+        {
+            if (_pinMatches)
+            {
+                string trust = certificate.IsValid ? "it is also valid" : $"accepted although it is not valid ({certificate.ValidationError})";
+                Add(ConnectionStepName.Certificate, ConnectionStepStatus.Success, _certificateCheckTime,
+                    $"Matches -CertificateThumbprint: {certificate.Subject}, issued by {certificate.Issuer}, expires {certificate.NotAfter:yyyy-MM-dd}; {trust}.");
+                return;
+            }
+
+            Add(ConnectionStepName.Certificate, ConnectionStepStatus.Failure, _certificateCheckTime,
+                $"Does not match -CertificateThumbprint {_settings.CertificateThumbprint}: the server presented '{certificate.Subject}', issued by '{certificate.Issuer}', " +
+                $"SHA-256 thumbprint {certificate.Sha256Thumbprint} (SHA-1 {certificate.Thumbprint}). No credential is sent over this connection.");
         }
 
         private void ReportCapabilities(MailService client, IReadOnlyList<ConversationLine> lines)
@@ -434,7 +476,11 @@ namespace MailProtocols
             {
                 refusal = "the connection is not encrypted, and a password is sent in plaintext only with -Security None.";
             }
-            else if (_report.IsSecure && certificate?.IsValid != true && !_settings.SkipCertificateCheck)
+            else if (_report.IsSecure && _settings.CertificateThumbprint != null && !_pinMatches)
+            {
+                refusal = "the server's certificate does not match -CertificateThumbprint, so the password could reach an impostor.";
+            }
+            else if (_report.IsSecure && _settings.CertificateThumbprint == null && certificate?.IsValid != true && !_settings.SkipCertificateCheck)
             {
                 refusal = "the server's certificate is not valid, so the password could reach an impostor.";
             }
@@ -447,18 +493,20 @@ namespace MailProtocols
 
             recorder.StopRecordingClient();
             TimeSpan start = _clock.Elapsed;
-            Exception failure = WithDeadline(stream, token => client.Authenticate(_settings.CreatePasswordCredential(), token), out bool timedOut);
+            // One attempt with one mechanism, as Connect-* does: a wrong password must not count three times.
+            string how = LoginMechanism.Describe(LoginMechanism.Choose(client.AuthenticationMechanisms), _dialect.Protocol);
+            Exception failure = WithDeadline(stream, token => LoginMechanism.Authenticate(client, _settings.CreatePasswordCredential(), token), out bool timedOut);
             TimeSpan duration = _clock.Elapsed - start;
             _report.LoginTime = duration;
             _report.LoginSucceeded = failure == null;
             if (failure == null)
             {
-                Add(ConnectionStepName.Login, ConnectionStepStatus.Success, duration, $"Logged in as '{_settings.UserName}'.");
+                Add(ConnectionStepName.Login, ConnectionStepStatus.Success, duration, $"Logged in as '{_settings.UserName}' with {how}.");
                 return;
             }
 
             string message = failure is AuthenticationException
-                ? $"The server rejected the log-in for '{_settings.UserName}': {Sentence(failure.Message)} Check the user name and password."
+                ? $"The server rejected the log-in for '{_settings.UserName}' with {how} (one attempt): {Sentence(failure.Message)} Check the user name and password."
                 : timedOut
                     ? $"No answer to the log-in within {TimeoutSeconds} s."
                     : $"The log-in failed: {Sentence(Innermost(failure).Message)}";

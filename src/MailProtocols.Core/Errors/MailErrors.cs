@@ -30,9 +30,11 @@ namespace MailProtocols
                 case SslHandshakeException _:
                     return session.LastCertificateProblem != null
                         ? new MailProtocolException(MailErrorKind.Security, "CertificateNotTrusted",
-                            $"The certificate of {where} was refused: {session.LastCertificateProblem}. Install the issuing CA on this machine, or pass -SkipCertificateCheck only for a test server.", ex)
+                            $"The certificate of {where} was refused: {session.LastCertificateProblem}. " + (session.Settings.CertificateThumbprint != null
+                                ? "If the server's certificate was renewed, check the new thumbprint (Test-MailConnection shows it) out of band before you pin it; otherwise someone may be in between."
+                                : "Install the issuing CA on this machine, pin this one certificate with -CertificateThumbprint (Test-MailConnection shows its thumbprint), or pass -SkipCertificateCheck only for a test server."), ex)
                         : new MailProtocolException(MailErrorKind.Security, "TlsHandshakeFailed",
-                            $"The TLS handshake with {where} failed: {Innermost(ex).Message}. Check that the port speaks TLS for the -Security you chose (implicit TLS on 993/995, STARTTLS on 143/110).", ex);
+                            $"The TLS handshake with {where} failed: {Sentence(Innermost(ex).Message)} Check that the port speaks TLS for the -Security you chose (implicit TLS on 993/995, STARTTLS on 143/110).", ex);
                 case ServiceNotConnectedException _:
                     return NotConnected(session, ex);
                 case ServiceNotAuthenticatedException _:
@@ -138,6 +140,13 @@ namespace MailProtocols
             }
 
             return ex.Message.IndexOf("Syntax error", StringComparison.OrdinalIgnoreCase) < 0;
+        }
+
+        /// <summary>Exception messages are inserted into sentences: end each with exactly one full stop.</summary>
+        private static string Sentence(string text)
+        {
+            text = text?.Trim() ?? string.Empty;
+            return text.Length == 0 || ".!?".IndexOf(text[text.Length - 1]) >= 0 ? text : text + ".";
         }
 
         private static Exception Innermost(Exception ex)

@@ -7,23 +7,36 @@ using MailKit.Search;
 namespace MailProtocols
 {
     /// <summary>
-    /// Search criteria, ANDed together, translated to one IMAP SEARCH. Text with non-ASCII characters
-    /// makes MailKit send CHARSET UTF-8.
+    /// Search criteria, ANDed together, translated to one IMAP SEARCH. Several values of one text criterion
+    /// mean any of them (IMAP OR). Text with non-ASCII characters makes MailKit send CHARSET UTF-8.
     /// </summary>
     internal sealed class ImapSearchCriteria
     {
-        public string Subject { get; set; }
+        public IList<string> Subject { get; set; } = new List<string>();
 
-        public string From { get; set; }
+        public IList<string> From { get; set; } = new List<string>();
 
-        public string To { get; set; }
+        public IList<string> To { get; set; } = new List<string>();
 
-        public string Cc { get; set; }
+        public IList<string> Cc { get; set; } = new List<string>();
 
-        public string Body { get; set; }
+        public IList<string> Body { get; set; } = new List<string>();
 
         /// <summary>Anywhere in the headers or the body (IMAP TEXT).</summary>
-        public string Text { get; set; }
+        public IList<string> Text { get; set; } = new List<string>();
+
+        /// <summary>Leaves out messages whose From contains any of these (NOT FROM).</summary>
+        public IList<string> NotFrom { get; set; } = new List<string>();
+
+        public IList<string> NotTo { get; set; } = new List<string>();
+
+        public IList<string> NotSubject { get; set; } = new List<string>();
+
+        /// <summary>Raw RFC 3501 search keys (-Query), parsed and written again by MailKit, never sent as typed.</summary>
+        public string Query { get; set; }
+
+        /// <summary>Only messages with attachments (short query "has:attachment"); IMAP cannot search for it, so the summaries are filtered.</summary>
+        public bool HasAttachment { get; set; }
 
         /// <summary>Header name and the text its value must contain ("" = the header exists).</summary>
         public IList<KeyValuePair<string, string>> Headers { get; } = new List<KeyValuePair<string, string>>();
@@ -66,12 +79,20 @@ namespace MailProtocols
         /// </summary>
         public void Validate()
         {
-            ImapInputRules.CheckSearchText(nameof(Subject), Subject);
-            ImapInputRules.CheckSearchText(nameof(From), From);
-            ImapInputRules.CheckSearchText(nameof(To), To);
-            ImapInputRules.CheckSearchText(nameof(Cc), Cc);
-            ImapInputRules.CheckSearchText(nameof(Body), Body);
-            ImapInputRules.CheckSearchText(nameof(Text), Text);
+            CheckTexts(nameof(Subject), Subject);
+            CheckTexts(nameof(From), From);
+            CheckTexts(nameof(To), To);
+            CheckTexts(nameof(Cc), Cc);
+            CheckTexts(nameof(Body), Body);
+            CheckTexts(nameof(Text), Text);
+            CheckTexts(nameof(NotFrom), NotFrom);
+            CheckTexts(nameof(NotTo), NotTo);
+            CheckTexts(nameof(NotSubject), NotSubject);
+            if (Query != null)
+            {
+                ImapSearchKeyParser.Parse(Query);
+            }
+
             foreach (KeyValuePair<string, string> header in Headers)
             {
                 ImapInputRules.CheckHeaderName(header.Key);
@@ -93,6 +114,14 @@ namespace MailProtocols
             AddText(terms, Cc, SearchQuery.CcContains);
             AddText(terms, Body, SearchQuery.BodyContains);
             AddText(terms, Text, SearchQuery.MessageContains);
+            AddNot(terms, NotFrom, SearchQuery.FromContains);
+            AddNot(terms, NotTo, SearchQuery.ToContains);
+            AddNot(terms, NotSubject, SearchQuery.SubjectContains);
+            if (Query != null)
+            {
+                terms.Add(ImapSearchKeyParser.Parse(Query));
+            }
+
             foreach (KeyValuePair<string, string> header in Headers)
             {
                 terms.Add(SearchQuery.HeaderContains(header.Key, header.Value ?? string.Empty));
@@ -109,10 +138,7 @@ namespace MailProtocols
             AddFlag(terms, Answered, SearchQuery.Answered);
             AddFlag(terms, Deleted, SearchQuery.Deleted);
             AddFlag(terms, Draft, SearchQuery.Draft);
-            foreach (string keyword in Keywords ?? Enumerable.Empty<string>())
-            {
-                terms.Add(SearchQuery.HasKeyword(keyword));
-            }
+            AddText(terms, Keywords, SearchQuery.HasKeyword);
 
             if (LargerThan.HasValue)
             {
@@ -132,11 +158,29 @@ namespace MailProtocols
             return terms.Count == 0 ? SearchQuery.All : terms.Aggregate((left, right) => left.And(right));
         }
 
-        private static void AddText(List<SearchQuery> terms, string text, Func<string, SearchQuery> make)
+        private static void CheckTexts(string parameter, IList<string> texts)
         {
-            if (text != null)
+            foreach (string text in texts ?? Enumerable.Empty<string>())
             {
-                terms.Add(make(text));
+                ImapInputRules.CheckSearchText(parameter, text);
+            }
+        }
+
+        /// <summary>Several values of one criterion: any of them (OR).</summary>
+        private static void AddText(List<SearchQuery> terms, IList<string> texts, Func<string, SearchQuery> make)
+        {
+            if (texts != null && texts.Count > 0)
+            {
+                terms.Add(texts.Select(make).Aggregate((left, right) => left.Or(right)));
+            }
+        }
+
+        /// <summary>A -Not criterion: none of the values (NOT ... for each).</summary>
+        private static void AddNot(List<SearchQuery> terms, IList<string> texts, Func<string, SearchQuery> make)
+        {
+            foreach (string text in texts ?? Enumerable.Empty<string>())
+            {
+                terms.Add(SearchQuery.Not(make(text)));
             }
         }
 

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Security;
+using System.Text.RegularExpressions;
 using System.Threading;
 
 namespace MailProtocols
@@ -15,12 +17,16 @@ namespace MailProtocols
     {
         private readonly string _directory;
         private readonly bool _overwrite;
+        private readonly bool _skipIdentical;
         private readonly HashSet<string> _written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
 
-        public AttachmentFiles(string directory, bool overwrite)
+        /// <param name="skipIdentical">-SkipExisting: an attachment whose content is already in a file of its name
+        /// ("scan.pdf", or a numbered "scan (2).pdf") is not written again, so a stopped run can be resumed.</param>
+        public AttachmentFiles(string directory, bool overwrite, bool skipIdentical = false)
         {
             _directory = Path.GetFullPath(directory);
             _overwrite = overwrite;
+            _skipIdentical = skipIdentical;
         }
 
         /// <summary>The path the attachment would get now (for -WhatIf and ShouldProcess).</summary>
@@ -32,8 +38,15 @@ namespace MailProtocols
         }
 
         /// <summary>Writes the decoded content; returns the path written.</summary>
-        public string Save(MessageAttachment attachment, CancellationToken cancellationToken)
+        public string Save(MessageAttachment attachment, CancellationToken cancellationToken) => Save(attachment, cancellationToken, out _);
+
+        /// <summary>
+        /// Writes the decoded content and returns the path written; with skip-identical, returns instead the existing
+        /// file that holds the same content under the same name, and <paramref name="existed"/> is true.
+        /// </summary>
+        public string Save(MessageAttachment attachment, CancellationToken cancellationToken, out bool existed)
         {
+            existed = false;
             const int attempts = 3;
             for (int attempt = 1; ; attempt++)
             {
@@ -49,7 +62,24 @@ namespace MailProtocols
                 {
                     using (var file = new AtomicFile(path))
                     {
-                        attachment.WriteContent(file.Stream, cancellationToken);
+                        if (_skipIdentical)
+                        {
+                            using (var hashing = new HashingWriteStream(file.Stream))
+                            {
+                                attachment.WriteContent(hashing, cancellationToken);
+                                string same = ExistingWithSameContent(SafeFileName.From(attachment.Name), hashing.BytesWritten, hashing.Hash);
+                                if (same != null)
+                                {
+                                    existed = true;
+                                    return same;
+                                }
+                            }
+                        }
+                        else
+                        {
+                            attachment.WriteContent(file.Stream, cancellationToken);
+                        }
+
                         file.Commit(replace);
                     }
 
@@ -66,6 +96,17 @@ namespace MailProtocols
                         $"The attachment '{attachment.Name}' could not be written to '{path}': {ex.Message}", ex);
                 }
             }
+        }
+
+        /// <summary>The file named <paramref name="safeName"/> or "stem (n).ext" with this length and SHA-256; null if none.</summary>
+        private string ExistingWithSameContent(string safeName, long length, byte[] hash)
+        {
+            string stem = Path.GetFileNameWithoutExtension(safeName);
+            string extension = Path.GetExtension(safeName);
+            var numbered = new Regex("^" + Regex.Escape(stem) + @" \(\d+\)" + Regex.Escape(extension) + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            IEnumerable<string> candidates = new[] { Path.Combine(_directory, safeName) }
+                .Concat(Directory.EnumerateFiles(_directory).Where(f => numbered.IsMatch(Path.GetFileName(f))).OrderBy(f => f.Length).ThenBy(f => f, StringComparer.Ordinal));
+            return candidates.FirstOrDefault(c => File.Exists(c) && new FileInfo(c).Length == length && HashingWriteStream.HashOf(c).SequenceEqual(hash));
         }
     }
 }

@@ -32,7 +32,7 @@ namespace MailProtocols
                 catch (FormatException ex)
                 {
                     throw new MailProtocolException(MailErrorKind.InvalidData, "MalformedMessage",
-                        $"'{path}' is not a mail message that can be read: {ex.Message}. Check that it is an .eml file (RFC 5322: header lines, a blank line, then the body).", ex);
+                        $"'{path}' is not a mail message that can be read: {ex.Message.TrimEnd('.')}. Check that it is an .eml file (RFC 5322: header lines, a blank line, then the body).", ex);
                 }
                 catch (FileNotFoundException ex)
                 {

@@ -274,7 +274,7 @@ namespace MailProtocols
         {
             try
             {
-                Service.Connect(Server, Port, SocketOptions, token);
+                ConnectWatchingForImplicitTls(token);
             }
             catch (NotSupportedException ex) when (SocketOptions == SecureSocketOptions.StartTls)
             {
@@ -300,11 +300,36 @@ namespace MailProtocols
             }
         }
 
+        /// <summary>A plain start that gets no greeting is checked for a port that expects TLS from the start (see <see cref="ImplicitTlsProbe"/>).</summary>
+        private void ConnectWatchingForImplicitTls(CancellationToken token)
+        {
+            if (SocketOptions == SecureSocketOptions.SslOnConnect)
+            {
+                Service.Connect(Server, Port, SocketOptions, token);
+                return;
+            }
+
+            long readsBefore = Traffic.ServerReads;
+            using (var probe = new ImplicitTlsProbe(Server, Port, () => Traffic.ServerReads == readsBefore, Settings.Timeout, token))
+            {
+                try
+                {
+                    Service.Connect(Server, Port, SocketOptions, probe.Token);
+                }
+                catch (Exception ex) when (probe.Detected && !token.IsCancellationRequested)
+                {
+                    throw new MailProtocolException(MailErrorKind.Security, "ImplicitTlsExpected",
+                        $"{Endpoint} sent no greeting but answers a TLS handshake. {ImplicitTlsProbe.Advice(Port)} " +
+                        $"(-Security {Settings.Security} starts in plaintext on any port but {ImplicitTlsPort}.)", ex);
+                }
+            }
+        }
+
         private void Authenticate(CancellationToken token)
         {
             if (!Settings.UsesOAuth)
             {
-                Service.Authenticate(Settings.CreatePasswordCredential(), token);
+                LoginMechanism.Authenticate(Service, Settings.CreatePasswordCredential(), token);
                 return;
             }
 
@@ -330,6 +355,18 @@ namespace MailProtocols
         private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
         {
             LastCertificateProblem = null;
+            if (Settings.CertificateThumbprint != null)
+            {
+                // Pinned: exactly this certificate, whatever the chain says, and nothing else.
+                if (CertificatePin.Matches(certificate, Settings.CertificateThumbprint))
+                {
+                    return true;
+                }
+
+                LastCertificateProblem = CertificatePin.DescribeMismatch(certificate, Settings.CertificateThumbprint);
+                return false;
+            }
+
             if (errors == SslPolicyErrors.None || Settings.SkipCertificateCheck || CertificateDiagnostics.OnlyRevocationUnknown(errors, chain))
             {
                 return true;

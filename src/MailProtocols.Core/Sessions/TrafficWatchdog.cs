@@ -10,8 +10,18 @@ namespace MailProtocols
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private long _lastTicks;
+        private long _serverReads;
 
         public void Touch() => Interlocked.Exchange(ref _lastTicks, _clock.ElapsedTicks);
+
+        /// <summary>How many times the server's bytes were read so far (a greeting that never comes leaves it unchanged).</summary>
+        public long ServerReads => Interlocked.Read(ref _serverReads);
+
+        public void TouchFromServer()
+        {
+            Interlocked.Increment(ref _serverReads);
+            Touch();
+        }
 
         public TimeSpan Idle => TimeSpan.FromTicks((long)((_clock.ElapsedTicks - Interlocked.Read(ref _lastTicks)) * (TimeSpan.TicksPerSecond / (double)Stopwatch.Frequency)));
     }
@@ -51,7 +61,7 @@ namespace MailProtocols
 
         public void LogServer(byte[] buffer, int offset, int count)
         {
-            _clock.Touch();
+            _clock.TouchFromServer();
             _inner.LogServer(buffer, offset, count);
         }
 

@@ -33,7 +33,11 @@ namespace MailProtocols
         /// <summary>Whole days left until NotAfter when the test ran; negative once it has expired.</summary>
         public int DaysUntilExpiry { get; private set; }
 
+        /// <summary>The SHA-1 thumbprint (hex), as Windows shows it.</summary>
         public string Thumbprint { get; private set; }
+
+        /// <summary>The SHA-256 thumbprint (hex): what -CertificateThumbprint takes to accept exactly this certificate.</summary>
+        public string Sha256Thumbprint { get; private set; }
 
         public string SerialNumber { get; private set; }
 
@@ -77,6 +81,7 @@ namespace MailProtocols
                 NotAfter = cert.NotAfter,
                 DaysUntilExpiry = (int)Math.Floor((cert.NotAfter.ToUniversalTime() - now.ToUniversalTime()).TotalDays),
                 Thumbprint = cert.Thumbprint,
+                Sha256Thumbprint = CertificatePin.Sha256(cert),
                 SerialNumber = cert.SerialNumber,
                 SignatureAlgorithm = cert.SignatureAlgorithm?.FriendlyName ?? cert.SignatureAlgorithm?.Value,
                 PublicKey = DescribeKey(cert),

@@ -23,6 +23,9 @@ namespace MailProtocols
 
         public bool SkipCertificateCheck { get; set; }
 
+        /// <summary>A pinned certificate (SHA-256 or SHA-1 hex, normalized): only that one is accepted, trusted or not.</summary>
+        public string CertificateThumbprint { get; set; }
+
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
         public string ProtocolLogPath { get; set; }

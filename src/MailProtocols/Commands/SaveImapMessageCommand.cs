@@ -18,7 +18,20 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        protected override void BeginProcessing() => _progress = new ThrottledProgress(this, 4203, "Save-ImapMessage");
+        /// <summary>Leaves messages whose file exists out of the output (as Save-Pop3Message -SkipExisting); without it they are output with AlreadySaved = True.</summary>
+        [Parameter]
+        public SwitchParameter SkipExisting { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            if (Force && SkipExisting)
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "ForceAndSkipExisting",
+                    "-Force downloads every message again and -SkipExisting leaves saved ones out: use one of them.", null);
+            }
+
+            _progress = new ThrottledProgress(this, 4203, "Save-ImapMessage");
+        }
 
         /// <summary>
         /// Piped messages are saved once this many have come in, not all at the end: a long pipeline
@@ -76,11 +89,18 @@ namespace MailProtocols.Commands
                     {
                         foreach (KeyValuePair<uint, string> kept in batch.Existing)
                         {
-                            WriteVerbose($"Message {kept.Key} in '{set.Folder}' is already saved as '{kept.Value}'; use -Force to download it again.");
+                            WriteVerbose(SkipExisting
+                                ? $"Skipped message {kept.Key} in '{set.Folder}': already saved as '{kept.Value}'."
+                                : $"Message {kept.Key} in '{set.Folder}' is already saved as '{kept.Value}': not downloaded again, output with AlreadySaved = True. Use -Force to download it again, or -SkipExisting to leave it out.");
                         }
 
-                        // The files saved now, then the ones that were there already.
-                        WriteObject(batch.Saved.Concat(batch.Existing).Select(s => new FileInfo(s.Value)), enumerateCollection: true);
+                        // The files saved now, then (unless -SkipExisting) the ones that were there already, told apart by AlreadySaved.
+                        WriteObject(batch.Saved.Select(s => Output(s.Value, false)), enumerateCollection: true);
+                        if (!SkipExisting)
+                        {
+                            WriteObject(batch.Existing.Select(s => Output(s.Value, true)), enumerateCollection: true);
+                        }
+
                         WriteMissing(set, batch.Missing);
                         foreach (KeyValuePair<uint, MailProtocolException> failure in batch.Failed)
                         {
@@ -91,6 +111,13 @@ namespace MailProtocols.Commands
             }
 
             Input.Clear();
+        }
+
+        private static PSObject Output(string path, bool alreadySaved)
+        {
+            var file = PSObject.AsPSObject(new FileInfo(path));
+            file.Properties.Add(new PSNoteProperty("AlreadySaved", alreadySaved));
+            return file;
         }
 
         private string ResolveDirectory()

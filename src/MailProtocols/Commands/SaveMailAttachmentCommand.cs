@@ -12,6 +12,9 @@ namespace MailProtocols.Commands
         private string _directory;
         private AttachmentFiles _files;
         private WildcardPattern[] _filters;
+        private ThrottledProgress _progress;
+        private int _saved;
+        private int _skipped;
 
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -30,10 +33,15 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>Leaves out an attachment whose content is already in a file of its name: re-runs and resumed runs add no copies.</summary>
+        [Parameter]
+        public SwitchParameter SkipExisting { get; set; }
+
         protected override void BeginProcessing()
         {
             _directory = OutputDirectory.Resolve(this, Path);
-            _files = new AttachmentFiles(_directory, Force);
+            _files = new AttachmentFiles(_directory, Force, SkipExisting);
+            _progress = new ThrottledProgress(this, 4204, "Save-MailAttachment");
             _filters = (Filter ?? new[] { "*" }).Select(f => new WildcardPattern(f, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToArray();
         }
 
@@ -59,12 +67,7 @@ namespace MailProtocols.Commands
                     continue;
                 }
 
-                OutputDirectory.Create(this, _directory);
-                string written = null;
-                if (TryInvoke(InputObject, () => written = _files.Save(attachment, CancellationToken)))
-                {
-                    WriteObject(new FileInfo(written));
-                }
+                SaveOne(InputObject, attachment);
             }
         }
 
@@ -86,13 +89,35 @@ namespace MailProtocols.Commands
 
             foreach (MessageAttachment attachment in downloaded)
             {
-                OutputDirectory.Create(this, _directory);
-                string written = null;
-                if (TryInvoke(message, () => written = _files.Save(attachment, CancellationToken)))
-                {
-                    WriteObject(new FileInfo(written));
-                }
+                SaveOne(message, attachment);
             }
+        }
+
+        protected override void EndProcessing() => _progress.Complete();
+
+        private void SaveOne(MailMessageBase message, MessageAttachment attachment)
+        {
+            OutputDirectory.Create(this, _directory);
+            string written = null;
+            bool existed = false;
+            if (!TryInvoke(message, () => written = _files.Save(attachment, CancellationToken, out existed)))
+            {
+                return;
+            }
+
+            if (existed)
+            {
+                _skipped++;
+                WriteVerbose($"Skipped attachment '{attachment.Name}' of {Describe(message)}: '{written}' has the same content already.");
+            }
+            else
+            {
+                _saved++;
+                WriteObject(new FileInfo(written));
+            }
+
+            string skipped = SkipExisting ? $", {_skipped} skipped (already saved)" : string.Empty;
+            _progress.Update(_saved + _skipped, -1, $"{_saved} attachments saved{skipped}; last: {attachment.Name}");
         }
 
         /// <summary>

@@ -95,7 +95,11 @@ namespace MailProtocols.Commands
                     continue;
                 }
 
-                if (ShouldProcess(target.ToString(), $"Save to '{path}'"))
+                // With -Delete the one question covers both, so -WhatIf tells that the message will be gone after QUIT.
+                string action = Delete
+                    ? $"Save to '{path}', then mark for deletion (DELE): the server deletes the message at QUIT (Disconnect-Pop3)"
+                    : $"Save to '{path}'";
+                if (ShouldProcess(target.ToString(), action))
                 {
                     toSave.Add(new Pop3SaveRequest(target.Item, path));
                 }
@@ -138,7 +142,7 @@ namespace MailProtocols.Commands
                     {
                         List<Pop3Target> complete = done
                             .Select(o => byIndex[o.Request.Item.Index])
-                            .Where(t => ShouldProcess(t.ToString(), "Mark for deletion (DELE); the server deletes it at Disconnect-Pop3"))
+                            .Where(t => ShouldProcess(t.ToString(), "Mark for deletion (DELE); the server deletes it at QUIT (Disconnect-Pop3)"))
                             .ToList();
                         MarkForDeletion(session, complete);
                     }
@@ -187,7 +191,7 @@ namespace MailProtocols.Commands
                 return;
             }
 
-            if (ShouldProcess(target.ToString(), $"Mark for deletion (DELE), already saved as '{path}'"))
+            if (ShouldProcess(target.ToString(), $"Mark for deletion (DELE), already saved as '{path}': the server deletes the message at QUIT (Disconnect-Pop3)"))
             {
                 alreadyOnDisk.Add(target);
             }

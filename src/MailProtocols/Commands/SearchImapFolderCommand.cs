@@ -19,27 +19,45 @@ namespace MailProtocols.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Subject { get; set; }
+        public string[] Subject { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string From { get; set; }
+        public string[] From { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string To { get; set; }
+        public string[] To { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Cc { get; set; }
+        public string[] Cc { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Body { get; set; }
+        public string[] Body { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Text { get; set; }
+        public string[] Text { get; set; }
+
+        /// <summary>Leaves out messages whose From contains any of these.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] NotFrom { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] NotTo { get; set; }
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] NotSubject { get; set; }
+
+        /// <summary>RFC 3501 search keys ("OR FROM a FROM b") or the short syntax ("from:a subject:VPN"), ANDed with the other criteria.</summary>
+        [Parameter(Position = 1)]
+        [ValidateNotNullOrEmpty]
+        public string Query { get; set; }
 
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -121,21 +139,31 @@ namespace MailProtocols.Commands
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
-            ImapSearchCriteria criteria = BuildCriteria();
             ImapSortField? sortBy = IsBound(nameof(SortBy)) ? SortBy : (ImapSortField?)null;
             int? first = IsBound(nameof(First)) ? First : (int?)null;
+            string folder = Folder;
             string target = $"folder '{Folder}'";
 
             TryInvoke(target, () =>
             {
-                if (!ImapFolderOperations.HoldsMessages(session, Folder, CancellationToken))
+                // "Search-ImapFolder 'from:priya subject:VPN'": the folder slot holds a query, unless a folder of that name exists.
+                string positionalQuery = null;
+                if (ImapSearchTarget.IsQueryNotFolder(session, Folder, CancellationToken))
+                {
+                    positionalQuery = Folder;
+                    folder = "INBOX";
+                    WriteVerbose($"There is no folder '{Folder}' and it reads as a query, so INBOX is searched with it. To search another folder, give it with -Folder and the query with -Query.");
+                }
+
+                ImapSearchCriteria criteria = BuildCriteria(positionalQuery);
+                if (!ImapFolderOperations.HoldsMessages(session, folder, CancellationToken))
                 {
                     // A container such as 'Projects' when only 'Projects/Web' holds mail: nothing to find, not an error.
-                    WriteVerbose($"'{Folder}' only groups other folders and holds no messages; skipped.");
+                    WriteVerbose($"'{folder}' only groups other folders and holds no messages; skipped.");
                     return;
                 }
 
-                ImapSearchResult found = ImapMessageReader.Search(session, Folder, criteria, sortBy, Descending, first, CancellationToken);
+                ImapSearchResult found = ImapMessageReader.Search(session, folder, criteria, sortBy, Descending, first, CancellationToken);
                 WriteVerbose($"{found.Uids.Count} message(s) found in '{found.Folder}'" +
                     (sortBy.HasValue ? $", sorted by {sortBy} on the {(found.SortedByServer ? "server" : "client")}." : "."));
 
@@ -143,7 +171,8 @@ namespace MailProtocols.Commands
                 // The next batch is fetched while this one goes down the pipeline.
                 foreach (ImapFetchBatch batch in ReadAhead.Of(ImapMessageReader.FetchFound(session, found, CancellationToken)))
                 {
-                    WriteObject(batch.Messages, enumerateCollection: true);
+                    // has:attachment has no IMAP search key: the summaries' BODYSTRUCTURE answers it.
+                    WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments) : batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;
                     _progress.Update(written, found.Uids.Count, $"{written} of {found.Uids.Count} summaries from {found.Folder}");
                 }
@@ -154,16 +183,19 @@ namespace MailProtocols.Commands
 
         private bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 
-        private ImapSearchCriteria BuildCriteria()
+        private ImapSearchCriteria BuildCriteria(string shortQuery = null)
         {
             var criteria = new ImapSearchCriteria
             {
-                Subject = Subject,
-                From = From,
-                To = To,
-                Cc = Cc,
-                Body = Body,
-                Text = Text,
+                Subject = List(Subject),
+                From = List(From),
+                To = List(To),
+                Cc = List(Cc),
+                Body = List(Body),
+                Text = List(Text),
+                NotFrom = List(NotFrom),
+                NotTo = List(NotTo),
+                NotSubject = List(NotSubject),
                 Since = IsBound(nameof(Since)) ? Since : (DateTime?)null,
                 Before = IsBound(nameof(Before)) ? Before : (DateTime?)null,
                 SentSince = IsBound(nameof(SentSince)) ? SentSince : (DateTime?)null,
@@ -175,7 +207,7 @@ namespace MailProtocols.Commands
                 Answered = Answered,
                 Deleted = Deleted,
                 Draft = Draft,
-                Keywords = Keyword ?? new string[0],
+                Keywords = List(Keyword),
                 LargerThan = IsBound(nameof(LargerThan)) ? LargerThan : (int?)null,
                 SmallerThan = IsBound(nameof(SmallerThan)) ? SmallerThan : (int?)null,
                 Uids = Uid,
@@ -187,7 +219,27 @@ namespace MailProtocols.Commands
                     entry.Key?.ToString(), LanguagePrimitives.ConvertTo<string>(entry.Value) ?? string.Empty));
             }
 
+            // -Query holds RFC 3501 search keys or the short syntax: it starts with a search key name, or it has "key:" words.
+            if (Query != null)
+            {
+                if (!ImapSearchKeyParser.StartsWithSearchKey(Query) && ImapQueryParser.LooksLikeQuery(Query))
+                {
+                    ImapQueryParser.Apply(Query, criteria);
+                }
+                else
+                {
+                    criteria.Query = Query;
+                }
+            }
+
+            if (shortQuery != null)
+            {
+                ImapQueryParser.Apply(shortQuery, criteria);
+            }
+
             return criteria;
         }
+
+        private static System.Collections.Generic.List<string> List(string[] values) => new System.Collections.Generic.List<string>(values ?? new string[0]);
     }
 }

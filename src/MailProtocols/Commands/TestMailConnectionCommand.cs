@@ -33,6 +33,11 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary>Accept exactly the certificate with this SHA-256 or SHA-1 thumbprint (hex), trusted or not.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string CertificateThumbprint { get; set; }
+
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 15;
@@ -48,6 +53,7 @@ namespace MailProtocols.Commands
                 UserName = withPassword ? Credential.UserName : null,
                 Password = withPassword ? Credential.Password : null,
                 SkipCertificateCheck = SkipCertificateCheck,
+                CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
             };
 

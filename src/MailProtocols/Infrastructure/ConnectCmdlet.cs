@@ -39,6 +39,11 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter SkipCertificateCheck { get; set; }
 
+        /// <summary>Accept exactly the certificate with this SHA-256 or SHA-1 thumbprint (hex), trusted or not.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string CertificateThumbprint { get; set; }
+
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 60;
@@ -63,6 +68,7 @@ namespace MailProtocols.Commands
                 Password = ParameterSetName == OAuthSet ? null : Credential.Password,
                 AccessToken = ParameterSetName == OAuthSet ? AccessToken : null,
                 SkipCertificateCheck = SkipCertificateCheck,
+                CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 ProtocolLogPath = ProtocolLogPath == null ? null : GetUnresolvedProviderPathFromPSPath(ProtocolLogPath),
             };

@@ -60,6 +60,24 @@ namespace MailProtocols.Commands
             }
         }
 
+        /// <summary>-CertificateThumbprint as hex without separators; stops the command when it is no SHA-256 or SHA-1 thumbprint.</summary>
+        internal string ReadCertificateThumbprint(string thumbprint)
+        {
+            if (thumbprint == null)
+            {
+                return null;
+            }
+
+            string normalized = CertificatePin.Normalize(thumbprint);
+            if (normalized == null)
+            {
+                ThrowMailError(MailErrorKind.InvalidArgument, "InvalidCertificateThumbprint",
+                    $"-CertificateThumbprint '{thumbprint}' is not a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint. Copy it from the Certificate of Test-MailConnection's report.", thumbprint);
+            }
+
+            return normalized;
+        }
+
         internal static ErrorCategory CategoryOf(MailErrorKind kind)
         {
             switch (kind)

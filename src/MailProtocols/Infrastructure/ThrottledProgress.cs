@@ -26,7 +26,7 @@ namespace MailProtocols.Commands
         public void Update(long done, long total, string status)
         {
             long now = _clock.ElapsedMilliseconds;
-            if (now - _lastShown < IntervalMilliseconds && done < total)
+            if (now - _lastShown < IntervalMilliseconds && (total < 0 || done < total))
             {
                 return;
             }
