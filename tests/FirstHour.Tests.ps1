@@ -75,33 +75,8 @@ Describe 'One wrong password is one failed log-in (auth penalty on)' {
     }
 }
 
-Describe 'LoginMechanism and CertificatePin (pure logic)' {
-    BeforeAll {
-        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailProtocols.Core' } | Select-Object -First 1
-        $script:Choose = $core.GetType('MailProtocols.LoginMechanism', $true).GetMethod('Choose')
-        $script:Normalize = $core.GetType('MailProtocols.CertificatePin', $true).GetMethod('Normalize')
-    }
-
-    It 'picks <Expected> from <Offered>' -ForEach @(
-        @{ Offered = @('PLAIN', 'LOGIN', 'XOAUTH2', 'OAUTHBEARER'); Expected = 'PLAIN' }
-        @{ Offered = @('LOGIN', 'PLAIN', 'SCRAM-SHA-1', 'SCRAM-SHA-256'); Expected = 'SCRAM-SHA-256' }
-        @{ Offered = @('CRAM-MD5', 'LOGIN'); Expected = 'LOGIN' }
-        @{ Offered = @('XOAUTH2', 'GSSAPI'); Expected = $null }
-        @{ Offered = @(); Expected = $null }
-    ) {
-        $Choose.Invoke($null, @(, [string[]]$Offered)) | Should -Be $Expected
-    }
-
-    It 'normalizes <Text>' -ForEach @(
-        @{ Text = 'ab:cd:' * 9 + 'ab:cd'; Expected = 'ABCD' * 10 }
-        @{ Text = ('0F' * 32).ToLower(); Expected = '0F' * 32 }
-        @{ Text = "$([char]0x200E)" + ('12 ' * 20).Trim(); Expected = '12' * 20 }
-        @{ Text = 'xyz'; Expected = $null }
-        @{ Text = 'AB' * 31; Expected = $null }
-    ) {
-        $Normalize.Invoke($null, @($Text)) | Should -Be $Expected
-    }
-}
+# The choice of mechanism and the thumbprint normalisation are pure logic: see LoginMechanismTests.cs and
+# CertificatePinTests.cs in tests/MailProtocols.Core.Tests.
 
 Describe 'A port that expects TLS from the start fails at once under -Security Auto' {
     BeforeAll { $script:TlsUser = New-TestUser -Bed $Bed }

@@ -10,12 +10,23 @@ namespace MailProtocols.Tests
     public class ImapSearchCriteriaTests
     {
         /// <summary>The leaves of an AND tree, left to right; fails on any other operator.</summary>
+        /// <summary>The criteria ANDed together; an OR of several values of one criterion counts as one.</summary>
         private static List<SearchQuery> Leaves(SearchQuery query)
         {
-            if (query is BinarySearchQuery binary)
+            if (query is BinarySearchQuery binary && binary.Term == SearchTerm.And)
             {
-                Assert.Equal(SearchTerm.And, binary.Term);
                 return Leaves(binary.Left).Concat(Leaves(binary.Right)).ToList();
+            }
+
+            return new List<SearchQuery> { query };
+        }
+
+        /// <summary>The values of an OR of one criterion ("any of these keywords").</summary>
+        private static List<SearchQuery> Alternatives(SearchQuery query)
+        {
+            if (query is BinarySearchQuery binary && binary.Term == SearchTerm.Or)
+            {
+                return Alternatives(binary.Left).Concat(Alternatives(binary.Right)).ToList();
             }
 
             return new List<SearchQuery> { query };
@@ -30,7 +41,7 @@ namespace MailProtocols.Tests
         [Fact]
         public void OneCriterionIsNotWrappedInAnAnd()
         {
-            var text = Assert.IsType<TextSearchQuery>(new ImapSearchCriteria { From = "alerts@" }.ToQuery());
+            var text = Assert.IsType<TextSearchQuery>(new ImapSearchCriteria { From = new[] { "alerts@" } }.ToQuery());
             Assert.Equal(SearchTerm.FromContains, text.Term);
             Assert.Equal("alerts@", text.Text);
         }
@@ -38,7 +49,7 @@ namespace MailProtocols.Tests
         [Fact]
         public void EveryTextCriterionMapsToItsTerm()
         {
-            var criteria = new ImapSearchCriteria { Subject = "s", From = "f", To = "t", Cc = "c", Body = "b", Text = "x" };
+            var criteria = new ImapSearchCriteria { Subject = new[] { "s" }, From = new[] { "f" }, To = new[] { "t" }, Cc = new[] { "c" }, Body = new[] { "b" }, Text = new[] { "x" } };
             var leaves = Leaves(criteria.ToQuery()).Cast<TextSearchQuery>().ToList();
             Assert.Equal(
                 new[] { SearchTerm.SubjectContains, SearchTerm.FromContains, SearchTerm.ToContains, SearchTerm.CcContains, SearchTerm.BodyContains, SearchTerm.MessageContains },
@@ -51,9 +62,9 @@ namespace MailProtocols.Tests
         {
             // The cmdlet refuses them ([ValidateNotNullOrEmpty]); should one slip through, MailKit throws rather
             // than the query silently matching every message.
-            Assert.ThrowsAny<ArgumentException>(() => new ImapSearchCriteria { Subject = "" }.ToQuery());
+            Assert.ThrowsAny<ArgumentException>(() => new ImapSearchCriteria { Subject = new[] { "" } }.ToQuery());
             Assert.ThrowsAny<ArgumentException>(() => new ImapSearchCriteria { Uids = new List<uint>() }.ToQuery());
-            Assert.IsType<TextSearchQuery>(new ImapSearchCriteria { Subject = "x", From = null }.ToQuery());
+            Assert.IsType<TextSearchQuery>(new ImapSearchCriteria { Subject = new[] { "x" }, From = null }.ToQuery());
         }
 
         [Fact]
@@ -89,7 +100,7 @@ namespace MailProtocols.Tests
         }
 
         [Fact]
-        public void KeywordsHeadersSizesAndUidsAreAllKept()
+        public void KeywordsHeadersSizesAndUidsAreAllKeptAndSeveralKeywordsMeanAnyOfThem()
         {
             var criteria = new ImapSearchCriteria
             {
@@ -103,11 +114,13 @@ namespace MailProtocols.Tests
 
             var leaves = Leaves(criteria.ToQuery());
 
-            Assert.Equal(7, leaves.Count);
+            Assert.Equal(6, leaves.Count);
             var headers = leaves.OfType<HeaderSearchQuery>().ToList();
             Assert.Equal(new[] { "X-Mailer", "List-Id" }, headers.Select(h => h.Field));
             Assert.Equal(new[] { "Outlook", "" }, headers.Select(h => h.Value));
-            var keywords = leaves.OfType<TextSearchQuery>().Where(t => t.Term == SearchTerm.Keyword).ToList();
+            var either = Assert.Single(leaves.OfType<BinarySearchQuery>());
+            Assert.Equal(SearchTerm.Or, either.Term);
+            var keywords = Alternatives(either).OfType<TextSearchQuery>().Where(t => t.Term == SearchTerm.Keyword).ToList();
             Assert.Equal(new[] { "$Forwarded", "Urgent" }, keywords.Select(k => k.Text));
             var sizes = leaves.OfType<NumericSearchQuery>().ToList();
             Assert.Equal(new[] { SearchTerm.LargerThan, SearchTerm.SmallerThan }, sizes.Select(s => s.Term));
@@ -119,7 +132,7 @@ namespace MailProtocols.Tests
         [Fact]
         public void ValidateRefusesWhatCannotBeSentSafely()
         {
-            Assert.Equal("InvalidSearchText", Assert.Throws<MailProtocolException>(() => new ImapSearchCriteria { Body = "a\0" }.Validate()).Reason);
+            Assert.Equal("InvalidSearchText", Assert.Throws<MailProtocolException>(() => new ImapSearchCriteria { Body = new[] { "a\0" } }.Validate()).Reason);
             Assert.Equal("InvalidKeyword", Assert.Throws<MailProtocolException>(() => new ImapSearchCriteria { Keywords = new List<string> { "a b" } }.Validate()).Reason);
 
             var header = new ImapSearchCriteria();
@@ -134,7 +147,7 @@ namespace MailProtocols.Tests
         [Fact]
         public void ValidateAcceptsOrdinaryCriteriaAndNullKeywords()
         {
-            new ImapSearchCriteria { Subject = "Re: \"VPN\" (urgent)\r\n", From = "請求", Keywords = null }.Validate();
+            new ImapSearchCriteria { Subject = new[] { "Re: \"VPN\" (urgent)\r\n" }, From = new[] { "請求" }, Keywords = null }.Validate();
             Assert.Same(SearchQuery.All, new ImapSearchCriteria { Keywords = null }.ToQuery());
         }
     }
