@@ -21,8 +21,14 @@ namespace MailProtocols
         /// <summary>The file's length in bytes.</summary>
         public long Size { get; }
 
-        /// <summary>For a file read from a Maildir folder, the flags its name carries; null for other files.</summary>
+        /// <summary>
+        /// For a file in a Maildir folder (read as a folder, or named in its cur/ or new/), the flags its name
+        /// carries; null for other files. The table shows them as letters, as for IMAP messages.
+        /// </summary>
         public ImapMessageFlags? Flags { get; internal set; }
+
+        /// <summary>For a file in a Maildir folder, when it was delivered (the file's modification time); null for other files.</summary>
+        public DateTimeOffset? InternalDate { get; internal set; }
 
         /// <summary>For a file read from a Maildir folder, "$Forwarded" when its name carries P (passed).</summary>
         public string[] Keywords { get; internal set; } = new string[0];

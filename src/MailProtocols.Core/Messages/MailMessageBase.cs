@@ -31,6 +31,13 @@ namespace MailProtocols
 
         public MessageAttachment[] Attachments { get; protected internal set; }
 
+        /// <summary>
+        /// True when the message has at least one attachment: from its MIME structure once it is known (IMAP
+        /// BODYSTRUCTURE, a downloaded or imported message); for a POP3 listing (headers only), when the
+        /// Content-Type is multipart/mixed.
+        /// </summary>
+        public bool HasAttachments { get; protected internal set; }
+
         /// <summary>Header name to value(s), in the order they appear. Null until the headers were downloaded.</summary>
         public MessageHeader[] Headers { get; protected internal set; }
 
@@ -49,6 +56,10 @@ namespace MailProtocols
             string id = headers[HeaderId.MessageId];
             MessageId = id == null ? null : MimeUtils.EnumerateReferences(id).FirstOrDefault() ?? id.Trim();
             Headers = headers.Select(h => new MessageHeader(h.Field, h.Value)).ToArray();
+            if (Attachments == null)
+            {
+                HasAttachments = MessageHeaderFacts.SuggestsAttachments(headers);
+            }
         }
 
         /// <summary>Fills everything from a whole parsed message.</summary>
@@ -59,6 +70,7 @@ namespace MailProtocols
             TextBody = message.TextBody;
             HtmlBody = message.HtmlBody;
             Attachments = MessageAttachment.FromMessage(message);
+            HasAttachments = Attachments.Length > 0;
         }
 
         private static string FormatAddresses(HeaderList headers, HeaderId id)

@@ -49,7 +49,8 @@ namespace MailProtocols.Commands
                     IList<UniqueId> uids = set.Uids.Count > 0 ? set.UniqueIds : AllUids(set, ref total);
                     foreach (ImapFetchBatch batch in Fetch(set, uids))
                     {
-                        WriteObject(batch.Messages, enumerateCollection: true);
+                        // A whole message gets the list view with its headers and text (MailProtocols.ImapMessage#Full).
+                        WriteObject(Full ? batch.Messages.Select(m => ViewTag.Add(m, "MailProtocols.ImapMessage#Full")) : (IEnumerable<object>)batch.Messages, enumerateCollection: true);
                         WriteMissing(set, batch.Missing);
                         foreach (uint uid in batch.MissingParts)
                         {

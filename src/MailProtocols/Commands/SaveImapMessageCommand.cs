@@ -81,7 +81,9 @@ namespace MailProtocols.Commands
                         }
 
                         // The files saved now, then the ones that were there already.
-                        WriteObject(batch.Saved.Concat(batch.Existing).Select(s => new FileInfo(s.Value)), enumerateCollection: true);
+                        WriteObject(batch.Saved.Concat(batch.Existing).Select(s => SavedFile.Create(s.Value, set.Messages.TryGetValue(s.Key, out ImapMessage m)
+                            ? m
+                            : new ImapMessage { Uid = s.Key, Folder = set.Folder, UidValidity = set.UidValidity ?? 0, Session = set.Session })), enumerateCollection: true);
                         WriteMissing(set, batch.Missing);
                         foreach (KeyValuePair<uint, MailProtocolException> failure in batch.Failed)
                         {

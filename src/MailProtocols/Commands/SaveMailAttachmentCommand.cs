@@ -63,7 +63,7 @@ namespace MailProtocols.Commands
                 string written = null;
                 if (TryInvoke(InputObject, () => written = _files.Save(attachment, CancellationToken)))
                 {
-                    WriteObject(new FileInfo(written));
+                    WriteObject(SavedFile.Create(written, InputObject));
                 }
             }
         }
@@ -90,7 +90,7 @@ namespace MailProtocols.Commands
                 string written = null;
                 if (TryInvoke(message, () => written = _files.Save(attachment, CancellationToken)))
                 {
-                    WriteObject(new FileInfo(written));
+                    WriteObject(SavedFile.Create(written, message));
                 }
             }
         }
