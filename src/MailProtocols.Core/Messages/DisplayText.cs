@@ -48,12 +48,17 @@ namespace MailProtocols
 
         /// <summary>
         /// The Flags column: S seen, A answered, F flagged, D deleted, d draft, a dash for each flag not set,
-        /// then @ when the message has attachments. Null flags (a file not from a Maildir) show as dashes.
+        /// then @ when the message has attachments. Unknown flags (null: a file not from a Maildir) show as blanks.
         /// </summary>
         public static string Flags(ImapMessageFlags? flags, bool hasAttachments)
         {
-            ImapMessageFlags f = flags ?? ImapMessageFlags.None;
             var text = new StringBuilder(6);
+            if (flags == null)
+            {
+                return text.Append(' ', 5).Append(hasAttachments ? '@' : ' ').ToString().TrimEnd();
+            }
+
+            ImapMessageFlags f = flags.Value;
             text.Append((f & ImapMessageFlags.Seen) != 0 ? 'S' : '-');
             text.Append((f & ImapMessageFlags.Answered) != 0 ? 'A' : '-');
             text.Append((f & ImapMessageFlags.Flagged) != 0 ? 'F' : '-');
