@@ -126,7 +126,7 @@ Describe 'Message tables' {
         $line = Get-ViewLine $text 'Jürgen'
         $line | Should -Match '\d{4}-\d\d-\d\d \d\d:\d\d\s+\d+ B "Jürgen'
         $line | Should -Match 'Quarterly VPN'
-        Get-ViewLine $text $CjkSubject | Should -Match '^\s{5}@ \d{4}-\d\d-\d\d' -Because 'flags of a file outside a Maildir are unknown: blank, with @ for the attachment'
+        Get-ViewLine $text 'tanaka@' | Should -Match '^\s{5}@ \d{4}-\d\d-\d\d' -Because 'flags of a file outside a Maildir are unknown: blank, with @ for the attachment'
         @($text -split "`r?`n" | Where-Object { $_ -match '^\s*\S{1,2}\s*$' }) | Should -BeNullOrEmpty -Because "no column is squeezed to two characters:`n$text"
     }
 }
