@@ -194,6 +194,19 @@ Describe 'Test-MailConnection report' {
         $bad.Login | Should -Match "^FAILED for $($User.Name) after "
     }
 
+    It 'the step table at <_> columns keeps step, status and time whole' -ForEach @(80, 200) {
+        $text = Get-ViewText $Report.Steps $_
+        $text | Should -Match 'Step\s+Status\s+Ms\s+Message'
+        Get-ViewLine $text 'TlsHandshake' | Should -Match '^TlsHandshake\s+Success\s+\d+[.,]\d\s+Tls1[23] with'
+    }
+
+    It 'the quota table at <_> columns takes the width its data needs, with sizes formatted' -ForEach @(80, 200) {
+        $text = Get-ViewText @(Get-ImapQuota -Session $Imap) $_
+        $text | Should -Match 'Folder\s+QuotaRoot\s+Used\s+Limit\s+Storage%'
+        Get-ViewLine $text 'User quota' | Should -Match '^INBOX\s+User quota\s+\d+(\.\d)? (B|KB|MB)\s+100 MB\s'
+        (Get-ViewLine $text 'QuotaRoot').TrimEnd().Length | Should -BeLessThan 80
+    }
+
     It 'turns into JSON with names, not numbers, without extra switches' {
         $json = $Report | ConvertTo-Json -Depth 5 -WarningAction SilentlyContinue
         $json | Should -Match '"Protocol": "Imap"'
