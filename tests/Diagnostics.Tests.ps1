@@ -403,8 +403,8 @@ Describe 'Get-ImapQuota' {
 
     It 'shows quotas as a table' {
         $text = Get-ImapQuota -Session $Session | Out-String
-        $text | Should -Match 'Folder\s+QuotaRoot\s+UsedMB\s+LimitMB\s+Storage%'
-        $text | Should -Match 'INBOX\s+User quota\s+[\d.,]+\s+100[.,]0'
+        $text | Should -Match 'Folder\s+QuotaRoot\s+Used\s+Limit\s+Storage%'
+        $text | Should -Match 'INBOX\s+User quota\s+[\d.,]+ (B|KB|MB)\s+100 MB'
     }
 }
 

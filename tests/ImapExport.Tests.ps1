@@ -152,9 +152,9 @@ Describe 'Export-ImapFolder to mboxrd' {
     }
 
     It 'shows the result as a table' {
-        $text = $result | Out-String
-        $text | Should -Match 'Messages\s+Bytes\s+Duration\s+Folders\s+Path'
-        $text | Should -Match '302\s+\d+\.\dK\s+\d+\.\d\ds\s+INBOX\s+/'
+        $text = $result | Out-String -Width 250
+        $text | Should -Match 'Messages\s+Bytes\s+Duration\s+Path\s+Folders'
+        $text | Should -Match '302\s+\d+(\.\d)? (KB|MB)\s+\d+\.\d\ds\s+/\S+\s+INBOX'
     }
 }
 

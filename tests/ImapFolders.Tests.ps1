@@ -264,3 +264,32 @@ Describe 'Folder tab completion' {
         Complete 'Get-ImapFolder -Name Proj' | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Tab completion of folder names right after Connect-Imap' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        New-TestFolder -Bed $Bed -User $user -Folder 'Projects/Tab Test' | Out-Null
+        $log = New-ImapLogPath 'tab'
+        # The default session, so the completer finds it as it would at the prompt.
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'offers the folders before Get-ImapFolder has run' {
+        $line = 'Search-ImapFolder -Folder Proj'
+        $matches = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $matches | Should -Contain "'Projects/Tab Test'"
+        $line = 'Get-ImapMessage -Folder IN'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'INBOX'
+    }
+
+    It 'listed the names with one LIST at connect, without STATUS, and Tab itself sends nothing' {
+        $commands = @(Get-ImapClientCommands -Path $log)
+        # MailKit itself lists INBOX and the special-use folders after log-in; the one full listing is ours.
+        @($commands | Where-Object { $_ -match '^LIST "" "\*"' }) | Should -HaveCount 1
+        @($commands | Where-Object { $_ -match 'STATUS' }) | Should -HaveCount 0
+        $line = 'Watch-ImapFolder -Folder '
+        $null = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+        @(Get-ImapClientCommands -Path $log).Count | Should -Be $commands.Count
+    }
+}

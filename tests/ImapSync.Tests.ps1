@@ -147,8 +147,8 @@ Describe 'Sync-ImapFolder of a 1,000-message INBOX' {
 
     It 'shows results as a table' {
         $text = $first | Out-String
-        $text | Should -Match 'Folder\s+New\s+FlagsUpdated\s+Removed\s+Bytes\s+Duration'
-        $text | Should -Match 'INBOX\s+1000'
+        $text | Should -Match 'New\s+FlagsUpdated\s+Removed\s+Bytes\s+Duration\s+Note\s+Folder'
+        $text | Should -Match '1000\s+0\s+0\s+\d+(\.\d)? (KB|MB)\s+\d+\.\d\ds\s+INBOX'
     }
 }
 

@@ -158,6 +158,46 @@ Describe 'Watch-ImapFolder with IDLE' {
         $text.Substring($text.LastIndexOf('S: + idling')) | Should -Match 'C: DONE'
     }
 
+    It 'shows a waiting status with the time left, gone (Completed) when a message arrives' {
+        $childLog = New-ImapLogPath 'watch-progress'
+        $job = Start-Background -ArgumentList $env:MAILPROTOCOLS_MODULE, (Get-TestImapParameters -User $user), $childLog -ScriptBlock {
+            param($module, $connect, $log)
+            Import-Module $module
+            $null = Connect-Imap @connect -ProtocolLogPath $log
+            Watch-ImapFolder -TimeoutSec 300 | ForEach-Object { Write-Information "got $($_.Subject)" }
+        }
+        try {
+            $progress = $job.PowerShell.Streams.Progress
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($progress.Count -eq 0 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 25 }
+            $first = $progress[0]
+            $first.Activity | Should -Be 'Watch-ImapFolder'
+            $first.StatusDescription | Should -Match '^waiting for new mail in INBOX, [45]:\d\d left$'
+            $first.SecondsRemaining | Should -BeGreaterThan 240
+            $first.RecordType | Should -Be 'Processing'
+            $null = Wait-LogMatch -Path $childLog -Pattern 'S: \+ idling'
+
+            Invoke-MailCheck -Bed $Bed -User $user -Command imap-append -Arguments INBOX, (New-RawMessageFile -Subject 'Ends the wait') | Out-Null
+            # Completed when the message came out, then waiting again.
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            do {
+                $types = @($progress | ForEach-Object { "$($_.RecordType)" })
+                $completed = [array]::IndexOf($types, 'Completed')
+                $again = $completed -ge 0 -and $types.Count -gt $completed + 1
+                if (-not $again) { Start-Sleep -Milliseconds 25 }
+            } until ($again -or [DateTime]::UtcNow -gt $deadline)
+            $again | Should -BeTrue -Because "the records were: $($types -join ', ')"
+            @($job.PowerShell.Streams.Information | ForEach-Object { "$($_.MessageData)" }) | Should -Contain 'got Ends the wait'
+            $progress[$completed + 1].StatusDescription | Should -Match '^waiting for new mail in INBOX, [0-4]:\d\d left$'
+            @($progress | Select-Object -Skip 1 | Where-Object RecordType -EQ 'Processing' | Where-Object StatusDescription -NE $first.StatusDescription) |
+                Should -Not -BeNullOrEmpty -Because 'the time left counts down'
+        }
+        finally {
+            $job.PowerShell.Stop()
+            $job.PowerShell.Dispose()
+        }
+    }
+
     It 'reports a missing folder as FolderNotFound' {
         $err = { Watch-ImapFolder -Session $session -Folder 'No/Such/Folder' -TimeoutSec 1 -ErrorAction Stop } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'WatchImapFolderFolderNotFound,MailProtocols.Commands.WatchImapFolderCommand'
@@ -230,5 +270,26 @@ Describe 'Watch-ImapFolder without IDLE' {
         $commands = Get-ImapClientCommands -Path $log
         @($commands | Where-Object { $_ -eq 'IDLE' }).Count | Should -Be 0
         @($commands | Where-Object { $_ -eq 'NOOP' }).Count | Should -BeGreaterOrEqual 1
+    }
+
+    It 'with -IncludeChanges outputs a flag change and a new message in the order they happened, in one table' {
+        # A flag change, then a new message, both right after one poll: they come back together in the next NOOP answer
+        # (8 s later, time enough for the other client's two commands).
+        $action = 'param($bed, $user, $file) Invoke-MailCheck -Bed $bed -User $user -Command imap-store -Arguments INBOX, 1, "+FLAGS", "\Flagged" | Out-Null; Invoke-MailCheck -Bed $bed -User $user -Command imap-append -Arguments INBOX, $file | Out-Null'
+        $noops = [regex]::Matches((Read-SharedText $log), 'C: [A-Z]\d+ NOOP').Count
+        $other = Start-OtherClient -User $user -Log $log -Pattern 'C: [A-Z]\d+ NOOP' -Count ($noops + 1) -Action $action -ActionArgs (New-RawMessageFile -Subject 'After the flag')
+        $events = @(Watch-ImapFolder -Session $session -IncludeChanges -PollIntervalSec 8 -TimeoutSec 60 | Select-Object -First 2)
+        $null = Receive-Background $other
+
+        $events | Should -HaveCount 2
+        $events[0].ChangeType | Should -Be 'FlagsChanged'
+        $events[0].Uid | Should -Be 1
+        $events[1] | Should -BeOfType MailProtocols.ImapMessage
+        $events[1].Subject | Should -Be 'After the flag'
+        $events[1].InternalDate | Should -BeLessOrEqual $events[0].Time.AddSeconds(1) -Because 'the message was there when the flag change was reported: both came with one poll'
+        $text = $events | Out-String -Width 120
+        [regex]::Matches($text, 'Time\s+Change\s+Uid\s+Flags\s+Details') | Should -HaveCount 1 -Because "one table:`n$text"
+        $text | Should -Match '\d\d:\d\d:\d\d FlagsChanged\s+1 S?-?-?F'
+        $text | Should -Match '\d\d:\d\d:\d\d New\s+\d+ -----\s+"?Other Client"? <other@example.test>: After the flag'
     }
 }

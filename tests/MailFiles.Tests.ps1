@@ -90,7 +90,7 @@ Describe 'Import-MailMessage' {
 
     It 'has a table view' {
         $view = (Get-FormatData -TypeName MailProtocols.MailFileMessage).FormatViewDefinition[0].Control
-        $view.Headers.Label | Should -Be @('Date', 'From', 'Subject', 'File')
+        $view.Headers.Label | Should -Be @('Flags', 'Date', 'Size', 'From', 'Subject')
     }
 }
 

@@ -202,9 +202,9 @@ Describe 'Get-Pop3Message' {
         $first[0].Session | Should -Not -Be $second[0].Session
     }
 
-    It 'shows a table of Index, Date, From, Subject and Size' {
+    It 'shows a table of Index, Date, Size, From and Subject' {
         $view = (Get-FormatData -TypeName MailProtocols.Pop3Message).FormatViewDefinition[0].Control
-        $view.Headers.Label | Should -Be @('Index', 'Date', 'From', 'Subject', 'Size')
+        $view.Headers.Label | Should -Be @('Index', 'Date', 'Size', 'From', 'Subject')
     }
 }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using System.Threading.Tasks;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -23,6 +24,15 @@ namespace MailProtocols
 
         public string Verbose { get; private set; }
 
+        /// <summary>
+        /// Set while the watch waits (IDLE or between polls), about once a second: the time left until -TimeoutSec
+        /// ends it, or null without a timeout. Handed out while the wait goes on in the background, so the
+        /// session is busy: use it only for a status (progress), never to run commands.
+        /// </summary>
+        public bool IsWaiting { get; private set; }
+
+        public TimeSpan? TimeLeft { get; private set; }
+
         public static ImapWatchEvent ForMessage(ImapMessage message) => new ImapWatchEvent { Message = message };
 
         public static ImapWatchEvent ForChange(ImapMessageChange change) => new ImapWatchEvent { Change = change };
@@ -30,6 +40,8 @@ namespace MailProtocols
         public static ImapWatchEvent ForWarning(string text) => new ImapWatchEvent { Warning = text };
 
         public static ImapWatchEvent ForVerbose(string text) => new ImapWatchEvent { Verbose = text };
+
+        public static ImapWatchEvent ForWaiting(TimeSpan? timeLeft) => new ImapWatchEvent { IsWaiting = true, TimeLeft = timeLeft };
     }
 
     /// <summary>
@@ -58,6 +70,7 @@ namespace MailProtocols
         private readonly List<ImapMessageChange> _changes = new List<ImapMessageChange>();
         private readonly List<ImapWatchEvent> _notices = new List<ImapWatchEvent>();
         private bool _arrived;
+        private int _changesBeforeArrival;
         private int _expectedCount;
         private CancellationTokenSource _round;
 
@@ -79,6 +92,9 @@ namespace MailProtocols
         /// <summary>How long one IDLE may last before it is ended and issued again (RFC 2177 advises under 29 minutes).</summary>
         internal static TimeSpan IdleRestartInterval { get; set; } = TimeSpan.FromMinutes(9);
 
+        /// <summary>How often a waiting watch hands out a waiting event (for the countdown of its status).</summary>
+        internal static TimeSpan WaitingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
         /// <summary>
         /// Runs until <paramref name="stopToken"/> is cancelled or the timeout passes. Enumerate it on the
         /// thread that may write output; disposing the enumerator (e.g. when downstream stops) detaches cleanly,
@@ -87,11 +103,14 @@ namespace MailProtocols
         public IEnumerable<ImapWatchEvent> Watch(CancellationToken stopToken)
         {
             using (var timeout = new CancellationTokenSource())
-            using (var ending = CancellationTokenSource.CreateLinkedTokenSource(stopToken, timeout.Token))
+            using (var abandon = new CancellationTokenSource())
+            using (var ending = CancellationTokenSource.CreateLinkedTokenSource(stopToken, timeout.Token, abandon.Token))
             {
+                DateTime? deadline = null;
                 if (_timeout.HasValue)
                 {
                     timeout.CancelAfter(_timeout.Value);
+                    deadline = DateTime.UtcNow + _timeout.Value;
                 }
 
                 try
@@ -104,7 +123,32 @@ namespace MailProtocols
 
                     while (!ending.IsCancellationRequested)
                     {
-                        bool lost = idle ? Idle(ending.Token, stopToken) : Poll(ending.Token, stopToken);
+                        // The wait runs on a worker thread so this thread can hand out waiting events (a countdown
+                        // for the status) meanwhile. Nothing else uses the session until the wait has ended.
+                        Task<bool> round = Task.Run(() => idle ? Idle(ending.Token, stopToken) : Poll(ending.Token, stopToken));
+                        try
+                        {
+                            var done = (IAsyncResult)round;
+                            if (!done.AsyncWaitHandle.WaitOne(TimeSpan.FromMilliseconds(200)))
+                            {
+                                do
+                                {
+                                    yield return ImapWatchEvent.ForWaiting(deadline.HasValue ? deadline.Value - DateTime.UtcNow : (TimeSpan?)null);
+                                }
+                                while (!done.AsyncWaitHandle.WaitOne(WaitingInterval));
+                            }
+                        }
+                        finally
+                        {
+                            if (!round.IsCompleted)
+                            {
+                                // The consumer stopped during a wait: end the IDLE (DONE) before the session is used again.
+                                abandon.Cancel();
+                                ((IAsyncResult)round).AsyncWaitHandle.WaitOne();
+                            }
+                        }
+
+                        bool lost = round.GetAwaiter().GetResult();
                         if (stopToken.IsCancellationRequested)
                         {
                             yield break;
@@ -277,7 +321,7 @@ namespace MailProtocols
 
                     _uids.Clear();
                     _uids.AddRange(uids.Where(u => u <= _highest));
-                    _arrived = true;
+                    MarkArrived();
                     if (reconnected)
                     {
                         _notices.Add(ImapWatchEvent.ForWarning(
@@ -303,27 +347,35 @@ namespace MailProtocols
         {
             var events = new List<ImapWatchEvent>();
             bool arrived;
+            int before;
             lock (_gate)
             {
                 events.AddRange(_notices);
                 _notices.Clear();
                 arrived = _arrived;
+                before = _changesBeforeArrival;
                 _arrived = false;
             }
 
+            var fresh = new List<ImapMessage>();
+
             if (arrived)
             {
-                List<ImapMessage> fresh = _session.Run($"fetching new messages in '{_path}'", stopToken, FetchNew, idempotent: true);
-                events.AddRange(fresh.Select(ImapWatchEvent.ForMessage));
+                fresh = _session.Run($"fetching new messages in '{_path}'", stopToken, FetchNew, idempotent: true);
             }
 
             lock (_gate)
             {
-                // Notices again: a reconnect inside the fetch adds one.
+                // Notices again: a reconnect inside the fetch adds one. Then the changes and the new messages in
+                // the order they happened: the changes seen before the first new message, the messages, the rest.
                 events.InsertRange(0, _notices);
                 _notices.Clear();
-                events.AddRange(_changes.Select(ImapWatchEvent.ForChange));
+                int split = arrived ? Math.Min(before, _changes.Count) : _changes.Count;
+                events.AddRange(_changes.Take(split).Select(ImapWatchEvent.ForChange));
+                events.AddRange(fresh.Select(ImapWatchEvent.ForMessage));
+                events.AddRange(_changes.Skip(split).Select(ImapWatchEvent.ForChange));
                 _changes.Clear();
+                _changesBeforeArrival = 0;
             }
 
             return events;
@@ -372,6 +424,16 @@ namespace MailProtocols
             return summaries.Select(s => ImapMessage.FromSummary(s, folder, _session)).ToList();
         }
 
+        /// <summary>A new message was seen; remembers how many changes came before it. Call under the gate.</summary>
+        private void MarkArrived()
+        {
+            if (!_arrived)
+            {
+                _arrived = true;
+                _changesBeforeArrival = _changes.Count;
+            }
+        }
+
         private bool HasPending()
         {
             lock (_gate)
@@ -402,7 +464,7 @@ namespace MailProtocols
             {
                 if (folder.Count > _expectedCount)
                 {
-                    _arrived = true;
+                    MarkArrived();
                     _round?.Cancel();
                 }
             }

@@ -53,11 +53,7 @@ namespace MailProtocols
                             continue;
                         }
 
-                        MaildirFileName.Split(name, out _, out string letters);
-                        bool isNew = sub == "new";
-                        bool forwarded = false;
-                        ImapMessageFlags flags = isNew ? ImapMessageFlags.None : MaildirFlags.FromLetters(letters, out forwarded);
-                        files.Add(new MaildirFile { Path = file, Flags = flags, Forwarded = forwarded, IsNew = isNew });
+                        files.Add(Describe(file, sub == "new"));
                     }
                 }
             }
@@ -73,6 +69,30 @@ namespace MailProtocols
                 .ThenBy(x => x.Name, StringComparer.Ordinal)
                 .Select(x => x.File)
                 .ToList();
+        }
+
+        /// <summary>
+        /// A file named on its own that lies in the cur/ or new/ of a Maildir folder, with what its name says;
+        /// null for any other file.
+        /// </summary>
+        public static MaildirFile TryDescribe(string file)
+        {
+            string directory = System.IO.Path.GetDirectoryName(file);
+            string sub = System.IO.Path.GetFileName(directory);
+            if ((sub != "cur" && sub != "new") || !IsMaildir(System.IO.Path.GetDirectoryName(directory) ?? string.Empty))
+            {
+                return null;
+            }
+
+            return Describe(file, sub == "new");
+        }
+
+        private static MaildirFile Describe(string file, bool isNew)
+        {
+            MaildirFileName.Split(System.IO.Path.GetFileName(file), out _, out string letters);
+            bool forwarded = false;
+            ImapMessageFlags flags = isNew ? ImapMessageFlags.None : MaildirFlags.FromLetters(letters, out forwarded);
+            return new MaildirFile { Path = file, Flags = flags, Forwarded = forwarded, IsNew = isNew };
         }
 
         private static long LeadingNumber(string name)
@@ -97,6 +117,7 @@ namespace MailProtocols
             MailFileMessage message = MailFileMessage.Load(file.Path, cancellationToken);
             message.Flags = file.Flags;
             message.Keywords = file.Forwarded ? new[] { MaildirFlags.ForwardedKeyword } : new string[0];
+            message.InternalDate = new DateTimeOffset(File.GetLastWriteTimeUtc(file.Path));
             return message;
         }
     }

@@ -25,6 +25,10 @@ namespace MailProtocols
                 string id = headers[HeaderId.MessageId];
                 message.MessageId = id == null ? null : MimeUtils.EnumerateReferences(id).FirstOrDefault() ?? id.Trim();
                 message.Headers = headers.Select(h => new MessageHeader(h.Field, h.Value)).ToArray();
+                if (message.Attachments == null)
+                {
+                    message.HasAttachments = MessageHeaderFacts.SuggestsAttachments(headers);
+                }
             }
 
             /// <summary>Fills everything from a whole parsed message.</summary>
@@ -35,6 +39,7 @@ namespace MailProtocols
                 message.TextBody = mime.TextBody;
                 message.HtmlBody = mime.HtmlBody;
                 message.Attachments = MessageAttachment.FromMessage(mime);
+                message.HasAttachments = message.Attachments.Length > 0;
             }
         }
 

@@ -135,8 +135,19 @@ namespace MailProtocols
         {
             foreach (Pop3Item[] batch in Batches(items, i => i.Size, HeaderBatchSize, long.MaxValue))
             {
-                IList<HeaderList> headers = RunOn(batch, "TOP", cancellationToken, token =>
-                    Client.GetMessageHeaders(batch.Select(i => i.Index - 1).ToArray(), token));
+                // The raw header blocks (TOP n 0), parsed here: GetMessageHeaders drops the Content-* lines,
+                // and Content-Type is what tells HasAttachments before the body is downloaded.
+                IList<Stream> streams = RunOn(batch, "TOP", cancellationToken, token =>
+                    Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), true, token));
+                var headers = new List<HeaderList>(streams.Count);
+                foreach (Stream raw in streams)
+                {
+                    using (raw)
+                    {
+                        headers.Add(HeaderList.Load(raw, cancellationToken));
+                    }
+                }
+
                 onBatch(batch.Select((item, n) =>
                 {
                     var message = new Pop3Message(_session, item);

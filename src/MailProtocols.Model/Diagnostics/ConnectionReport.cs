@@ -16,8 +16,8 @@ namespace MailProtocols
         {
             Server = server;
             Port = port;
-            Protocol = protocol;
-            Security = security;
+            Protocol = protocol.ToString();
+            Security = security.ToString();
             UserName = userName;
             StartedAt = DateTime.Now;
         }
@@ -26,10 +26,13 @@ namespace MailProtocols
 
         public int Port { get; }
 
-        public MailProtocol Protocol { get; }
+        // Protocol, Security, FailedStep and the step names are strings so ConvertTo-Json shows names, not numbers.
+
+        /// <summary>Imap or Pop3.</summary>
+        public string Protocol { get; }
 
         /// <summary>The protection that was tested: SslOnConnect, StartTls or None (Auto is resolved by the port).</summary>
-        public MailSecurity Security { get; }
+        public string Security { get; }
 
         /// <summary>The user name of the -Credential, if one was given.</summary>
         public string UserName { get; }
@@ -37,10 +40,21 @@ namespace MailProtocols
         public DateTime StartedAt { get; }
 
         /// <summary>True when no step failed.</summary>
-        public bool Succeeded => _steps.All(s => s.Status != ConnectionStepStatus.Failure);
+        public bool Succeeded => _steps.All(s => s.StepStatus != ConnectionStepStatus.Failure);
 
-        /// <summary>The first step that failed, or null.</summary>
-        public ConnectionStepName? FailedStep => _steps.FirstOrDefault(s => s.Status == ConnectionStepStatus.Failure)?.Name;
+        /// <summary>The name of the first step that failed (Dns, TcpConnect, Greeting, StartTls, TlsHandshake, Certificate, Capabilities, Login), or null.</summary>
+        public string FailedStep => _steps.FirstOrDefault(s => s.StepStatus == ConnectionStepStatus.Failure)?.Name;
+
+        /// <summary>"Succeeded", or "Failed at" and the step, e.g. "Failed at Certificate".</summary>
+        public string Result => Succeeded ? "Succeeded" : "Failed at " + FailedStep;
+
+        /// <summary>The TLS version and cipher suite ("Tls13, TLS_AES_256_GCM_SHA384"), "none (plaintext)", or null when no connection was made.</summary>
+        public string Tls => IsSecure ? $"{TlsProtocol}, {CipherSuite}" : Greeting != null ? "none (plaintext)" : null;
+
+        /// <summary>The log-in in words: "not attempted", "succeeded as alice in 23 ms" or "FAILED for alice after 1,204 ms".</summary>
+        public string Login => LoginSucceeded == null
+            ? "not attempted"
+            : string.Format(LoginSucceeded.Value ? "succeeded as {0} in {1:N0} ms" : "FAILED for {0} after {1:N0} ms", UserName, LoginTime?.TotalMilliseconds ?? 0);
 
         /// <summary>The addresses the name resolved to, in the order they were tried.</summary>
         public string[] Addresses { get; internal set; } = new string[0];
@@ -84,10 +98,10 @@ namespace MailProtocols
         public ConnectionStep[] Steps => _steps.ToArray();
 
         /// <summary>The step with this name, or null when it did not run.</summary>
-        public ConnectionStep GetStep(ConnectionStepName name) => _steps.FirstOrDefault(s => s.Name == name);
+        public ConnectionStep GetStep(ConnectionStepName name) => _steps.FirstOrDefault(s => s.StepName == name);
 
         public override string ToString() =>
-            $"{Protocol.ToString().ToUpperInvariant()} {Server}:{Port} {(Succeeded ? "succeeded" : "failed at " + FailedStep)}";
+            $"{Protocol.ToUpperInvariant()} {Server}:{Port} {(Succeeded ? "succeeded" : "failed at " + FailedStep)}";
 
         internal void Add(ConnectionStep step) => _steps.Add(step);
     }

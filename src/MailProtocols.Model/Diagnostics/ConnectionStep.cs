@@ -7,15 +7,21 @@ namespace MailProtocols
     {
         internal ConnectionStep(ConnectionStepName name, ConnectionStepStatus status, TimeSpan duration, string message)
         {
-            Name = name;
-            Status = status;
+            StepName = name;
+            StepStatus = status;
             Duration = duration < TimeSpan.Zero ? TimeSpan.Zero : duration;
             Message = message;
         }
 
-        public ConnectionStepName Name { get; }
+        /// <summary>Dns, TcpConnect, Greeting, StartTls, TlsHandshake, Certificate, Capabilities or Login (a string, so JSON shows the name).</summary>
+        public string Name => StepName.ToString();
 
-        public ConnectionStepStatus Status { get; }
+        /// <summary>Success, Failure or Skipped.</summary>
+        public string Status => StepStatus.ToString();
+
+        internal ConnectionStepName StepName { get; }
+
+        internal ConnectionStepStatus StepStatus { get; }
 
         public TimeSpan Duration { get; }
 

@@ -20,13 +20,14 @@ namespace MailProtocols
         /// <summary>RFC822.SIZE: the size of the whole message in bytes.</summary>
         public long? Size { get; set; }
 
+        /// <summary>
+        /// The system flags. The Flags column of the table shows them as letters: S seen, A answered,
+        /// F flagged, D deleted, d draft, - not set; a final @ means HasAttachments.
+        /// </summary>
         public ImapMessageFlags Flags { get; set; }
 
         /// <summary>Custom flags (IMAP keywords), e.g. "$Forwarded" or "Urgent".</summary>
         public string[] Keywords { get; set; } = new string[0];
-
-        /// <summary>True when BODYSTRUCTURE shows at least one attachment.</summary>
-        public bool HasAttachments { get; set; }
 
         /// <summary>When the server received the message (IMAP INTERNALDATE).</summary>
         public DateTimeOffset? InternalDate { get; set; }

@@ -27,6 +27,13 @@ namespace MailProtocols
 
         public MessageAttachment[] Attachments { get; set; }
 
+        /// <summary>
+        /// True when the message has at least one attachment: from its MIME structure once it is known (IMAP
+        /// BODYSTRUCTURE, a downloaded or imported message); for a POP3 listing (headers only), when the
+        /// Content-Type is multipart/mixed.
+        /// </summary>
+        public bool HasAttachments { get; set; }
+
         /// <summary>Header name to value(s), in the order they appear. Null until the headers were downloaded.</summary>
         public MessageHeader[] Headers { get; set; }
 

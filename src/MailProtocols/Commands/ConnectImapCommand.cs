@@ -7,5 +7,26 @@ namespace MailProtocols.Commands
     public sealed class ConnectImapCommand : ConnectCmdlet<ImapSession>
     {
         internal override ImapSession CreateSession(ConnectionSettings settings) => ImapConnection.NewSession(settings);
+
+        /// <summary>
+        /// One LIST of the folder names, so Tab completion of -Folder works at once (completers never touch the
+        /// network). A failure here leaves the session as it is: the names come with the next Get-ImapFolder.
+        /// </summary>
+        private protected override void OnOpened(ImapSession session)
+        {
+            try
+            {
+                ImapFolderNames.Load(session, CancellationToken);
+                WriteVerbose($"Session {session.Id}: {session.FolderCache.Names.Length} folder names listed for Tab completion.");
+            }
+            catch (MailProtocolException ex)
+            {
+                WriteVerbose($"Session {session.Id}: the folder names could not be listed for Tab completion ({ex.Message}).");
+            }
+            catch (System.OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
     }
 }

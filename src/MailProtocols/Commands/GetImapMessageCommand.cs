@@ -48,7 +48,8 @@ namespace MailProtocols.Commands
                     IReadOnlyList<uint> uids = set.Uids.Count > 0 ? set.Uids : AllUids(set, ref total);
                     foreach (ImapFetchBatch batch in Fetch(set, uids))
                     {
-                        WriteObject(batch.Messages, enumerateCollection: true);
+                        // A whole message gets the list view with its headers and text (MailProtocols.ImapMessage#Full).
+                        WriteObject(Full ? batch.Messages.Select(m => ViewTag.Add(m, "MailProtocols.ImapMessage#Full")) : (IEnumerable<object>)batch.Messages, enumerateCollection: true);
                         WriteMissing(set, batch.Missing);
                         foreach (uint uid in batch.MissingParts)
                         {

@@ -74,7 +74,8 @@ namespace MailProtocols.Commands
                 {
                     void Emit(IReadOnlyList<Pop3Message> batch)
                     {
-                        WriteObject(batch, enumerateCollection: true);
+                        // A whole message gets the list view with its headers and text (MailProtocols.Pop3Message#Full).
+                        WriteObject(Full ? batch.Select(m => ViewTag.Add(m, "MailProtocols.Pop3Message#Full")) : (IEnumerable<object>)batch, enumerateCollection: true);
                         if (Full)
                         {
                             progress.AddBytes(batch.Sum(m => m.Size));

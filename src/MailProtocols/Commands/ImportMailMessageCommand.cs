@@ -35,8 +35,10 @@ namespace MailProtocols.Commands
                         continue;
                     }
 
+                    // A file in a Maildir's cur/ or new/ carries its flags in its name.
+                    MaildirFile maildirFile = MaildirReader.TryDescribe(file);
                     MailFileMessage message = null;
-                    if (TryInvoke(file, () => message = MailFileMessage.Load(file, CancellationToken)))
+                    if (TryInvoke(file, () => message = maildirFile != null ? MaildirReader.Load(maildirFile, CancellationToken) : MailFileMessage.Load(file, CancellationToken)))
                     {
                         WriteObject(message);
                     }

@@ -95,10 +95,10 @@ namespace MailProtocols.Commands
                         }
 
                         // The files saved now, then (unless -SkipExisting) the ones that were there already, told apart by AlreadySaved.
-                        WriteObject(batch.Saved.Select(s => Output(s.Value, false)), enumerateCollection: true);
+                        WriteObject(batch.Saved.Select(s => Output(set, s.Key, s.Value, false)), enumerateCollection: true);
                         if (!SkipExisting)
                         {
-                            WriteObject(batch.Existing.Select(s => Output(s.Value, true)), enumerateCollection: true);
+                            WriteObject(batch.Existing.Select(s => Output(set, s.Key, s.Value, true)), enumerateCollection: true);
                         }
 
                         WriteMissing(set, batch.Missing);
@@ -113,9 +113,13 @@ namespace MailProtocols.Commands
             Input.Clear();
         }
 
-        private static PSObject Output(string path, bool alreadySaved)
+        /// <summary>The saved file, tagged with the message it holds and whether an earlier run saved it.</summary>
+        private static PSObject Output(ImapMessageSet set, uint uid, string path, bool alreadySaved)
         {
-            var file = PSObject.AsPSObject(new FileInfo(path));
+            ImapMessage message = set.Messages.TryGetValue(uid, out ImapMessage known)
+                ? known
+                : new ImapMessage { Uid = uid, Folder = set.Folder, UidValidity = set.UidValidity ?? 0, Session = set.Session };
+            PSObject file = SavedFile.Create(path, message);
             file.Properties.Add(new PSNoteProperty("AlreadySaved", alreadySaved));
             return file;
         }

@@ -113,7 +113,7 @@ namespace MailProtocols.Commands
             else
             {
                 _saved++;
-                WriteObject(new FileInfo(written));
+                WriteObject(SavedFile.Create(written, message));
             }
 
             string skipped = SkipExisting ? $", {_skipped} skipped (already saved)" : string.Empty;

@@ -156,7 +156,8 @@ namespace MailProtocols.Commands
                                 WriteWarning($"{byIndex[outcome.Request.Item.Index]}: {outcome.Note} UIDLs are unique only within one mailbox; save each mailbox to its own folder.");
                             }
 
-                            WriteObject(new FileInfo(outcome.Path));
+                            Pop3Target target = byIndex[outcome.Request.Item.Index];
+                            WriteObject(SavedFile.Create(outcome.Path, target.Source ?? new Pop3Message(target.Session, target.Item)));
                         }
                         else
                         {

@@ -57,6 +57,11 @@ namespace MailProtocols.Commands
 
         internal abstract TSession CreateSession(ConnectionSettings settings);
 
+        /// <summary>Runs once the session is open and registered, before it is written out.</summary>
+        private protected virtual void OnOpened(TSession session)
+        {
+        }
+
         protected override void ProcessRecord()
         {
             var settings = new ConnectionSettings
@@ -93,6 +98,7 @@ namespace MailProtocols.Commands
             }
 
             SessionRegistry.Current.Add(session, makeDefault: !NotDefault);
+            OnOpened(session);
             WriteVerbose($"Session {session.Id}: {(session.IsSecure ? session.SslProtocol : "plaintext")}, capabilities {string.Join(" ", session.Capabilities)}.");
             WriteObject(session);
         }

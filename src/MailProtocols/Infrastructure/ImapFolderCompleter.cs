@@ -9,7 +9,8 @@ namespace MailProtocols.Commands
 {
     /// <summary>
     /// Completes folder parameters (-Folder, -Name, -Destination) from the folder names the session
-    /// has already seen (Get-ImapFolder fills the list). It never touches the network, so Tab stays instant.
+    /// has already seen (Connect-Imap lists them once; Get-ImapFolder refreshes them). It never touches the
+    /// network, so Tab stays instant.
     /// </summary>
     public sealed class ImapFolderCompleter : IArgumentCompleter
     {

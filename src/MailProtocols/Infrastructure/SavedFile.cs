@@ -1,0 +1,22 @@
+using System.IO;
+using System.Management.Automation;
+
+namespace MailProtocols.Commands
+{
+    /// <summary>
+    /// The FileInfo of a file a Save-* cmdlet wrote, tagged so the SavedFile view shows its name, size and the
+    /// message it came from (Linux has no useful Mode/User/Group columns), with that message as a Message property.
+    /// </summary>
+    internal static class SavedFile
+    {
+        public const string TypeName = "MailProtocols.SavedFile";
+
+        public static PSObject Create(string path, MailMessageBase message)
+        {
+            PSObject item = PSObject.AsPSObject(new FileInfo(path));
+            item.TypeNames.Insert(0, TypeName);
+            item.Properties.Add(new PSNoteProperty("Message", message));
+            return item;
+        }
+    }
+}
