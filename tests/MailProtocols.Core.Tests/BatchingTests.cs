@@ -58,8 +58,8 @@ namespace MailProtocols.Tests
         [InlineData(ImapSortField.Size, OrderByType.Size)]
         public void SortFieldsMapToSortKeysInBothDirections(ImapSortField field, OrderByType type)
         {
-            OrderBy up = ImapMessageReader.OrderFor(field, false);
-            OrderBy down = ImapMessageReader.OrderFor(field, true);
+            OrderBy up = ImapSorting.OrderFor(field, false);
+            OrderBy down = ImapSorting.OrderFor(field, true);
             Assert.Equal(type, up.Type);
             Assert.Equal(SortOrder.Ascending, up.Order);
             Assert.Equal(SortOrder.Descending, down.Order);

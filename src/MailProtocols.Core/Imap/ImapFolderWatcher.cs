@@ -9,41 +9,6 @@ using MailKit.Search;
 
 namespace MailProtocols
 {
-    /// <summary>One thing a watch has to tell: a new message, a change, or a notice for the user.</summary>
-    internal sealed class ImapWatchEvent
-    {
-        private ImapWatchEvent()
-        {
-        }
-
-        public ImapMessage Message { get; private set; }
-
-        public ImapMessageChange Change { get; private set; }
-
-        public string Warning { get; private set; }
-
-        public string Verbose { get; private set; }
-
-        /// <summary>
-        /// Set while the watch waits (IDLE or between polls), about once a second: the time left until -TimeoutSec
-        /// ends it, or null without a timeout. Handed out while the wait goes on in the background, so the
-        /// session is busy: use it only for a status (progress), never to run commands.
-        /// </summary>
-        public bool IsWaiting { get; private set; }
-
-        public TimeSpan? TimeLeft { get; private set; }
-
-        public static ImapWatchEvent ForMessage(ImapMessage message) => new ImapWatchEvent { Message = message };
-
-        public static ImapWatchEvent ForChange(ImapMessageChange change) => new ImapWatchEvent { Change = change };
-
-        public static ImapWatchEvent ForWarning(string text) => new ImapWatchEvent { Warning = text };
-
-        public static ImapWatchEvent ForVerbose(string text) => new ImapWatchEvent { Verbose = text };
-
-        public static ImapWatchEvent ForWaiting(TimeSpan? timeLeft) => new ImapWatchEvent { IsWaiting = true, TimeLeft = timeLeft };
-    }
-
     /// <summary>
     /// Watches one folder: IDLE when the server offers it (ended with DONE and issued again at least every
     /// <see cref="IdleRestartInterval"/>, because servers and middleboxes drop connections idle for longer),
@@ -54,7 +19,7 @@ namespace MailProtocols
     /// written by the thread that enumerates. A dropped connection is re-established with the session's
     /// credential and the watch carries on, catching up on what arrived in between.
     /// </summary>
-    internal sealed class ImapFolderWatcher
+    internal sealed partial class ImapFolderWatcher
     {
         private const int ReconnectAttempts = 3;
 
@@ -441,109 +406,6 @@ namespace MailProtocols
                 return _arrived || _changes.Count > 0 || _notices.Count > 0;
             }
         }
-
-        private void Detach()
-        {
-            if (_folder == null)
-            {
-                return;
-            }
-
-            _folder.CountChanged -= OnCountChanged;
-            _folder.MessageExpunged -= OnMessageExpunged;
-            _folder.MessagesVanished -= OnMessagesVanished;
-            _folder.MessageFlagsChanged -= OnMessageFlagsChanged;
-        }
-
-        // The handlers run on the thread inside MailKit's IDLE, NOOP or FETCH: record, and end the IDLE.
-
-        private void OnCountChanged(object sender, EventArgs e)
-        {
-            var folder = (IMailFolder)sender;
-            lock (_gate)
-            {
-                if (folder.Count > _expectedCount)
-                {
-                    MarkArrived();
-                    _round?.Cancel();
-                }
-            }
-        }
-
-        private void OnMessageExpunged(object sender, MessageEventArgs e)
-        {
-            lock (_gate)
-            {
-                _expectedCount--;
-                if (!_includeChanges)
-                {
-                    return;
-                }
-
-                if (e.Index >= 0 && e.Index < _uids.Count)
-                {
-                    _changes.Add(NewChange(ImapChangeType.Expunged, _uids[e.Index]));
-                    _uids.RemoveAt(e.Index);
-                    _round?.Cancel();
-                }
-            }
-        }
-
-        private void OnMessagesVanished(object sender, MessagesVanishedEventArgs e)
-        {
-            if (!_includeChanges || e.Earlier)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                foreach (UniqueId uid in e.UniqueIds)
-                {
-                    if (_uids.Remove(uid.Id))
-                    {
-                        _changes.Add(NewChange(ImapChangeType.Expunged, uid.Id));
-                    }
-                }
-
-                _round?.Cancel();
-            }
-        }
-
-        private void OnMessageFlagsChanged(object sender, MessageFlagsChangedEventArgs e)
-        {
-            if (!_includeChanges)
-            {
-                return;
-            }
-
-            lock (_gate)
-            {
-                uint uid = e.UniqueId?.Id ?? (e.Index >= 0 && e.Index < _uids.Count ? _uids[e.Index] : 0);
-                if (uid == 0 || uid > _highest)
-                {
-                    // Not reported yet: it comes out as a new message, flags included.
-                    return;
-                }
-
-                ImapMessageChange change = NewChange(ImapChangeType.FlagsChanged, uid);
-                change.Flags = ImapMessageFlagsExtensions.FromMailKit(e.Flags);
-                change.Keywords = (e.Keywords ?? (ISet<string>)new HashSet<string>()).OrderBy(k => k, StringComparer.Ordinal).ToArray();
-                change.ModSeq = e.ModSeq;
-                _changes.Add(change);
-                _round?.Cancel();
-            }
-        }
-
-        private ImapMessageChange NewChange(ImapChangeType type, uint uid) => new ImapMessageChange
-        {
-            ChangeType = type,
-            Folder = _folder?.FullName ?? _path,
-            Uid = uid,
-            UidValidity = _validity,
-            Time = DateTimeOffset.Now,
-            Session = _session,
-        };
 
         private static void CancelAfter(CancellationTokenSource source, TimeSpan delay)
         {
