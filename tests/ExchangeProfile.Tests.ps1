@@ -170,6 +170,53 @@ Describe 'Watch-ImapFolder with IDLE only' {
     }
 }
 
+Describe 'The other IMAP cmdlets without the missing extensions' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessage -Bed $Bed -User $user -Subject 'First' -AttachmentName 'report.txt' -AttachmentBytes ([Text.Encoding]::ASCII.GetBytes('attached text')) | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Second' | Out-Null
+        $session = Connect-ExchangeImap -User $user
+        $dir = New-TestDirectory 'exchange-files'
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'creates, renames and removes folders' {
+        New-ImapFolder -Session $session -Name 'Projects' | Out-Null
+        Rename-ImapFolder -Session $session -Name 'Projects' -NewName 'Old Projects' -Confirm:$false
+        (Invoke-MailCheck -Bed $Bed -User $user -Command imap-folders).name | Should -Contain 'Old Projects'
+        Remove-ImapFolder -Session $session -Name 'Old Projects' -Confirm:$false
+        (Invoke-MailCheck -Bed $Bed -User $user -Command imap-folders).name | Should -Not -Contain 'Old Projects'
+    }
+
+    It 'copies a message, appends one, reads one whole and saves one and its attachment' {
+        Search-ImapFolder -Session $session -Subject 'Second' | Copy-ImapMessage -Destination 'Archive'
+        @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments Archive).subject | Should -Be @('Second')
+
+        $file = Join-Path $dir 'appended.eml'
+        [IO.File]::WriteAllText($file, "From: a@example.test`r`nTo: b@example.test`r`nSubject: Appended`r`n`r`nBody.`r`n")
+        Add-ImapMessage -Session $session -Folder 'Sent Items' -Path $file | Out-Null
+        @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments 'Sent Items').subject | Should -Be @('Appended')
+
+        $full = Search-ImapFolder -Session $session -Subject 'First' | Get-ImapMessage -Full
+        $full.Subject | Should -Be 'First'
+        Search-ImapFolder -Session $session -Subject 'First' | Save-ImapMessage -Path $dir
+        @(Get-ChildItem -LiteralPath $dir -Filter *.eml | Where-Object Name -ne 'appended.eml').Count | Should -Be 1
+        $full | Save-MailAttachment -Path $dir | Out-Null
+        Get-Content -Raw -LiteralPath (Join-Path $dir 'report.txt') | Should -Be 'attached text'
+    }
+
+    It 'exports the folder to an mbox file' {
+        $mbox = Join-Path $dir 'inbox.mbox'
+        Export-ImapFolder -Session $session -Destination $mbox | Out-Null
+        (Invoke-MailboxCheck 'mbox', $mbox).Count | Should -Be 2
+    }
+
+    It 'deletes a message for good with UID EXPUNGE (UIDPLUS is offered)' {
+        Search-ImapFolder -Session $session -Folder 'Archive' | Remove-ImapMessage -Permanent -Confirm:$false
+        @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments Archive) | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'What was sent' {
     It 'no command of an unadvertised extension (<Name>) went to the server' -ForEach @(
         @{ Name = 'SORT' }, @{ Name = 'ESEARCH' }, @{ Name = 'CONDSTORE' }, @{ Name = 'QRESYNC' }, @{ Name = 'QUOTA' },
