@@ -15,7 +15,7 @@ BeforeAll {
 
     function Start-MailProxy {
         # Starts tests/TestBed/mailproxy.py (-Kind socks5 or http), with a required credential unless -Open.
-        param([Parameter(Mandatory)][ValidateSet('socks5', 'http')][string] $Kind, [switch] $Open)
+        param([Parameter(Mandatory)][ValidateSet('socks5', 'socks4', 'http')][string] $Kind, [switch] $Open)
         $python = (Get-Command python3 -ErrorAction SilentlyContinue) ?? (Get-Command python)
         $log = Join-Path $Bed.Root "tmp/proxy-$Kind-$([guid]::NewGuid().ToString('N').Substring(0, 8)).jsonl"
         $psi = [System.Diagnostics.ProcessStartInfo]::new($python.Source)
@@ -92,6 +92,17 @@ Describe 'Connect-Imap and Connect-Pop3 through a proxy' {
             $connect.Count | Should -Be 1
             $connect[0].target | Should -Match "^(localhost|127\.0\.0\.1):$($Bed.Pop3Port)$"
         }
+    }
+
+    It 'Connect-Imap through SOCKS4, which knows only a user id' {
+        $socks4 = Start-MailProxy -Kind socks4
+        $s = Connect-Imap -Server localhost -Port $Bed.ImapsPort -Security SslOnConnect -Credential $User.Credential -Proxy $socks4.Uri -ProxyCredential $ProxyCredential -NotDefault
+        try { $s.IsSecure | Should -BeTrue; $s.State | Should -Be 'Authenticated' }
+        finally { $s | Disconnect-Imap }
+        $connect = @(Get-MailProxyEvent -Proxy $socks4 | Where-Object event -eq 'connect')
+        $connect.Count | Should -Be 1
+        $connect[0].target | Should -Match "^(localhost|127\.0\.0\.1):$($Bed.ImapsPort)$"
+        $connect[0].user | Should -Be $ProxyUser
     }
 
     It 'still validates the server''s certificate end to end: a self-signed server behind the proxy is refused' {

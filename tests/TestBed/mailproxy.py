@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """mailproxy.py - a small SOCKS5 or HTTP CONNECT proxy on 127.0.0.1 that records what passed through it.
 
-Usage: mailproxy.py --kind socks5|http --log FILE [--user U --password P] [--lifetime S] [--parent-pid P]
+Usage: mailproxy.py --kind socks5|socks4|http --log FILE [--user U --password P] [--lifetime S] [--parent-pid P]
 Prints the listening port (chosen by the OS) as the first line of stdout. Appends one JSON line per event
 to --log: {"event": "connect", "kind", "target": "host:port", "user"} for every tunnel it opened, and
 {"event": "auth-failed", "kind", "user"} for a refused credential. The password is never written.
 With --user/--password the proxy requires them (SOCKS5 user/password method, HTTP Proxy-Authorization
-Basic); a wrong one is refused (SOCKS5 status 1, HTTP 407). Exits after --lifetime seconds (default 300)
+Basic; SOCKS4 checks only the user id); a wrong one is refused (SOCKS5 status 1, SOCKS4 0x5b, HTTP 407). Exits after --lifetime seconds (default 300)
 or when --parent-pid is gone.
 """
 
@@ -102,6 +102,40 @@ def handle_socks5(client, args):
     return upstream
 
 
+def handle_socks4(client, args):
+    # SOCKS4 (and 4a): VN=4 CD=1 DSTPORT DSTIP USERID\0 [HOST\0 when DSTIP is 0.0.0.x]; the user id is its only credential.
+    version, command = recv_exact(client, 2)
+    port = struct.unpack('>H', recv_exact(client, 2))[0]
+    address = recv_exact(client, 4)
+
+    def read_text():
+        data = b''
+        while not data.endswith(b'\0'):
+            data += recv_exact(client, 1)
+            if len(data) > 512:
+                raise ValueError('too long')
+        return data[:-1].decode('utf-8', 'replace')
+
+    user = read_text()
+    host = read_text() if address[:3] == b'\0\0\0' and address[3] != 0 else socket.inet_ntoa(address)
+    refused = b'\0\x5b' + b'\0' * 6
+    if args.user is not None and user != args.user:
+        record(args.log, event='auth-failed', kind='socks4', user=user)
+        client.sendall(refused)
+        return
+    if command != 1 or host not in ('127.0.0.1', 'localhost'):
+        client.sendall(refused)
+        return
+    try:
+        upstream = tunnel(client, host, port)
+    except OSError:
+        client.sendall(refused)
+        return
+    record(args.log, event='connect', kind='socks4', target=f'{host}:{port}', user=user)
+    client.sendall(b'\0\x5a' + struct.pack('>H', port) + socket.inet_aton('127.0.0.1'))
+    return upstream
+
+
 def handle_http(client, args):
     head = b''
     while b'\r\n\r\n' not in head:
@@ -150,7 +184,8 @@ def serve(client, args):
     upstream = None
     try:
         client.settimeout(30)
-        upstream = (handle_socks5 if args.kind == 'socks5' else handle_http)(client, args)
+        handler = {'socks5': handle_socks5, 'socks4': handle_socks4, 'http': handle_http}[args.kind]
+        upstream = handler(client, args)
         if upstream is None:
             return
         client.settimeout(None)
@@ -168,7 +203,7 @@ def serve(client, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('--kind', choices=('socks5', 'http'), required=True)
+    parser.add_argument('--kind', choices=('socks5', 'socks4', 'http'), required=True)
     parser.add_argument('--log', required=True)
     parser.add_argument('--user')
     parser.add_argument('--password')
