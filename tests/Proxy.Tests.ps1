@@ -105,6 +105,22 @@ Describe 'Connect-Imap and Connect-Pop3 through a proxy' {
         $connect[0].user | Should -Be $ProxyUser
     }
 
+    It 'reconnects a dropped session through the same proxy' {
+        $before = @(Get-MailProxyEvent -Proxy $Socks -TimeoutSec 0 | Where-Object event -eq 'connect').Count
+        $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -Credential $User.Credential -Proxy $Socks.Uri -ProxyCredential $ProxyCredential -NotDefault
+        try {
+            @(Search-ImapFolder -Session $s).Count | Should -Be 1
+            $null = Invoke-DoveadmKick -Bed $Bed -User $User
+            $found = @(Search-ImapFolder -Session $s -Verbose 4>&1)
+            @($found | Where-Object { $_ -is [MailProtocols.ImapMessage] }).Count | Should -Be 1
+            (@($found | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'reconnecting'
+        }
+        finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+        $connects = @(Get-MailProxyEvent -Proxy $Socks -Count 1 | Where-Object event -eq 'connect')
+        $connects.Count - $before | Should -Be 2 -Because 'the first connection and the reconnect both went through the proxy'
+        $connects[-1].user | Should -Be $ProxyUser
+    }
+
     It 'still validates the server''s certificate end to end: a self-signed server behind the proxy is refused' {
         $fake = Start-FakeServer -Mode imap-tls-selfsigned -Bed $Bed -LifetimeSeconds 60
         $err = { Connect-Imap -Server localhost -Port $fake.Port -Security SslOnConnect -Credential $User.Credential -Proxy $Socks.Uri -ProxyCredential $ProxyCredential -NotDefault } | Should -Throw -PassThru
