@@ -112,6 +112,19 @@ Describe 'Search, flags, move and remove without SORT, ESEARCH and SPECIAL-USE' 
     }
 }
 
+Describe 'Which Trash without SPECIAL-USE' {
+    It 'prefers a folder named Trash (in any case) over Deleted Items, as the documented order says' {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessage -Bed $Bed -User $user -Subject 'To the bin' | Out-Null
+        Invoke-MailCheck -Bed $Bed -User $user -Command imap-create -Arguments 'TRASH' | Out-Null
+        $session = Connect-ExchangeImap -User $user
+        try { Search-ImapFolder -Session $session | Remove-ImapMessage -Confirm:$false }
+        finally { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+        @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments 'TRASH').subject | Should -Be @('To the bin')
+        @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments 'Deleted Items') | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Sync-ImapFolder without CONDSTORE' {
     BeforeAll {
         $user = New-TestUser -Bed $Bed
