@@ -156,30 +156,54 @@ Describe 'Sync-ImapFolder without CONDSTORE' {
 }
 
 Describe 'Watch-ImapFolder with IDLE only' {
-    It 'sees a message another client appends' {
+    BeforeAll {
+        # "Another client": waits until the watch is in its -Count-th IDLE, then runs -Action.
+        $script:OtherClient = {
+            param($testBedModule, $bed, $user, $log, $count, $action, $actionArgs)
+            Import-Module $testBedModule
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while ($true) {
+                $text = if (Test-Path $log) { $s = [System.IO.File]::Open($log, 'Open', 'Read', 'ReadWrite'); try { [System.IO.StreamReader]::new($s).ReadToEnd() } finally { $s.Dispose() } } else { '' }
+                if ([regex]::Matches($text, 'S: \+ idling').Count -ge $count) { break }
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'the watch never started IDLE' }
+                Start-Sleep -Milliseconds 25
+            }
+            & ([scriptblock]::Create($action)) $bed $user @actionArgs
+        }
+        function Start-OtherClient([string] $Log, [string] $Action, [object[]] $ActionArgs = @()) {
+            $count = [regex]::Matches((Read-SharedText $Log), 'S: \+ idling').Count + 1
+            Start-Background -ScriptBlock $script:OtherClient -ArgumentList @($script:TestBedModule, $Bed, $user, $Log, $count, $Action, $ActionArgs)
+        }
+
         $user = New-TestUser -Bed $Bed
-        Add-TestMessage -Bed $Bed -User $user -Subject 'Before' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Before 1' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Before 2' | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'Before 3' | Out-Null
         $session = Connect-ExchangeImap -User $user
         $log = $script:Logs[-1]
-        try {
-            $append = 'param($bed, $user, $file) Invoke-MailCheck -Bed $bed -User $user -Command imap-append -Arguments INBOX, $file | Out-Null'
-            $other = Start-Background -ScriptBlock {
-                param($testBedModule, $bed, $user, $log, $action, $file)
-                Import-Module $testBedModule
-                $deadline = [DateTime]::UtcNow.AddSeconds(30)
-                while ($true) {
-                    $text = if (Test-Path $log) { $s = [System.IO.File]::Open($log, 'Open', 'Read', 'ReadWrite'); try { [System.IO.StreamReader]::new($s).ReadToEnd() } finally { $s.Dispose() } } else { '' }
-                    if ($text -match 'S: \+ idling') { break }
-                    if ([DateTime]::UtcNow -gt $deadline) { throw 'the watch never started IDLE' }
-                    Start-Sleep -Milliseconds 25
-                }
-                & ([scriptblock]::Create($action)) $bed $user $file
-            } -ArgumentList @($script:TestBedModule, $Bed, $user, $log, $append, (New-RawMessageFile -Subject 'Arrived during the watch'))
-            $message = Watch-ImapFolder -Session $session -TimeoutSec 60 | Select-Object -First 1
-            Receive-Background $other | Out-Null
-            $message.Subject | Should -Be 'Arrived during the watch'
-        }
-        finally { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'sees a message another client appends' {
+        $append = 'param($bed, $user, $file) Invoke-MailCheck -Bed $bed -User $user -Command imap-append -Arguments INBOX, $file | Out-Null'
+        $other = Start-OtherClient -Log $log -Action $append -ActionArgs (New-RawMessageFile -Subject 'Arrived during the watch')
+        $message = Watch-ImapFolder -Session $session -TimeoutSec 60 | Select-Object -First 1
+        Receive-Background $other | Out-Null
+        $message.Subject | Should -Be 'Arrived during the watch'
+        $message.Uid | Should -Be 4
+    }
+
+    It 'reports another client''s flag change and expunge by UID with -IncludeChanges (no CONDSTORE, so no UID in the server''s FETCH)' {
+        $action = 'param($bed, $user) Invoke-MailCheck -Bed $bed -User $user -Command imap-store -Arguments INBOX, 2, "+FLAGS", "\Flagged" | Out-Null; Invoke-MailCheck -Bed $bed -User $user -Command imap-store -Arguments INBOX, 3, "+FLAGS", "\Deleted" | Out-Null; Invoke-MailCheck -Bed $bed -User $user -Command imap-expunge -Arguments INBOX | Out-Null'
+        $other = Start-OtherClient -Log $log -Action $action
+        $changes = @(Watch-ImapFolder -Session $session -IncludeChanges -TimeoutSec 60 |
+                Where-Object { $_.ChangeType -eq 'Expunged' -or ($_.ChangeType -eq 'FlagsChanged' -and $_.Uid -eq 2) } |
+                Select-Object -First 2)
+        Receive-Background $other | Out-Null
+        $flag = $changes | Where-Object ChangeType -eq 'FlagsChanged'
+        $flag.Uid | Should -Be 2
+        $flag.Flags.ToString() | Should -Match 'Flagged'
+        ($changes | Where-Object ChangeType -eq 'Expunged').Uid | Should -Be 3
     }
 }
 
