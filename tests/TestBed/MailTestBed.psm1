@@ -252,6 +252,30 @@ function Get-TestBedTrustDirectory {
     Join-Path $BaseDirectory 'mptb-trust'
 }
 
+# What Exchange Online advertises after log-in (issue 14): no SPECIAL-USE, CONDSTORE, SORT, QUOTA, ESEARCH, LIST-STATUS.
+$script:ExchangeImapCapability = 'IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+'
+
+function Get-DovecotMailboxText {
+    # The personal namespace: Dovecot's special-use folders, or (profile Exchange) Exchange Online's
+    # folder names without any special-use flag.
+    param($P)
+    if ($P.CapabilityProfile -eq 'Exchange') {
+        $folders = [ordered]@{ 'Drafts' = $null; 'Sent Items' = $null; 'Deleted Items' = $null; 'Junk Email' = $null; 'Archive' = $null }
+    }
+    else {
+        $folders = [ordered]@{ 'Drafts' = '\Drafts'; 'Sent' = '\Sent'; 'Trash' = '\Trash'; 'Junk' = '\Junk'; 'Archive' = '\Archive' }
+    }
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add('namespace inbox {'); $lines.Add('  inbox = yes'); $lines.Add('  separator = /')
+    foreach ($name in $folders.Keys) {
+        $lines.Add("  mailbox `"$name`" {")
+        if ($folders[$name]) { $lines.Add("    special_use = $($folders[$name])") }
+        $lines.Add('    auto = subscribe'); $lines.Add('  }')
+    }
+    $lines.Add('}')
+    $lines -join "`n"
+}
+
 function Get-DovecotConfigText {
     param($P)
     # NB: every block must span lines - one-line blocks are a syntax error in Dovecot.
@@ -322,33 +346,11 @@ userdb {
   args = uid=nobody gid=nogroup home=$($P.MailRoot)/%u allow_all_users=yes
 }
 
-namespace inbox {
-  inbox = yes
-  separator = /
-  mailbox Drafts {
-    special_use = \Drafts
-    auto = subscribe
-  }
-  mailbox Sent {
-    special_use = \Sent
-    auto = subscribe
-  }
-  mailbox Trash {
-    special_use = \Trash
-    auto = subscribe
-  }
-  mailbox Junk {
-    special_use = \Junk
-    auto = subscribe
-  }
-  mailbox Archive {
-    special_use = \Archive
-    auto = subscribe
-  }
-}
+$(Get-DovecotMailboxText -P $P)
 
 protocol imap {
   mail_plugins = `$mail_plugins imap_quota
+$(if ($P.CapabilityProfile -eq 'Exchange') { "  imap_capability = $script:ExchangeImapCapability" })
 }
 
 plugin {
@@ -660,6 +662,13 @@ function Start-TestDovecot {
     else the folder of $env:SSL_CERT_FILE if it is one made by Initialize-TestBedTrust, else
     <BaseDirectory>/mptb-trust. The CA is stable across beds and runs; each bed gets a fresh
     server certificate signed by it.
+    .PARAMETER CapabilityProfile
+    Default: Dovecot's capabilities and the special-use folders Drafts, Sent, Trash, Junk, Archive.
+    Exchange: after log-in the server advertises only what Exchange Online does
+    (imap_capability = IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT
+    CHILDREN IDLE NAMESPACE LITERAL+) and the folders are Drafts, Sent Items, Deleted Items,
+    Junk Email and Archive without special-use flags. Dovecot still accepts commands it does not
+    advertise; tests check the protocol log for them.
     .PARAMETER KeepAuthPenalty
     Keep Dovecot's per-IP auth failure penalty (by default it is switched off so that failed-login
     tests don't slow every following login from 127.0.0.1 by 2-15 s).
@@ -678,7 +687,9 @@ function Start-TestDovecot {
         [double] $LifetimeMinutes = 120,
         [switch] $KeepAuthPenalty,
         [string] $BaseDirectory,
-        [string] $CaDirectory
+        [string] $CaDirectory,
+        [ValidateSet('Default', 'Exchange')]
+        [string] $CapabilityProfile = 'Default'
     )
     if ([Environment]::UserName -ne 'root' -and (& id -u) -ne '0') { throw 'Start-TestDovecot must run as root.' }
     $dovecot = Find-Executable 'dovecot'
@@ -728,6 +739,7 @@ function Start-TestDovecot {
         RawLogRoot      = Join-Path $root 'rawlog'
         BaseDir         = Join-Path $root 'run'
         QuotaStorage    = $QuotaStorage
+        CapabilityProfile = $CapabilityProfile
         InstanceName    = "mptb-$label-$id"
         MasterPid       = 0
         State           = $state

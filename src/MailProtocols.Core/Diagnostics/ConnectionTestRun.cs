@@ -33,6 +33,9 @@ namespace MailProtocols
             _cancellation = cancellationToken;
             (_port, _options) = MailConnection.ResolveEndpoint(settings, dialect.ImplicitTlsPort, dialect.PlainPort);
             _report = new ConnectionReport(settings.Server, _port, dialect.Protocol, ToSecurity(_options), settings.UserName);
+
+            // An unusable -Proxy is the caller's mistake, not a step of the report.
+            MailProxy.Create(settings);
         }
 
         private string Endpoint => $"{_settings.Server}:{_port}";
@@ -41,12 +44,18 @@ namespace MailProtocols
 
         public ConnectionReport Execute()
         {
-            IPAddress[] addresses = Resolve();
-            Socket socket = addresses == null ? null : ConnectTcp(addresses);
-            if (socket != null)
+            Stream connection = _settings.Proxy != null ? ConnectThroughProxy() : null;
+            if (_settings.Proxy == null)
+            {
+                IPAddress[] addresses = Resolve();
+                Socket socket = addresses == null ? null : ConnectTcp(addresses);
+                connection = socket == null ? null : new NetworkStream(socket, ownsSocket: true);
+            }
+
+            if (connection != null)
             {
                 var recorder = new ConversationRecorder(_clock);
-                var stream = new ServerHelloObserver(new NetworkStream(socket, ownsSocket: true));
+                var stream = new ServerHelloObserver(connection);
                 using (MailService client = _dialect.CreateClient(recorder))
                 {
                     try
@@ -111,6 +120,37 @@ namespace MailProtocols
             _report.Addresses = addresses.Select(a => a.ToString()).ToArray();
             Add(ConnectionStepName.Dns, ConnectionStepStatus.Success, duration, $"'{host}' resolved to {string.Join(", ", _report.Addresses)}.");
             return addresses;
+        }
+
+        /// <summary>-Proxy: the proxy resolves the name and opens the connection; reported as the DNS and TCP steps.</summary>
+        private Stream ConnectThroughProxy()
+        {
+            string proxy = MailProxy.Describe(_settings.Proxy);
+            Add(ConnectionStepName.Dns, ConnectionStepStatus.Skipped, TimeSpan.Zero, $"'{_settings.Server}' is resolved by the proxy {proxy}.");
+            TimeSpan start = _clock.Elapsed;
+            try
+            {
+                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(_cancellation))
+                {
+                    deadline.CancelAfter(_settings.Timeout);
+                    Stream stream = MailProxy.Create(_settings).Connect(_settings.Server, _port, deadline.Token);
+                    Add(ConnectionStepName.TcpConnect, ConnectionStepStatus.Success, _clock.Elapsed - start, $"Connected to {Endpoint} through the proxy {proxy}.");
+                    return stream;
+                }
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (!(ex is MailProtocolException))
+            {
+                MailProtocolException known = MailProxy.Translate(ex, _settings, Endpoint);
+                string message = known?.Message ?? (ex is OperationCanceledException
+                    ? $"The proxy {proxy} did not open a connection to {Endpoint} within {TimeoutSeconds} s. Check the -Proxy address and that the proxy is running."
+                    : $"Could not connect to {Endpoint} through the proxy {proxy}: {ex.Message}");
+                Add(ConnectionStepName.TcpConnect, ConnectionStepStatus.Failure, _clock.Elapsed - start, message);
+                return null;
+            }
         }
 
         /// <summary>Tries the addresses in order, as mail clients do, within one timeout for the whole step.</summary>

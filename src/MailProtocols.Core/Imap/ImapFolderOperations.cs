@@ -266,7 +266,7 @@ namespace MailProtocols
             return cut < 0 ? (null, path) : (path.Substring(0, cut), path.Substring(cut + 1));
         }
 
-        private static IEnumerable<FolderNamespace> PersonalNamespaces(ImapClient client) =>
+        internal static IEnumerable<FolderNamespace> PersonalNamespaces(ImapClient client) =>
             client.PersonalNamespaces.Count > 0
                 ? client.PersonalNamespaces
                 : new[] { new FolderNamespace(client.Inbox.DirectorySeparator, string.Empty) };

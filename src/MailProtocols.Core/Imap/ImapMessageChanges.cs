@@ -131,15 +131,17 @@ namespace MailProtocols
                 return TransferFromOpen(session, source, set.UniqueIds, destination, move, token);
             });
 
-        /// <summary>Moves the messages to the folder with the \Trash special use.</summary>
+        /// <summary>Moves the messages to the Trash: the folder with the \Trash special use, else one with a well-known name.</summary>
         public static ImapTransferResult MoveToTrash(ImapMessageSet set, CancellationToken cancellationToken) =>
             set.Session.Run($"moving {set.Describe()} to Trash", cancellationToken, token =>
             {
-                IMailFolder trash = ImapFolderOperations.GetSpecial(set.Session, SpecialFolder.Trash);
+                IMailFolder trash = ImapTrashFolder.Find(set.Session, token);
                 if (trash == null)
                 {
+                    string specialUse = set.Session.Features.SpecialUse ? "flags no folder as \\Trash" : "does not offer SPECIAL-USE, so no folder is flagged as \\Trash,";
                     throw new MailProtocolException(MailErrorKind.NotFound, "NoTrashFolder",
-                        $"{set.Session.Endpoint} names no \\Trash folder. Move the messages with Move-ImapMessage -Destination, or delete them with -Permanent.");
+                        $"{set.Session.Endpoint} {specialUse} and has none named {string.Join(", ", ImapTrashFolder.WellKnownNames.Select(n => $"'{n}'"))}. " +
+                        "Move the messages with Move-ImapMessage -Destination, or delete them with -Permanent.");
                 }
 
                 if (trash.FullName == set.Folder)

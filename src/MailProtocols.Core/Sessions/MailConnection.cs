@@ -272,9 +272,15 @@ namespace MailProtocols
 
         private void ConnectSocket(CancellationToken token)
         {
+            // -Proxy: MailKit tunnels through it; TLS and certificate validation still run end to end with the server.
+            Service.ProxyClient = MailProxy.Create(Settings);
             try
             {
                 ConnectWatchingForImplicitTls(token);
+            }
+            catch (Exception ex) when (Settings.Proxy != null && MailProxy.Translate(ex, Settings, Endpoint) is MailProtocolException proxyError)
+            {
+                throw proxyError;
             }
             catch (NotSupportedException ex) when (SocketOptions == SecureSocketOptions.StartTls)
             {

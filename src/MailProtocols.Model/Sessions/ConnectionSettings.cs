@@ -30,6 +30,14 @@ namespace MailProtocols
 
         public string ProtocolLogPath { get; set; }
 
+        /// <summary>A socks5://, socks4:// or http:// (CONNECT) proxy to reach the server through, or null.</summary>
+        public Uri Proxy { get; set; }
+
+        /// <summary>The proxy's user name, or null when it needs none.</summary>
+        public string ProxyUserName { get; set; }
+
+        public SecureString ProxyPassword { get; set; }
+
         internal bool UsesOAuth => AccessToken != null;
 
         internal NetworkCredential CreatePasswordCredential() => new NetworkCredential(UserName, Password);

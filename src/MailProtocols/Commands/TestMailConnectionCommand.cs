@@ -42,6 +42,15 @@ namespace MailProtocols.Commands
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 15;
 
+        [Parameter]
+        [ValidateNotNull]
+        public Uri Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
         protected override void ProcessRecord()
         {
             bool withPassword = Credential != null && Credential != PSCredential.Empty;
@@ -55,6 +64,9 @@ namespace MailProtocols.Commands
                 SkipCertificateCheck = SkipCertificateCheck,
                 CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                Proxy = Proxy,
+                ProxyUserName = ProxyCredential?.UserName,
+                ProxyPassword = ProxyCredential?.Password,
             };
 
             if (withPassword && Security == MailSecurity.None)
@@ -75,6 +87,12 @@ namespace MailProtocols.Commands
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+            catch (MailProtocolException ex) when (ex.Kind == MailErrorKind.InvalidArgument)
+            {
+                // An unusable -Proxy: nothing to test.
+                WriteMailError(ex, Server);
+                return;
             }
 
             foreach (ConnectionStep step in report.Steps)

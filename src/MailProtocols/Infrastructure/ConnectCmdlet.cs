@@ -55,6 +55,15 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter NotDefault { get; set; }
 
+        [Parameter]
+        [ValidateNotNull]
+        public Uri Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential ProxyCredential { get; set; }
+
         internal abstract TSession CreateSession(ConnectionSettings settings);
 
         /// <summary>Runs once the session is open and registered, before it is written out.</summary>
@@ -76,6 +85,9 @@ namespace MailProtocols.Commands
                 CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 ProtocolLogPath = ProtocolLogPath == null ? null : GetUnresolvedProviderPathFromPSPath(ProtocolLogPath),
+                Proxy = Proxy,
+                ProxyUserName = ProxyCredential?.UserName,
+                ProxyPassword = ProxyCredential?.Password,
             };
 
             if (Security == MailSecurity.None)
@@ -89,7 +101,8 @@ namespace MailProtocols.Commands
             }
 
             TSession session = CreateSession(settings);
-            WriteVerbose($"Connecting to {session.Server}:{session.Port} ({session.Transport}) as {settings.UserName}.");
+            string through = Proxy == null ? string.Empty : $" through the proxy {ProxyDescription.Of(Proxy)}";
+            WriteVerbose($"Connecting to {session.Server}:{session.Port} ({session.Transport}){through} as {settings.UserName}.");
             bool opened = TryInvoke(Server, () => session.Open(CancellationToken));
             if (!opened)
             {
