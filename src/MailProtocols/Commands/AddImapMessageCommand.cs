@@ -67,7 +67,7 @@ namespace MailProtocols.Commands
                 case MessageSet:
                     foreach (MailMessageBase message in InputObject)
                     {
-                        _pending.Add(new PendingItem { Message = message, Source = message });
+                        _pending.Add(new PendingItem { Message = message, Source = message, Length = SizeOf(message) });
                     }
 
                     break;
@@ -97,33 +97,38 @@ namespace MailProtocols.Commands
             }
 
             ReportReconnects(session);
-            DownloadImapSources();
-            var batch = new List<ImapAppendItem>();
-            long bytes = 0;
-            foreach (PendingItem pending in _pending)
+
+            // One batch at a time: confirm, download the piped IMAP summaries of this batch, append it. So at most
+            // one batch of messages is in memory, and the first APPEND does not wait for every download.
+            foreach (List<PendingItem> chunk in Batches(_pending))
             {
-                if (!ShouldProcess($"folder '{Folder}' on {session.Server}", $"Append {pending.Describe()}"))
-                {
-                    continue;
-                }
+                List<PendingItem> approved = chunk.Where(p => ShouldProcess($"folder '{Folder}' on {session.Server}", $"Append {p.Describe()}")).ToList();
+                DownloadImapSources(approved);
+                Append(session, approved.Select(Prepare).Where(item => item != null).ToList());
+            }
+        }
 
-                ImapAppendItem item = Prepare(pending);
-                if (item == null)
-                {
-                    continue;
-                }
-
+        /// <summary>Up to <see cref="BatchCount"/> messages and about <see cref="BatchBytes"/> per batch, files and piped messages alike.</summary>
+        private static IEnumerable<List<PendingItem>> Batches(IEnumerable<PendingItem> items)
+        {
+            var batch = new List<PendingItem>();
+            long bytes = 0;
+            foreach (PendingItem item in items)
+            {
                 batch.Add(item);
-                bytes += pending.Length;
+                bytes += item.Length;
                 if (batch.Count >= BatchCount || bytes >= BatchBytes)
                 {
-                    Append(session, batch);
-                    batch.Clear();
+                    yield return batch;
+                    batch = new List<PendingItem>();
                     bytes = 0;
                 }
             }
 
-            Append(session, batch);
+            if (batch.Count > 0)
+            {
+                yield return batch;
+            }
         }
 
         private void Append(ImapSession session, List<ImapAppendItem> batch)
@@ -184,11 +189,23 @@ namespace MailProtocols.Commands
             return item;
         }
 
-        /// <summary>IMAP summaries have no content yet: download them, batched per folder, and use the parsed messages.</summary>
-        private void DownloadImapSources()
+        /// <summary>The size a piped message will have on the wire, so batches of big messages stay bounded too.</summary>
+        private static long SizeOf(MailMessageBase message)
+        {
+            switch (message)
+            {
+                case ImapMessage imap: return imap.Size ?? 0;
+                case Pop3Message pop3: return pop3.Size;
+                case MailFileMessage file: return file.Size;
+                default: return 0;
+            }
+        }
+
+        /// <summary>IMAP summaries have no content yet: download those of this batch, per folder, and use the parsed messages.</summary>
+        private void DownloadImapSources(List<PendingItem> batch)
         {
             var summaries = new ImapMessageSetCollection();
-            foreach (PendingItem pending in _pending.Where(p => p.Message is ImapMessage m && m.MimeData == null && m.Session != null))
+            foreach (PendingItem pending in batch.Where(p => p.Message is ImapMessage m && m.MimeData == null && m.Session != null))
             {
                 summaries.Add((ImapMessage)pending.Message);
             }
@@ -204,7 +221,7 @@ namespace MailProtocols.Commands
                         batch.Messages.ToList().ForEach(m => downloaded[m.Uid] = m);
                     }
 
-                    foreach (PendingItem pending in _pending)
+                    foreach (PendingItem pending in batch)
                     {
                         if (pending.Message is ImapMessage m && m.Session == set.Session && m.Folder == set.Folder && m.UidValidity == set.UidValidity &&
                             downloaded.TryGetValue(m.Uid, out ImapMessage full))
