@@ -377,7 +377,10 @@ def cmd_imap_folders(m, a):
                     typ, data = (m.lsub if a.subscribed else m.list)('""', imap_quote(mutf7_encode(prefix) + '*'))
                     _check(typ, data, 'LIST')
                     folders += [f for f in _parse_list(data) if f['name'] not in [g['name'] for g in folders]]
-        folders = [f for f in folders if _namespace_of(f['name'], spaces) == a.namespace or f['name'].upper() == 'INBOX' and a.namespace == 'personal']
+        # The root of another namespace ("shared", "Public") is a container, not one of its folders.
+        roots = [p.rstrip('/.') for k in ('other', 'shared') for p in spaces[k] if p]
+        folders = [f for f in folders if f['name'] not in roots and
+                   (_namespace_of(f['name'], spaces) == a.namespace or f['name'].upper() == 'INBOX' and a.namespace == 'personal')]
     return folders
 
 

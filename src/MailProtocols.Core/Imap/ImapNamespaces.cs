@@ -52,14 +52,14 @@ namespace MailProtocols
             {
                 foreach (FolderNamespace space in List(client, kind))
                 {
-                    string prefix = space.Path ?? string.Empty;
-                    string bare = space.DirectorySeparator != '\0' ? prefix.TrimEnd(space.DirectorySeparator) : prefix;
-                    bool inside = prefix.Length == 0
-                        || fullName.StartsWith(prefix, StringComparison.Ordinal)
-                        || (bare.Length > 0 && string.Equals(fullName, bare, StringComparison.Ordinal));
-                    if (inside && prefix.Length > best.Length)
+                    // MailKit keeps the prefix without its trailing delimiter ("shared" for "shared/").
+                    string root = Root(space);
+                    bool inside = root.Length == 0
+                        || string.Equals(fullName, root, StringComparison.Ordinal)
+                        || fullName.StartsWith(root + space.DirectorySeparator, StringComparison.Ordinal);
+                    if (inside && root.Length > best.Length)
                     {
-                        best = (kind, space, prefix.Length);
+                        best = (kind, space, root.Length);
                     }
                 }
             }
@@ -69,15 +69,21 @@ namespace MailProtocols
                 return (best.Kind, null);
             }
 
-            string prefixText = best.Space.Path ?? string.Empty;
-            if (fullName.Length <= prefixText.Length)
+            string prefix = Root(best.Space);
+            if (fullName.Length <= prefix.Length + 1)
             {
                 return (best.Kind, null);
             }
 
-            string rest = fullName.Substring(prefixText.Length);
-            int cut = best.Space.DirectorySeparator == '\0' ? -1 : rest.IndexOf(best.Space.DirectorySeparator);
+            string rest = fullName.Substring(prefix.Length + 1);
+            int cut = rest.IndexOf(best.Space.DirectorySeparator);
             return (best.Kind, cut < 0 ? rest : rest.Substring(0, cut));
+        }
+
+        private static string Root(FolderNamespace space)
+        {
+            string path = space.Path ?? string.Empty;
+            return space.DirectorySeparator == '\0' ? path : path.TrimEnd(space.DirectorySeparator);
         }
     }
 }

@@ -38,8 +38,16 @@ namespace MailProtocols
         {
             var rights = ImapFolderRights.None;
             var rest = new StringBuilder();
-            foreach (char c in letters ?? string.Empty)
+            letters = letters ?? string.Empty;
+            foreach (char c in letters)
             {
+                // A server that knows RFC 4314 also sends "c" or "d" when any of their parts is granted
+                // ("lrwtsd" grants t but not e), so they count only where the new letters are absent.
+                if ((c == 'c' && letters.IndexOfAny(new[] { 'k', 'x' }) >= 0) || (c == 'd' && letters.IndexOfAny(new[] { 't', 'e' }) >= 0))
+                {
+                    continue;
+                }
+
                 ImapFolderRights right = FromLetter(c);
                 if (right == ImapFolderRights.None)
                 {
