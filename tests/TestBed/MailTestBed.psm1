@@ -371,7 +371,8 @@ plugin {
 $(if ($P.Acl) { @"
   # Rights live in dovecot-acl files in each Maildir folder; the dict records who shared what with
   # whom, so that LIST "shared/*" shows other users' folders (the owner gets every right by default).
-  acl = vfile
+  # cache_secs=0: a changed ACL counts at once, also in sessions already open (the default caches it for 30 s).
+  acl = vfile:cache_secs=0
   acl_shared_dict = file:$($P.Root)/acl/shared-mailboxes.db
 "@ })
   quota = count:User quota

@@ -6,10 +6,13 @@ namespace MailProtocols
     /// <summary>Recognises a server's "you lack the rights" answer (RFC 5530 NOPERM), so users see a permission error, not "not found".</summary>
     internal static class ImapPermission
     {
+        // MailKit keeps the [NOPERM] response code to itself, so the text decides: Dovecot says "Permission denied"
+        // and "You lack administrator privileges", Cyrus "Permission denied".
+        private static readonly string[] Phrases = { "NOPERM", "Permission denied", "lack administrator privileges", "insufficient privileges" };
+
         public static bool IsDenied(ImapCommandException ex) =>
             ex.Response == ImapCommandResponse.No && ex.ResponseText != null &&
-            (ex.ResponseText.IndexOf("NOPERM", StringComparison.OrdinalIgnoreCase) >= 0 ||
-             ex.ResponseText.IndexOf("Permission denied", StringComparison.OrdinalIgnoreCase) >= 0);
+            Array.Exists(Phrases, phrase => ex.ResponseText.IndexOf(phrase, StringComparison.OrdinalIgnoreCase) >= 0);
 
         public static MailProtocolException Denied(MailSession session, string action, Exception inner) =>
             new MailProtocolException(MailErrorKind.PermissionDenied, "PermissionDenied",
