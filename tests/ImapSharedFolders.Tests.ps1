@@ -351,3 +351,28 @@ Describe 'Add-ImapSubscription and Remove-ImapSubscription' -Skip:$NotDefaultBed
         Get-ServerFolderNames -User $user -Subscribed | Should -Not -Contain 'Lists/Ops'
     }
 }
+
+Describe 'The help-desk runbook examples/Invoke-SharedSupportFolder.ps1' -Skip:$NotDefaultBed {
+    BeforeAll {
+        $alice = New-TestUser -Bed $Bed
+        $bob = New-TestUser -Bed $Bed
+        New-TestFolder -Bed $Bed -User $alice -Folder 'Support' | Out-Null
+        foreach ($day in 1..3) {
+            Add-TestMessage -Bed $Bed -User $alice -Folder 'Support' -Subject "ticket $day" -Date ([datetimeoffset]::new(2026, 11, $day, 9, 0, 0, [timespan]::Zero)) | Out-Null
+        }
+        $report = & "$PSScriptRoot/../examples/Invoke-SharedSupportFolder.ps1" -Server localhost -ImapPort $Bed.ImapPort -OwnerCredential $alice.Credential -AgentCredential $bob.Credential
+    }
+
+    It 'shares the folder, flags the newest ticket and files the oldest, as the owner sees' {
+        $report.SharedFolder | Should -Be "shared/$($alice.Name)/Support"
+        $report.Owner | Should -Be $alice.Name
+        $report.Tickets | Should -Be 3
+        $report.Flagged | Should -Be 'ticket 3'
+        $report.Filed | Should -Be 'ticket 1'
+        (Get-ServerAcl -User $alice -Folder 'Support/Done')[$bob.Name] | Should -Be $report.AgentRights
+        $support = Invoke-MailCheck -Bed $Bed -User $alice -Command imap-messages -Arguments 'Support'
+        @($support.subject) | Sort-Object | Should -Be @('ticket 2', 'ticket 3')
+        ($support | Where-Object subject -eq 'ticket 3').flags | Should -Contain '\Flagged'
+        @((Invoke-MailCheck -Bed $Bed -User $alice -Command imap-messages -Arguments 'Support/Done').subject) | Should -Be @('ticket 1')
+    }
+}

@@ -18,6 +18,9 @@ namespace MailProtocols
         public char Separator { get; set; }
 
         public bool Selectable { get; set; }
+
+        /// <summary>The name below the personal namespace's prefix ("Projects.Web" for "INBOX.Projects.Web"), which names the Maildir++ directory.</summary>
+        public string LocalName { get; set; }
     }
 
     /// <summary>Where a sync is, for the progress bar.</summary>
@@ -84,7 +87,7 @@ namespace MailProtocols
             IMailFolder folder = ImapFolderOperations.Get(session, name, cancellationToken);
             var targets = new List<ImapSyncTarget>
             {
-                new ImapSyncTarget { FullName = folder.FullName, Separator = folder.DirectorySeparator, Selectable = ImapFolderOperations.IsSelectable(folder) },
+                new ImapSyncTarget { FullName = folder.FullName, Separator = folder.DirectorySeparator, Selectable = ImapFolderOperations.IsSelectable(folder), LocalName = ImapNamespaces.WithoutPersonalPrefix(session.Client, folder.FullName) },
             };
             if (!recurse || folder.DirectorySeparator == '\0')
             {
@@ -95,14 +98,14 @@ namespace MailProtocols
             foreach (ImapFolderInfo below in ImapFolderOperations.List(session, n => n.StartsWith(prefix, StringComparison.Ordinal), false, cancellationToken))
             {
                 bool selectable = (below.Attributes & (ImapFolderAttributes.NoSelect | ImapFolderAttributes.NonExistent)) == 0;
-                targets.Add(new ImapSyncTarget { FullName = below.FullName, Separator = folder.DirectorySeparator, Selectable = selectable });
+                targets.Add(new ImapSyncTarget { FullName = below.FullName, Separator = folder.DirectorySeparator, Selectable = selectable, LocalName = ImapNamespaces.WithoutPersonalPrefix(session.Client, below.FullName) });
             }
 
             return targets;
         }
 
         /// <summary>The directory a folder is mirrored into.</summary>
-        public string DirectoryFor(ImapSyncTarget target) => MaildirFolder.PathFor(_root, target.FullName, target.Separator);
+        public string DirectoryFor(ImapSyncTarget target) => MaildirFolder.PathFor(_root, target.LocalName ?? target.FullName, target.Separator);
 
         public ImapSyncResult Sync(ImapSyncTarget target, CancellationToken cancellationToken)
         {

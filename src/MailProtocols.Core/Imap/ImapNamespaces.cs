@@ -80,6 +80,24 @@ namespace MailProtocols
             return (best.Kind, cut < 0 ? rest : rest.Substring(0, cut));
         }
 
+        /// <summary>
+        /// The name without the personal namespace's prefix: "Projects.Web" for "INBOX.Projects.Web" on a server
+        /// whose personal folders live below "INBOX." (a Maildir++ copy names it the way Dovecot and Courier do).
+        /// </summary>
+        public static string WithoutPersonalPrefix(ImapClient client, string fullName)
+        {
+            foreach (FolderNamespace space in List(client, ImapNamespaceKind.Personal))
+            {
+                string root = Root(space);
+                if (root.Length > 0 && space.DirectorySeparator != '\0' && fullName.StartsWith(root + space.DirectorySeparator, StringComparison.Ordinal))
+                {
+                    return fullName.Substring(root.Length + 1);
+                }
+            }
+
+            return fullName;
+        }
+
         private static string Root(FolderNamespace space)
         {
             string path = space.Path ?? string.Empty;
