@@ -126,6 +126,10 @@ Describe 'Get-ImapFolderAccess, Grant-ImapFolderAccess and Revoke-ImapFolderAcce
         $mine[0].Letters | Should -Be $server.rights
         $mine[0].Rights.HasFlag([MailProtocols.ImapFolderRights]::Read) | Should -BeTrue
         $mine[0].Rights.HasFlag([MailProtocols.ImapFolderRights]::Administer) | Should -BeFalse
+        # Someone else's rights are the list bob may not read: a permission error, not his own rights.
+        Get-ImapFolderAccess -Session $bobSession -Folder "shared/$($alice.Name)/Shared Box" -Identity $carol.Name -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'GetImapFolderAccessPermissionDenied,*'
+        $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
     }
 
     It 'lists what may be granted with -ListRights' {

@@ -27,7 +27,12 @@ namespace MailProtocols
                 }
                 catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
                 {
-                    // Without the Administer right only MYRIGHTS answers.
+                    // Without the Administer right only MYRIGHTS answers, and only for the user.
+                    if (identity != null && !string.Equals(identity, session.UserName, System.StringComparison.Ordinal))
+                    {
+                        throw ImapPermission.Denied(session, $"GETACL {path}", ex);
+                    }
+
                     AccessRights mine = folder.GetMyAccessRights(token);
                     return (IReadOnlyList<ImapFolderAccess>)new[] { Entry(session, folder, session.UserName, mine.ToString(), "MyRights") };
                 }
