@@ -380,3 +380,42 @@ Describe 'The help-desk runbook examples/Invoke-SharedSupportFolder.ps1' -Skip:$
         @((Invoke-MailCheck -Bed $Bed -User $alice -Command imap-messages -Arguments 'Support/Done').subject) | Should -Be @('ticket 1')
     }
 }
+
+Describe 'Rights in words and letters' {
+    It 'reads names, RFC 4314 letters and RFC 2086''s c and d' {
+        [MailProtocols.ImapFolderRightsText]::Parse('lrs') | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, Read, Seen')
+        [MailProtocols.ImapFolderRightsText]::Parse('Lookup, Read') | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, Read')
+        [MailProtocols.ImapFolderRightsText]::Parse('Lookup Expunge') | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, Expunge')
+        [MailProtocols.ImapFolderRightsText]::Parse('lc') | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, CreateFolder, DeleteFolder')
+        [MailProtocols.ImapFolderRightsText]::Parse('ld') | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, DeleteMessages, Expunge')
+        [MailProtocols.ImapFolderRightsText]::ToLetters([MailProtocols.ImapFolderRights]::All) | Should -BeExactly 'lrswipkxtea'
+        { [MailProtocols.ImapFolderRightsText]::Parse('lrz') } | Should -Throw '*lrz*'
+    }
+
+    It 'reads a server''s "d" as virtual when the RFC 4314 letters are there' {
+        $unknown = $null
+        [MailProtocols.ImapFolderRightsText]::FromLetters('lrwtsd', [ref] $unknown) | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, Read, Seen, Write, DeleteMessages')
+        [MailProtocols.ImapFolderRightsText]::FromLetters('lrsd', [ref] $unknown) | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, Read, Seen, DeleteMessages, Expunge')
+        [MailProtocols.ImapFolderRightsText]::FromLetters('lrX', [ref] $unknown) | Should -Be ([MailProtocols.ImapFolderRights]'Lookup, Read')
+        $unknown | Should -BeExactly 'X'
+    }
+}
+
+Describe 'A Dovecot without the acl plugin (NoAcl profile)' -Skip:$NotDefaultBed {
+    BeforeAll {
+        $plain = Start-TestDovecot -Name 'noacl' -Profile NoAcl
+        $user = New-TestUser -Bed $plain
+        $session = Connect-Imap -Server localhost -Port $plain.ImapPort -Credential $user.Credential -NotDefault -TimeoutSec 15
+    }
+    AfterAll {
+        $session | Disconnect-Imap -ErrorAction SilentlyContinue
+        Stop-TestDovecot -Bed $plain
+    }
+
+    It 'stops Get-ImapFolderAccess with AclNotSupported and lists no other namespaces' {
+        Invoke-MailCheck -Bed $plain -User $user -Command imap-capability | Should -Not -Contain 'ACL'
+        { Get-ImapFolderAccess -Session $session -Folder INBOX } | Should -Throw -ErrorId 'GetImapFolderAccessAclNotSupported,MailProtocols.Commands.GetImapFolderAccessCommand'
+        @(Get-ImapFolder -Session $session -Namespace OtherUsers) | Should -BeNullOrEmpty
+        @(Get-ImapFolder -Session $session -Namespace All).FullName | Sort-Object | Should -Be (@((Invoke-MailCheck -Bed $plain -User $user -Command imap-folders).name) | Sort-Object)
+    }
+}
