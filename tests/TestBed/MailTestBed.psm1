@@ -255,25 +255,53 @@ function Get-TestBedTrustDirectory {
 # What Exchange Online advertises after log-in (issue 14): no SPECIAL-USE, CONDSTORE, SORT, QUOTA, ESEARCH, LIST-STATUS.
 $script:ExchangeImapCapability = 'IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR UIDPLUS MOVE ID UNSELECT CHILDREN IDLE NAMESPACE LITERAL+'
 
-function Get-DovecotMailboxText {
-    # The personal namespace: Dovecot's special-use folders, or (profile Exchange) Exchange Online's
-    # folder names without any special-use flag.
+function Get-DovecotNamespaceText {
+    <# The namespace blocks of a profile: the personal one (prefix and separator), and with ACL the other-users and public ones. #>
     param($P)
-    if ($P.CapabilityProfile -eq 'Exchange') {
-        $folders = [ordered]@{ 'Drafts' = $null; 'Sent Items' = $null; 'Deleted Items' = $null; 'Junk Email' = $null; 'Archive' = $null }
+    # Dovecot's special-use folders, or (capability profile Exchange) Exchange Online's folder names
+    # without any special-use flag.
+    $uses = if ($P.CapabilityProfile -eq 'Exchange') {
+        [ordered]@{ 'Drafts' = $null; 'Sent Items' = $null; 'Deleted Items' = $null; 'Junk Email' = $null; 'Archive' = $null }
     }
     else {
-        $folders = [ordered]@{ 'Drafts' = '\Drafts'; 'Sent' = '\Sent'; 'Trash' = '\Trash'; 'Junk' = '\Junk'; 'Archive' = '\Archive' }
+        [ordered]@{ 'Drafts' = '\Drafts'; 'Sent' = '\Sent'; 'Trash' = '\Trash'; 'Junk' = '\Junk'; 'Archive' = '\Archive' }
     }
-    $lines = [System.Collections.Generic.List[string]]::new()
-    $lines.Add('namespace inbox {'); $lines.Add('  inbox = yes'); $lines.Add('  separator = /')
-    foreach ($name in $folders.Keys) {
-        $lines.Add("  mailbox `"$name`" {")
-        if ($folders[$name]) { $lines.Add("    special_use = $($folders[$name])") }
-        $lines.Add('    auto = subscribe'); $lines.Add('  }')
+    $folders = foreach ($name in $uses.Keys) {
+        $special = if ($uses[$name]) { "`n    special_use = $($uses[$name])" } else { '' }
+        "  mailbox `"$name`" {$special`n    auto = subscribe`n  }"
     }
-    $lines.Add('}')
-    $lines -join "`n"
+    $personal = if ($P.FolderPrefix) {
+        # Cyrus/Courier style: every personal folder is below INBOX., '.' is the separator. The
+        # Maildir++ files stay the same (Maildir/.Sent is INBOX.Sent).
+        "namespace inbox {`n  inbox = yes`n  prefix = $($P.FolderPrefix)`n  separator = $($P.Separator)`n$($folders -join "`n")`n}"
+    }
+    else {
+        "namespace inbox {`n  inbox = yes`n  separator = $($P.Separator)`n$($folders -join "`n")`n}"
+    }
+    if (-not $P.Acl) { return $personal }
+    @"
+$personal
+
+# Other users' folders they shared with us: shared/<owner>/<folder>.
+namespace {
+  type = shared
+  separator = /
+  prefix = shared/%%u/
+  location = maildir:%%h/Maildir:INDEXPVT=~/Maildir/shared/%%u
+  subscriptions = no
+  list = children
+}
+
+# Folders that belong to no one: Public/<folder>, rights from their dovecot-acl files.
+namespace {
+  type = public
+  separator = /
+  prefix = Public/
+  location = maildir:$($P.PublicRoot):INDEXPVT=~/Maildir/public
+  subscriptions = no
+  list = children
+}
+"@
 }
 
 function Get-DovecotConfigText {
@@ -319,7 +347,7 @@ default_internal_group = dovecot
 
 mail_location = maildir:~/Maildir
 mail_max_userip_connections = 100
-mail_plugins = `$mail_plugins quota
+mail_plugins = `$mail_plugins quota$(if ($P.Acl) { ' acl' })
 
 # Every byte of every post-login IMAP/POP3 session, per user:
 #   <Root>/rawlog/<user>/<yyyymmdd-hhmmss>-<pid>.in   (client -> server)
@@ -346,14 +374,20 @@ userdb {
   args = uid=nobody gid=nogroup home=$($P.MailRoot)/%u allow_all_users=yes
 }
 
-$(Get-DovecotMailboxText -P $P)
-
+$(Get-DovecotNamespaceText -P $P)
 protocol imap {
-  mail_plugins = `$mail_plugins imap_quota
+  mail_plugins = `$mail_plugins imap_quota$(if ($P.Acl) { ' imap_acl' })
 $(if ($P.CapabilityProfile -eq 'Exchange') { "  imap_capability = $script:ExchangeImapCapability" })
 }
 
 plugin {
+$(if ($P.Acl) { @"
+  # Rights live in dovecot-acl files in each Maildir folder; the dict records who shared what with
+  # whom, so that LIST "shared/*" shows other users' folders (the owner gets every right by default).
+  # cache_secs=0: a changed ACL counts at once, also in sessions already open (the default caches it for 30 s).
+  acl = vfile:cache_secs=0
+  acl_shared_dict = file:$($P.Root)/acl/shared-mailboxes.db
+"@ })
   quota = count:User quota
   quota_rule = *:storage=$($P.QuotaStorage)
   quota_vsizes = yes
@@ -445,7 +479,12 @@ function Get-FolderMaildirPath {
     param($Bed, [string] $UserName, [string] $Folder)
     $maildir = Join-Path (Join-Path $Bed.MailRoot $UserName) 'Maildir'
     if ([string]::IsNullOrEmpty($Folder) -or $Folder -ieq 'INBOX') { return $maildir }
-    $parts = $Folder.Split('/')
+    # On the InboxPrefix profile 'INBOX.A.B' and 'A/B' are the same folder, Maildir/.A.B.
+    $prefix = if ($Bed.PSObject.Properties.Name -contains 'FolderPrefix') { $Bed.FolderPrefix } else { '' }
+    $parts = if ($prefix -and $Folder.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase)) {
+        $Folder.Substring($prefix.Length).Split($Bed.Separator)
+    }
+    else { $Folder.Split('/') }
     foreach ($p in $parts) {
         if ($p -eq '') { throw "Invalid folder name '$Folder' (empty hierarchy level)." }
         if ($p.Contains('.')) { throw "Folder '$Folder': '.' cannot be used in folder names with this Maildir++ layout (it is the on-disk separator)." }
@@ -669,6 +708,16 @@ function Start-TestDovecot {
     CHILDREN IDLE NAMESPACE LITERAL+) and the folders are Drafts, Sent Items, Deleted Items,
     Junk Email and Archive without special-use flags. Dovecot still accepts commands it does not
     advertise; tests check the protocol log for them.
+    .PARAMETER Profile
+    Which server to imitate (default $env:MAILTESTBED_PROFILE, else Default):
+    Default      personal folders at the top with '/' as separator; ACL (acl + imap_acl plugins), other
+                 users' shared folders as shared/<owner>/<folder> and public folders as Public/<folder>
+                 (Public/Announcements exists, readable by anyone).
+    InboxPrefix  Cyrus/Courier style: every personal folder below 'INBOX.' with '.' as separator
+                 (INBOX.Sent, INBOX.Projects.Alerts); no ACL.
+    NoAcl        the Default layout without the ACL plugins and without the shared and public namespaces.
+    The bed's FolderPrefix and Separator say how folder names are written; Get-TestFolderName turns
+    a '/' name into the profile's.
     .PARAMETER KeepAuthPenalty
     Keep Dovecot's per-IP auth failure penalty (by default it is switched off so that failed-login
     tests don't slow every following login from 127.0.0.1 by 2-15 s).
@@ -685,6 +734,9 @@ function Start-TestDovecot {
         [string] $QuotaStorage = '100M',
         [double] $TimeoutSeconds = 15,
         [double] $LifetimeMinutes = 120,
+        [ValidateSet('Default', 'InboxPrefix', 'NoAcl')]
+        [Alias('Profile')]
+        [string] $BedProfile = $(if ($env:MAILTESTBED_PROFILE) { $env:MAILTESTBED_PROFILE } else { 'Default' }),
         [switch] $KeepAuthPenalty,
         [string] $BaseDirectory,
         [string] $CaDirectory,
@@ -702,7 +754,7 @@ function Start-TestDovecot {
     [void][System.IO.Directory]::CreateDirectory($root)
     [System.IO.File]::SetUnixFileMode($root, [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute, GroupRead, GroupExecute, OtherRead, OtherExecute')
     [System.IO.File]::WriteAllText((Join-Path $root '.mailtestbed'), "MailTestBed instance $label-$id created by PID $PID`n")
-    foreach ($d in 'ssl', 'auth', 'log', 'state', 'mail', 'rawlog', 'fakes', 'tmp') { [void][System.IO.Directory]::CreateDirectory((Join-Path $root $d)) }
+    foreach ($d in 'ssl', 'auth', 'log', 'state', 'mail', 'rawlog', 'fakes', 'tmp', 'public', 'acl') { [void][System.IO.Directory]::CreateDirectory((Join-Path $root $d)) }
     [System.IO.File]::SetUnixFileMode((Join-Path $root 'ssl'), [System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
     # auth/ must stay readable for the auth process (runs as 'dovecot'); test passwords are not secrets.
 
@@ -740,11 +792,17 @@ function Start-TestDovecot {
         BaseDir         = Join-Path $root 'run'
         QuotaStorage    = $QuotaStorage
         CapabilityProfile = $CapabilityProfile
+        Profile         = $BedProfile
+        FolderPrefix    = $(if ($BedProfile -eq 'InboxPrefix') { 'INBOX.' } else { '' })
+        Separator       = $(if ($BedProfile -eq 'InboxPrefix') { '.' } else { '/' })
+        Acl             = $BedProfile -eq 'Default'
+        PublicRoot      = Join-Path $root 'public'
         InstanceName    = "mptb-$label-$id"
         MasterPid       = 0
         State           = $state
     }
     Write-AuthFiles -Bed $bed
+    if ($bed.Acl) { Initialize-PublicFolders -Bed $bed }
 
     $lastError = $null
     for ($attempt = 1; $attempt -le 3; $attempt++) {
@@ -805,6 +863,16 @@ function Start-TestDovecot {
         '--conf', $bed.ConfigPath, '--root', $root, '--lifetime', [int]($LifetimeMinutes * 60), '--instance', $bed.InstanceName) -TimeoutSeconds 30
     if ($w.ExitCode -ne 0) { Write-Warning "watchdog did not start: $($w.StdErr)" }
     $bed
+}
+
+function Initialize-PublicFolders {
+    <# The public namespace's Maildir: Public/Announcements, which anyone may look up and read. #>
+    param($Bed)
+    [void](Initialize-MaildirFolder -Path $Bed.PublicRoot)
+    [void](Initialize-MaildirFolder -Path (Join-Path $Bed.PublicRoot '.Announcements') -IsSubfolder)
+    [System.IO.File]::WriteAllText((Join-Path $Bed.PublicRoot '.Announcements/dovecot-acl'), "anyone lrs`n")
+    # The mail processes (nobody) keep the shared-mailboxes dict here.
+    Set-MailOwner -Path @($Bed.PublicRoot, (Join-Path $Bed.Root 'acl')) -Recurse
 }
 
 function Get-TestBedBaseDirectory {
@@ -1316,10 +1384,26 @@ function New-TestFolder {
     $userName = Resolve-TestUserName $User
     $a = @('-c', $Bed.ConfigPath, 'mailbox', 'create', '-u', $userName)
     if ($Subscribe) { $a += '-s' }
-    $a += $Folder
+    $a += Get-TestFolderName -Bed $Bed -Name $Folder
     $r = Invoke-Captured -FilePath (Find-Executable 'doveadm') -ArgumentList $a -TimeoutSeconds 30
     if ($r.ExitCode -ne 0) { throw "doveadm mailbox create '$Folder' failed ($($r.ExitCode)): $($r.StdErr)" }
     Get-FolderMaildirPath -Bed $Bed -UserName $userName -Folder $Folder
+}
+
+function Get-TestFolderName {
+    <#
+    .SYNOPSIS
+    The name a folder has on the bed's profile: 'Projects/Alerts' is 'INBOX.Projects.Alerts' on the
+    InboxPrefix profile and stays 'Projects/Alerts' on the others. INBOX and names already written
+    the profile's way are returned as they are.
+    #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Bed, [Parameter(Mandatory, ValueFromPipeline)][string] $Name)
+    process {
+        $prefix = if ($Bed.PSObject.Properties.Name -contains 'FolderPrefix') { $Bed.FolderPrefix } else { '' }
+        if (-not $prefix -or $Name -ieq 'INBOX' -or $Name.StartsWith($prefix, [StringComparison]::OrdinalIgnoreCase)) { return $Name }
+        $prefix + $Name.Replace('/', $Bed.Separator)
+    }
 }
 
 #endregion
@@ -1700,7 +1784,8 @@ function Start-FakeServer {
     Modes: imap-no-starttls, pop3-no-starttls, silent, imap-tls-selfsigned, pop3-tls-selfsigned,
     imap-oauth (needs -Bed for the CA-signed cert, and -Token), imap-stall-command (never answers
     SELECT/EXAMINE), imap-stall-literal and imap-huge-literal (a body FETCH literal that never completes;
-    the latter announces 4 GiB). See fakeserver.py. The server records every byte it
+    the latter announces 4 GiB), imap-create-special-use (offers CREATE-SPECIAL-USE, remembers
+    CREATE "x" (USE (\Sent)) and lists the mark). See fakeserver.py. The server records every byte it
     receives (decrypted for TLS modes) in TranscriptPath and events (connect, TLS result, SASL) as
     JSON lines in EventsPath. It ends by itself after -Connections connections, after
     -LifetimeSeconds, or when this PowerShell process is gone.
@@ -1725,7 +1810,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,
@@ -1868,7 +1953,7 @@ function Get-FakeServerEvent {
 Export-ModuleMember -Function @(
     'Initialize-TestBedTrust', 'Test-TestBedTrust', 'Start-TestDovecot', 'Stop-TestDovecot',
     'New-TestUser', 'Set-TestUserPassword', 'New-TestOAuthToken',
-    'New-TestMessageBytes', 'Add-TestMessage', 'Add-TestMessageBatch', 'New-TestFolder',
+    'New-TestMessageBytes', 'Add-TestMessage', 'Add-TestMessageBatch', 'New-TestFolder', 'Get-TestFolderName',
     'Get-DovecotLogoutStats', 'Get-TestRawLog', 'Invoke-DoveadmKick', 'Get-TestSession',
     'Invoke-MailCheck',
     'Start-FakeServer', 'Stop-FakeServer', 'Wait-FakeServerExit', 'Get-FakeTranscript', 'Get-FakeServerEvent',

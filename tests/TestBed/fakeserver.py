@@ -64,7 +64,7 @@ MODES = ['imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned'
          'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth',
          'imap-starttls-inject', 'pop3-starttls-inject', 'imap-hostile-folders',
          'imap-stall-command', 'imap-stall-literal',
-         'imap-huge-literal']
+         'imap-huge-literal', 'imap-create-special-use']
 
 STALL_MODES = ('imap-stall-command', 'imap-stall-literal', 'imap-huge-literal')
 ONE_MESSAGE = ('imap-stall-literal', 'imap-huge-literal')
@@ -316,6 +316,34 @@ def hostile_folders_command(c, tag, cmd, rest):
     return True
 
 
+SPECIAL_FOLDERS = {}
+
+
+def create_special_use_command(c, tag, cmd, rest):
+    """imap-create-special-use: CREATE "name" (USE (\\Sent)) is remembered and LIST shows the mark. True if handled."""
+    if cmd == 'CREATE':
+        name, rest = imap_unquote(rest)
+        m = re.search(r'USE \(([^)]*)\)', rest)
+        SPECIAL_FOLDERS[name] = m.group(1) if m else ''
+        c.send('%s OK Create completed.\r\n' % tag)
+    elif cmd in ('LIST', 'LSUB'):
+        if rest.startswith('('):
+            rest = rest[rest.index(')') + 1:].lstrip()
+        _, rest2 = imap_unquote(rest)
+        pattern, _ = imap_unquote(rest2)
+        if pattern == '':
+            c.send('* %s (\\Noselect) "/" ""\r\n%s OK %s completed.\r\n' % (cmd, tag, cmd))
+            return True
+        regex = '^' + ''.join('.*' if ch == '*' else '[^/]*' if ch == '%' else re.escape(ch) for ch in pattern) + '$'
+        for name, use in [('INBOX', '')] + sorted(SPECIAL_FOLDERS.items()):
+            if re.match(regex, name, re.S | re.I):
+                c.send('* %s (\\HasNoChildren%s) "/" %s\r\n' % (cmd, ' ' + use if use else '', imap_quote(name)))
+        c.send('%s OK %s completed.\r\n' % (tag, cmd))
+    else:
+        return False
+    return True
+
+
 def imap_session(c, ctx, caps, mode, certs=None):
     if mode == 'imap-preauth':
         c.send('* PREAUTH [CAPABILITY %s] Fake IMAP, you are logged in already.\r\n' % caps)
@@ -334,6 +362,8 @@ def imap_session(c, ctx, caps, mode, certs=None):
             sub = rest.split(' ', 1)
             cmd = 'UID ' + sub[0].upper()
         if mode == 'imap-hostile-folders' and hostile_folders_command(c, tag, cmd, rest):
+            continue
+        if mode == 'imap-create-special-use' and create_special_use_command(c, tag, cmd, rest):
             continue
         if cmd == 'CAPABILITY':
             c.send('* CAPABILITY %s\r\n%s OK Capability completed.\r\n' % (caps, tag))
@@ -591,6 +621,8 @@ def handle(ctx, sock, mode, certs):
             caps = 'IMAP4rev1 STARTTLS LOGINDISABLED'
         elif mode == 'imap-preauth':
             caps = 'IMAP4rev1 STARTTLS'
+        elif mode == 'imap-create-special-use':
+            caps = 'IMAP4rev1 AUTH=PLAIN AUTH=LOGIN LIST-EXTENDED SPECIAL-USE CREATE-SPECIAL-USE'
         else:
             caps = 'IMAP4rev1 AUTH=PLAIN AUTH=LOGIN'
         imap_session(c, ctx, caps, mode, certs)

@@ -315,13 +315,73 @@ def cmd_imap_capability(m, a):
     return data[0].decode().split()
 
 
+def _namespaces(m):
+    # NAMESPACE: three groups (personal, other users, shared), each NIL or ((prefix sep)...).
+    typ, data = m.namespace()
+    _check(typ, data, 'NAMESPACE')
+    text = data[0].decode('utf-8', 'replace') if isinstance(data[0], bytes) else data[0]
+    groups, depth, cur, i = [], 0, '', 0
+    while i < len(text):
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while text[j] != '"':
+                j += 2 if text[j] == '\\' else 1
+            cur += text[i:j + 1]
+            i = j + 1
+            continue
+        if depth == 0 and text.startswith('NIL', i):
+            groups.append([])
+            i += 3
+            continue
+        if c == '(':
+            depth += 1
+        elif c == ')':
+            depth -= 1
+            if depth == 0:
+                groups.append(re.findall(r'\("((?:[^"\\]|\\.)*)"', cur + ')'))
+                cur = ''
+                i += 1
+                continue
+        if depth > 0:
+            cur += c
+        i += 1
+    while len(groups) < 3:
+        groups.append([])
+    return dict(zip(('personal', 'other', 'shared'), groups[:3]))
+
+
+def _namespace_of(name, spaces):
+    best, length = 'personal', -1
+    for kind, prefixes in spaces.items():
+        for prefix in prefixes:
+            if (prefix == '' or name.startswith(prefix) or name == prefix.rstrip('/.')) and len(prefix) > length:
+                best, length = kind, len(prefix)
+    return best
+
+
 def cmd_imap_folders(m, a):
     if a.subscribed:
         typ, data = m.lsub('""', '"*"')
     else:
         typ, data = m.list('""', '"*"')
     _check(typ, data, 'LIST')
-    return _parse_list(data)
+    folders = _parse_list(data)
+    if a.namespace != 'all':
+        spaces = _namespaces(m)
+        pattern = [p for p in spaces[a.namespace]]
+        if a.namespace != 'personal' or any(p for p in pattern):
+            # LIST "" "*" covers the prefixes of every namespace; ask each prefix of this one as well.
+            for prefix in pattern:
+                if prefix:
+                    typ, data = (m.lsub if a.subscribed else m.list)('""', imap_quote(mutf7_encode(prefix) + '*'))
+                    _check(typ, data, 'LIST')
+                    folders += [f for f in _parse_list(data) if f['name'] not in [g['name'] for g in folders]]
+        # The root of another namespace ("shared", "Public") is a container, not one of its folders.
+        roots = [p.rstrip('/.') for k in ('other', 'shared') for p in spaces[k] if p]
+        folders = [f for f in folders if f['name'] not in roots and
+                   (_namespace_of(f['name'], spaces) == a.namespace or f['name'].upper() == 'INBOX' and a.namespace == 'personal')]
+    return folders
 
 
 def cmd_imap_status(m, a):
@@ -459,6 +519,48 @@ def cmd_imap_rename(m, a):
     return _simple(m, m.rename, 'RENAME', mbox_arg(a.old), mbox_arg(a.new))
 
 
+def _acl_tokens(line):
+    # '"folder" id rights id rights ...' with quoted or atom tokens.
+    return [t[1:-1].replace('\\"', '"').replace('\\\\', '\\') if t.startswith('"') else t
+            for t in re.findall(r'"(?:[^"\\]|\\.)*"|\S+', line)]
+
+
+def _untagged(m, name):
+    typ, data = m._untagged_response('OK', [None], name)
+    return [d.decode('utf-8', 'replace') if isinstance(d, bytes) else d for d in data if d]
+
+
+def cmd_imap_getacl(m, a):
+    typ, data = m._simple_command('GETACL', mbox_arg(a.folder))
+    _check(typ, data, 'GETACL')
+    out = {}
+    for line in _untagged(m, 'ACL'):
+        toks = _acl_tokens(line)
+        for ident, rights in zip(toks[1::2], toks[2::2]):
+            out[ident] = rights
+    return out
+
+
+def cmd_imap_myrights(m, a):
+    typ, data = m._simple_command('MYRIGHTS', mbox_arg(a.folder))
+    _check(typ, data, 'MYRIGHTS')
+    lines = _untagged(m, 'MYRIGHTS')
+    toks = _acl_tokens(lines[0]) if lines else []
+    return {'folder': a.folder, 'rights': toks[1] if len(toks) > 1 else ''}
+
+
+def cmd_imap_setacl(m, a):
+    typ, data = m._simple_command('SETACL', mbox_arg(a.folder), imap_quote(a.identity), imap_quote(a.rights))
+    _check(typ, data, 'SETACL')
+    return {'ok': True}
+
+
+def cmd_imap_namespace(m, a):
+    typ, data = m.namespace()
+    _check(typ, data, 'NAMESPACE')
+    return data[0].decode('utf-8', 'replace') if isinstance(data[0], bytes) else data[0]
+
+
 def cmd_imap_quota(m, a):
     typ, data = m.getquotaroot(mbox_arg(a.folder or 'INBOX'))
     _check(typ, data, 'GETQUOTAROOT')
@@ -568,7 +670,8 @@ def build_parser():
         return sp
 
     add('imap-capability', cmd_imap_capability)
-    add('imap-folders', cmd_imap_folders, ('--subscribed', {'action': 'store_true'}))
+    add('imap-folders', cmd_imap_folders, ('--subscribed', {'action': 'store_true'}),
+        ('--namespace', {'choices': ['all', 'personal', 'other', 'shared'], 'default': 'all'}))
     add('imap-status', cmd_imap_status, 'folder')
     add('imap-uids', cmd_imap_uids, 'folder', ('--search', {}))
     add('imap-flags', cmd_imap_flags, 'folder', ('--uids', {'default': '1:*'}))
@@ -583,6 +686,10 @@ def build_parser():
     add('imap-unsubscribe', cmd_imap_unsubscribe, 'folder')
     add('imap-rename', cmd_imap_rename, 'old', 'new')
     add('imap-quota', cmd_imap_quota, ('folder', {'nargs': '?'}))
+    add('imap-getacl', cmd_imap_getacl, 'folder')
+    add('imap-myrights', cmd_imap_myrights, 'folder')
+    add('imap-setacl', cmd_imap_setacl, 'folder', 'identity', 'rights')
+    add('imap-namespace', cmd_imap_namespace)
     add('pop3-capa', cmd_pop3_capa)
     add('pop3-stat', cmd_pop3_stat)
     add('pop3-list', cmd_pop3_list)

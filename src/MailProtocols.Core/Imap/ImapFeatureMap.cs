@@ -22,6 +22,7 @@ namespace MailProtocols
                 MultiAppend = Has(capabilities, ImapCapabilities.MultiAppend),
                 LiteralPlus = Has(capabilities, ImapCapabilities.LiteralPlus),
                 ESearch = Has(capabilities, ImapCapabilities.ESearch),
+                CreateSpecialUse = Has(capabilities, ImapCapabilities.CreateSpecialUse),
                 SpecialUse = Has(capabilities, ImapCapabilities.SpecialUse) || Has(capabilities, ImapCapabilities.XList),
             };
 

@@ -11,6 +11,7 @@ namespace MailProtocols
             {
                 bool selectable = (folder.Attributes & (FolderAttributes.NoSelect | FolderAttributes.NonExistent)) == 0;
                 bool status = withStatus && selectable;
+                (ImapNamespaceKind kind, string owner) = ImapNamespaces.Classify(session.Client, folder.FullName);
                 return new ImapFolderInfo
                 {
                     FullName = folder.FullName,
@@ -24,6 +25,8 @@ namespace MailProtocols
                     Recent = status ? folder.Recent : (int?)null,
                     UidValidity = status ? folder.UidValidity : (uint?)null,
                     UidNext = status ? folder.UidNext?.Id : null,
+                    Namespace = kind,
+                    Owner = owner,
                     Session = session,
                 };
             }

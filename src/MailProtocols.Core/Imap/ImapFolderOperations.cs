@@ -14,21 +14,43 @@ namespace MailProtocols
         internal const StatusItems FolderStatus = StatusItems.Count | StatusItems.Unread | StatusItems.Recent | StatusItems.UidValidity | StatusItems.UidNext;
 
         /// <summary>
-        /// Lists every folder (LIST "" "*"), with status from the same command when the server offers
+        /// Lists every folder of the personal namespace (LIST "" "*"), with status from the same command when the server offers
         /// LIST-STATUS; otherwise one STATUS per matching folder. <paramref name="match"/> filters by full name.
         /// </summary>
         public static IReadOnlyList<ImapFolderInfo> List(ImapSession session, Func<string, bool> match, bool subscribedOnly, CancellationToken cancellationToken) =>
+            List(session, match, subscribedOnly, new[] { ImapNamespaceKind.Personal }, cancellationToken);
+
+        /// <summary>Lists the folders of the namespaces asked for (one LIST per namespace prefix).</summary>
+        public static IReadOnlyList<ImapFolderInfo> List(ImapSession session, Func<string, bool> match, bool subscribedOnly,
+            IReadOnlyCollection<ImapNamespaceKind> namespaces, CancellationToken cancellationToken) =>
             session.Run("listing folders", cancellationToken, token =>
             {
                 ImapClient client = session.Client;
                 bool listStatus = session.Features.ListStatus;
+                StatusItems items = listStatus ? FolderStatus : StatusItems.None;
                 var folders = new List<IMailFolder>();
-                foreach (FolderNamespace space in PersonalNamespaces(client))
+                bool personal = namespaces.Contains(ImapNamespaceKind.Personal);
+                foreach ((ImapNamespaceKind kind, FolderNamespace space) in ImapNamespaces.Of(client, namespaces))
                 {
-                    folders.AddRange(client.GetFolders(space, listStatus ? FolderStatus : StatusItems.None, subscribedOnly, token));
+                    // LIST "" "*" of a personal namespace without prefix also returns "shared/..." and "Public/...".
+                    folders.AddRange(client.GetFolders(space, items, subscribedOnly, token)
+                        .Where(f => ImapNamespaces.Classify(client, f.FullName).Kind == kind));
                 }
 
-                if (!subscribedOnly)
+                // Below a personal prefix such as "INBOX." (Cyrus, Courier) LIST "" "INBOX.*" cannot match INBOX
+                // itself, yet INBOX always exists and is always the user's.
+                if (personal && !subscribedOnly && !folders.Any(IsInbox))
+                {
+                    IMailFolder inbox = client.Inbox;
+                    if (listStatus)
+                    {
+                        inbox.Status(FolderStatus, token);
+                    }
+
+                    folders.Add(inbox);
+                }
+
+                if (!subscribedOnly && personal && namespaces.Count == 1)
                 {
                     session.FolderCache.ReplaceAll(folders.Select(f => f.FullName));
                 }
@@ -128,6 +150,77 @@ namespace MailProtocols
                 IMailFolder folder = EnsureExists(session, path, token);
                 return Describe(session, folder, token);
             });
+        }
+
+        /// <summary>
+        /// Creates a folder marked with a special use (CREATE-SPECIAL-USE, RFC 6154). Without the capability
+        /// nothing is created: a folder without the mark would not be found as the Sent or Trash folder.
+        /// </summary>
+        public static ImapFolderInfo Create(ImapSession session, string path, ImapSpecialUse use, CancellationToken cancellationToken)
+        {
+            if (use == ImapSpecialUse.None)
+            {
+                return Create(session, path, cancellationToken);
+            }
+
+            ValidatePath(path);
+            ImapInputRules.CheckNewFolderName(path, Separator(session));
+            return session.Run($"creating folder '{path}'", cancellationToken, token =>
+            {
+                if (!session.Features.CreateSpecialUse)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "CreateSpecialUseNotSupported",
+                        $"{session.Endpoint} does not offer CREATE-SPECIAL-USE (RFC 6154), so it cannot mark a new folder as the {use} folder. Nothing was created. " +
+                        $"Find the folder the server already uses with Get-ImapFolder -SpecialUse {use}, or create a plain folder without -SpecialUse.");
+                }
+
+                if (TryGet(session, path, token) != null)
+                {
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderExists",
+                        $"The folder '{path}' already exists on {session.Endpoint}.");
+                }
+
+                (string parentPath, string leaf) = SplitPath(path, Separator(session));
+                IMailFolder parent = parentPath == null ? Root(session) : EnsureExists(session, parentPath, token);
+                IMailFolder folder = parent.Create(leaf, new[] { ToSpecialFolder(use) }, token);
+                return Describe(session, folder, token);
+            });
+        }
+
+        /// <summary>Subscribes to a folder (SUBSCRIBE) or ends the subscription (UNSUBSCRIBE).</summary>
+        public static void SetSubscribed(ImapSession session, string path, bool subscribed, CancellationToken cancellationToken)
+        {
+            ValidatePath(path);
+            session.Run($"{(subscribed ? "subscribing to" : "unsubscribing from")} folder '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = Get(session, path, token);
+                if (subscribed)
+                {
+                    folder.Subscribe(token);
+                }
+                else
+                {
+                    folder.Unsubscribe(token);
+                }
+            }, idempotent: true);
+        }
+
+        private static SpecialFolder ToSpecialFolder(ImapSpecialUse use)
+        {
+            switch (use)
+            {
+                case ImapSpecialUse.Sent: return SpecialFolder.Sent;
+                case ImapSpecialUse.Drafts: return SpecialFolder.Drafts;
+                case ImapSpecialUse.Trash: return SpecialFolder.Trash;
+                case ImapSpecialUse.Junk: return SpecialFolder.Junk;
+                case ImapSpecialUse.Archive: return SpecialFolder.Archive;
+                case ImapSpecialUse.All: return SpecialFolder.All;
+                case ImapSpecialUse.Flagged: return SpecialFolder.Flagged;
+                case ImapSpecialUse.Important: return SpecialFolder.Important;
+                default:
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidSpecialUse",
+                        $"A new folder cannot be marked as {use}. Use Sent, Drafts, Trash, Junk, Archive, All, Flagged or Important.");
+            }
         }
 
         /// <summary>Renames (or moves) a folder to a new full name, creating the new parents if needed.</summary>
@@ -271,12 +364,15 @@ namespace MailProtocols
                 ? client.PersonalNamespaces
                 : new[] { new FolderNamespace(client.Inbox.DirectorySeparator, string.Empty) };
 
+        private static bool IsInbox(IMailFolder folder) =>
+            (folder.Attributes & FolderAttributes.Inbox) != 0 || string.Equals(folder.FullName, "INBOX", StringComparison.OrdinalIgnoreCase);
+
         private static IEnumerable<IMailFolder> SortForDisplay(IEnumerable<IMailFolder> folders) =>
             folders
                 .Where(f => !string.IsNullOrEmpty(f.FullName))
                 .GroupBy(f => f.FullName, StringComparer.Ordinal)
                 .Select(g => g.First())
-                .OrderBy(f => (f.Attributes & FolderAttributes.Inbox) != 0 || string.Equals(f.FullName, "INBOX", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                .OrderBy(f => IsInbox(f) ? 0 : 1)
                 .ThenBy(f => f.FullName, StringComparer.OrdinalIgnoreCase);
 
         private static void ValidatePath(string path)

@@ -62,7 +62,7 @@ namespace MailProtocols
             IMailFolder folder = ImapFolderOperations.Get(session, name, cancellationToken);
             var targets = new List<ImapSyncTarget>
             {
-                new ImapSyncTarget { FullName = folder.FullName, Separator = folder.DirectorySeparator, Selectable = ImapFolderOperations.IsSelectable(folder) },
+                new ImapSyncTarget { FullName = folder.FullName, Separator = folder.DirectorySeparator, Selectable = ImapFolderOperations.IsSelectable(folder), LocalName = ImapNamespaces.WithoutPersonalPrefix(session.Client, folder.FullName) },
             };
             if (!recurse || folder.DirectorySeparator == '\0')
             {
@@ -73,14 +73,14 @@ namespace MailProtocols
             foreach (ImapFolderInfo below in ImapFolderOperations.List(session, n => n.StartsWith(prefix, StringComparison.Ordinal), false, cancellationToken))
             {
                 bool selectable = (below.Attributes & (ImapFolderAttributes.NoSelect | ImapFolderAttributes.NonExistent)) == 0;
-                targets.Add(new ImapSyncTarget { FullName = below.FullName, Separator = folder.DirectorySeparator, Selectable = selectable });
+                targets.Add(new ImapSyncTarget { FullName = below.FullName, Separator = folder.DirectorySeparator, Selectable = selectable, LocalName = ImapNamespaces.WithoutPersonalPrefix(session.Client, below.FullName) });
             }
 
             return targets;
         }
 
         /// <summary>The directory a folder is mirrored into.</summary>
-        public string DirectoryFor(ImapSyncTarget target) => MaildirFolder.PathFor(_root, target.FullName, target.Separator);
+        public string DirectoryFor(ImapSyncTarget target) => MaildirFolder.PathFor(_root, target.LocalName ?? target.FullName, target.Separator);
 
         public ImapSyncResult Sync(ImapSyncTarget target, CancellationToken cancellationToken)
         {

@@ -8,5 +8,8 @@ namespace MailProtocols
         public char Separator { get; set; }
 
         public bool Selectable { get; set; }
+
+        /// <summary>The name below the personal namespace's prefix ("Projects.Web" for "INBOX.Projects.Web"), which names the Maildir++ directory.</summary>
+        public string LocalName { get; set; }
     }
 }

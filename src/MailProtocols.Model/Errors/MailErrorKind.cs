@@ -20,5 +20,8 @@ namespace MailProtocols
 
         /// <summary>Something else is using the resource (e.g. another sync holds the destination's lock).</summary>
         Busy,
+
+        /// <summary>The server refused because the user lacks the rights (IMAP NOPERM, RFC 4314 ACL).</summary>
+        PermissionDenied,
     }
 }

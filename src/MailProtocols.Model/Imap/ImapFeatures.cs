@@ -39,6 +39,9 @@ namespace MailProtocols
         /// <summary>ACL: folder access rights can be read and granted.</summary>
         public bool Acl { get; set; }
 
+        /// <summary>CREATE-SPECIAL-USE: New-ImapFolder -SpecialUse can mark a new folder as Sent, Trash, ….</summary>
+        public bool CreateSpecialUse { get; set; }
+
         /// <summary>COMPRESS=DEFLATE: the connection can be compressed.</summary>
         public bool Compress { get; set; }
 

@@ -27,6 +27,12 @@ namespace MailProtocols
 
         public uint? UidNext { get; set; }
 
+        /// <summary>Personal for the user's own folders, OtherUsers for folders shared by another user, Shared for public ones.</summary>
+        public ImapNamespaceKind Namespace { get; set; }
+
+        /// <summary>The user who owns an OtherUsers folder ("alice" for "shared/alice/Support"); null otherwise.</summary>
+        public string Owner { get; set; }
+
         public ImapSession Session { get; set; }
 
         public override string ToString() => FullName;

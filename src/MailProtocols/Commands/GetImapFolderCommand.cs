@@ -17,16 +17,41 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter Subscribed { get; set; }
 
+        /// <summary>Which namespaces to list: the user's own folders (default), other users' shared folders, public folders, or all.</summary>
+        [Parameter]
+        [ValidateSet("Personal", "OtherUsers", "Shared", "All")]
+        public string Namespace { get; set; } = "Personal";
+
+        /// <summary>Only the folder that plays this role (SPECIAL-USE attribute, else a well-known name).</summary>
+        [Parameter]
+        [ValidateSet("Inbox", "Sent", "Drafts", "Trash", "Junk", "Archive", "All", "Flagged", "Important")]
+        public ImapSpecialUse SpecialUse { get; set; }
+
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
+            ImapNamespaceKind[] namespaces = Namespace == "All"
+                ? new[] { ImapNamespaceKind.Personal, ImapNamespaceKind.OtherUsers, ImapNamespaceKind.Shared }
+                : new[] { (ImapNamespaceKind)System.Enum.Parse(typeof(ImapNamespaceKind), Namespace, true) };
             WildcardPattern[] patterns = Name?.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
             IReadOnlyList<ImapFolderInfo> folders = null;
             bool listed = TryInvoke(session, () => folders = ImapFolderOperations.List(
-                session, patterns == null ? null : (System.Func<string, bool>)(n => patterns.Any(p => p.IsMatch(n))), Subscribed, CancellationToken));
+                session, patterns == null ? null : (System.Func<string, bool>)(n => patterns.Any(p => p.IsMatch(n))), Subscribed, namespaces, CancellationToken));
             if (!listed)
             {
                 return;
+            }
+
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(SpecialUse)))
+            {
+                folders = ImapSpecialFolders.Pick(folders, SpecialUse);
+                if (folders.Count == 0)
+                {
+                    WriteMailError(MailErrorKind.NotFound, "SpecialUseNotFound",
+                        $"No folder on {session.Endpoint} is marked or named as the {SpecialUse} folder. List the folders with Get-ImapFolder, or create one with New-ImapFolder -SpecialUse {SpecialUse}.",
+                        SpecialUse);
+                    return;
+                }
             }
 
             WriteObject(folders, enumerateCollection: true);

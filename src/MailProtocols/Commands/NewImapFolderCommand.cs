@@ -11,18 +11,24 @@ namespace MailProtocols.Commands
         [ArgumentCompleter(typeof(ImapFolderCompleter))]
         public string[] Name { get; set; }
 
+        /// <summary>Marks the new folder with a special use (CREATE-SPECIAL-USE).</summary>
+        [Parameter]
+        [ValidateSet("Sent", "Drafts", "Trash", "Junk", "Archive", "All", "Flagged", "Important")]
+        public ImapSpecialUse SpecialUse { get; set; }
+
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
             foreach (string name in Name)
             {
-                if (!ShouldProcess($"folder '{name}' on {session.Server}", "Create"))
+                string what = SpecialUse == ImapSpecialUse.None ? "Create" : $"Create as the {SpecialUse} folder";
+                if (!ShouldProcess($"folder '{name}' on {session.Server}", what))
                 {
                     continue;
                 }
 
                 ImapFolderInfo created = null;
-                if (TryInvoke(name, () => created = ImapFolderOperations.Create(session, name, CancellationToken)))
+                if (TryInvoke(name, () => created = ImapFolderOperations.Create(session, name, SpecialUse, CancellationToken)))
                 {
                     WriteObject(created);
                 }

@@ -94,6 +94,7 @@ namespace MailProtocols.Commands
                 case MailErrorKind.ReadError: return ErrorCategory.ReadError;
                 case MailErrorKind.InvalidData: return ErrorCategory.InvalidData;
                 case MailErrorKind.Busy: return ErrorCategory.ResourceBusy;
+                case MailErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
                 default: return ErrorCategory.NotSpecified;
             }
         }
