@@ -204,6 +204,7 @@ Describe 'Test-MailConnection through a proxy' {
 Describe 'The proxy password stays secret' {
     It 'is absent from verbose text, errors, output, the protocol log and a transcript' {
         $transcript = Join-Path $TestDrive 'proxy-transcript.txt'
+        $verboseFile = Join-Path $TestDrive 'proxy-verbose.txt'
         $log = Join-Path $TestDrive 'proxy-protocol.log'
         Start-Transcript -Path $transcript | Out-Null
         try {
@@ -211,11 +212,11 @@ Describe 'The proxy password stays secret' {
             $s = $verbose | Where-Object { $_ -is [MailProtocols.ImapSession] }
             $verboseText = ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String)
             $verboseText | Should -Match "through the proxy socks5://127\.0\.0\.1:$($Socks.Port)"
-            $s | Format-List * -Force | Out-Host
+            $sessionText = $s | Format-List * -Force | Out-String
             $s | Disconnect-Imap
             $errors = foreach ($cred in $WrongProxyCredential, $ProxyCredential) {
                 foreach ($proxy in $Socks, $Http) {
-                    try { Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -Credential ([pscredential]::new('nobody-here', (ConvertTo-SecureString 'x' -AsPlainText -Force))) -Proxy $proxy.Uri -ProxyCredential $cred -ProtocolLogPath $log -NotDefault -Verbose -ErrorAction Stop }
+                    try { Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -Credential ([pscredential]::new('nobody-here', (ConvertTo-SecureString 'x' -AsPlainText -Force))) -Proxy $proxy.Uri -ProxyCredential $cred -ProtocolLogPath $log -NotDefault -Verbose -ErrorAction Stop 4>>$verboseFile }
                     catch { $_ }
                 }
             }
@@ -223,7 +224,7 @@ Describe 'The proxy password stays secret' {
         }
         finally { Stop-Transcript | Out-Null }
         @($errors).Count | Should -Be 4
-        $texts = @{ verbose = $verboseText; transcript = (Get-Content -Raw $transcript); 'protocol log' = (Get-Content -Raw $log); report = $reportText
+        $texts = @{ verbose = $verboseText + (Get-Content -Raw $verboseFile); session = $sessionText; transcript = (Get-Content -Raw $transcript); 'protocol log' = (Get-Content -Raw $log); report = $reportText
             errors = (($errors | ForEach-Object { Get-ErrorText $_ }) -join "`n") }
         foreach ($where in $texts.Keys) {
             $texts[$where].Contains($ProxyPassword) | Should -BeFalse -Because "the $where must not contain the proxy password"
