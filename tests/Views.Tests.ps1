@@ -25,7 +25,7 @@ BeforeAll {
     $script:LongFrom = '"Jürgen Bäumler-Schmidt" <juergen.baeumler-schmidt@it.example.org>'
     $script:LongSubject = 'Quarterly VPN certificate rotation for every branch office, by Friday'
     $script:CjkSubject = '会議の議事録と次回の予定について確認してください'
-    $script:LongFolder = 'shared/bob/Teamprojekte 2024/Quarterly Reports'
+    $script:LongFolder = 'Teams/bob/Teamprojekte 2024/Quarterly Reports'   # not under shared/: that is the other users' namespace
 
     $script:User = New-Pop3TestUser
     Add-TestMessage -Bed $Bed -User $User -Subject $LongSubject -From $LongFrom -Body "Hello,`r`nplease rotate.`r`n" -Flags 'SF' | Out-Null

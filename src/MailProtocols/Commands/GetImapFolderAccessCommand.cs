@@ -27,7 +27,7 @@ namespace MailProtocols.Commands
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
-            try
+            TryInvokeOrStop(Folder, session, ImapFolderAccessOperations.NotSupportedReason, () =>
             {
                 if (ListRights)
                 {
@@ -37,20 +37,7 @@ namespace MailProtocols.Commands
                 {
                     WriteObject(ImapFolderAccessOperations.Read(session, Folder, Identity, CancellationToken), enumerateCollection: true);
                 }
-            }
-            catch (MailProtocolException ex) when (ex.Reason == ImapFolderAccessOperations.NotSupportedReason)
-            {
-                // No folder of this server can answer, so the command stops instead of failing each one.
-                ThrowMailError(ex, session);
-            }
-            catch (MailProtocolException ex)
-            {
-                WriteMailError(ex, Folder);
-            }
-            catch (System.OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+            });
         }
     }
 }

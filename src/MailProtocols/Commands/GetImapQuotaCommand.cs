@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 
 namespace MailProtocols.Commands
@@ -16,28 +15,7 @@ namespace MailProtocols.Commands
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
-            ImapQuota quota;
-            try
-            {
-                quota = ImapQuotaReader.Read(session, Folder, CancellationToken);
-            }
-            catch (MailProtocolException ex) when (ex.Reason == ImapQuotaReader.NotSupportedReason)
-            {
-                // No folder of this server can answer, so the command stops instead of failing each one.
-                ThrowMailError(ex, session);
-                return;
-            }
-            catch (MailProtocolException ex)
-            {
-                WriteMailError(ex, Folder);
-                return;
-            }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
-
-            WriteObject(quota);
+            TryInvokeOrStop(Folder, session, ImapQuotaReader.NotSupportedReason, () => WriteObject(ImapQuotaReader.Read(session, Folder, CancellationToken)));
         }
     }
 }

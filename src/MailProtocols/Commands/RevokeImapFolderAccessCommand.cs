@@ -31,28 +31,7 @@ namespace MailProtocols.Commands
                 return;
             }
 
-            Invoke(session, () => ImapFolderAccessOperations.Revoke(session, Folder, Identity, some ? Rights : (ImapFolderRights?)null, CancellationToken));
-        }
-
-        private void Invoke(ImapSession session, System.Action change)
-        {
-            try
-            {
-                change();
-            }
-            catch (MailProtocolException ex) when (ex.Reason == ImapFolderAccessOperations.NotSupportedReason)
-            {
-                // No folder of this server can answer, so the command stops instead of failing each one.
-                ThrowMailError(ex, session);
-            }
-            catch (MailProtocolException ex)
-            {
-                WriteMailError(ex, Folder);
-            }
-            catch (System.OperationCanceledException) when (CancellationToken.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
+            TryInvokeOrStop(Folder, session, ImapFolderAccessOperations.NotSupportedReason, () => ImapFolderAccessOperations.Revoke(session, Folder, Identity, some ? Rights : (ImapFolderRights?)null, CancellationToken));
         }
     }
 }

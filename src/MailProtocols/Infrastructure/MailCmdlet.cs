@@ -78,6 +78,23 @@ namespace MailProtocols.Commands
             return normalized;
         }
 
+        /// <summary>
+        /// Like <see cref="TryInvoke"/>, but a failure whose reason says the server lacks the feature altogether
+        /// (<paramref name="unsupportedReason"/>) stops the command: no other item could succeed there either.
+        /// </summary>
+        internal bool TryInvokeOrStop(object target, MailSession session, string unsupportedReason, Action work) =>
+            TryInvoke(target, () =>
+            {
+                try
+                {
+                    work();
+                }
+                catch (MailProtocolException ex) when (ex.Reason == unsupportedReason)
+                {
+                    ThrowMailError(ex, session);
+                }
+            });
+
         internal static ErrorCategory CategoryOf(MailErrorKind kind)
         {
             switch (kind)
