@@ -272,12 +272,6 @@ namespace MailProtocols
             });
         }
 
-        /// <summary>The folder with a special use (e.g. \Trash), or null when the server names none.</summary>
-        public static IMailFolder GetSpecial(ImapSession session, SpecialFolder use)
-        {
-            return session.Features.SpecialUse ? session.Client.GetFolder(use) : null;
-        }
-
         /// <summary>The hierarchy delimiter of the personal namespace.</summary>
         public static char Separator(ImapSession session)
         {

@@ -31,8 +31,6 @@ namespace MailProtocols
             internal IDisposable Listen(Action<string> listener) =>
                 session.Engine is MailConnection connection ? connection.Listen(listener) : new Subscription(null);
 
-            internal TrafficClock Traffic => session.Connection().Traffic;
-
             internal int ConnectionGeneration => session.Connection().ConnectionGeneration;
 
             internal bool IsClosedByUser => session.Connection().IsClosedByUser;
@@ -46,13 +44,9 @@ namespace MailProtocols
             /// <summary>How the connection will be protected, in words for verbose text.</summary>
             internal string Transport => session.Connection().SocketOptions.ToString();
 
-            internal MailService Service => session.Connection().Service;
-
             internal void Open(CancellationToken cancellationToken) => session.Connection().Open(cancellationToken);
 
             internal void Close(bool quit, CancellationToken cancellationToken) => session.Connection().Close(quit, cancellationToken);
-
-            internal void TryDisconnect(bool quit) => (session.Engine as MailConnection)?.TryDisconnect(quit);
 
             /// <summary>
             /// Ends the session politely when the module is removed: IMAP logs out; POP3 sends RSET before QUIT,
