@@ -47,7 +47,7 @@ namespace MailProtocols
                 if (resync)
                 {
                     _result.Resynced = true;
-                    _owner.Warning?.Invoke(
+                    _owner._channel.Warning(
                         $"The UIDVALIDITY of '{_path}' changed from {_saved.UidValidity} to {_validity}: the folder was recreated on the server, so its UIDs now name other messages. " +
                         $"It is downloaded again into '{_maildir.Path}'; the copies from before are " +
                         (_owner._keepDeleted ? "kept (-KeepDeleted)." : "removed once the new ones are on disk."));
@@ -87,7 +87,7 @@ namespace MailProtocols
                         flagged = _session.Run($"reading flag changes in '{_path}'", _token, t =>
                             Reopen(t).Fetch(range, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = changedSince }, t)
                                 .Select(ServerMessage.From).ToList(), idempotent: true);
-                        _owner.Verbose?.Invoke($"{flagged.Count} message(s) in '{_path}' changed since mod-sequence {changedSince}.");
+                        _owner._channel.Verbose($"{flagged.Count} message(s) in '{_path}' changed since mod-sequence {changedSince}.");
                     }
                     else
                     {
@@ -108,7 +108,7 @@ namespace MailProtocols
                 {
                     present = _session.Run($"listing the UIDs of '{_path}'", _token, t =>
                         new HashSet<uint>(Reopen(t).Search(SearchQuery.All, t).Select(u => u.Id).Where(u => u <= highest)), idempotent: true);
-                    _owner.Verbose?.Invoke(expected < 0
+                    _owner._channel.Verbose(expected < 0
                         ? $"'{_path}' has no complete saved state: compared its UIDs with the local copy."
                         : $"'{_path}' has {countAtListing} message(s) where {expected} were expected: compared its UIDs with the local copy.");
                 }
@@ -240,7 +240,7 @@ namespace MailProtocols
                     }
 
                     state.Write(_maildir.Path);
-                    _owner.Progress?.Invoke(new ImapSyncProgress { Folder = _path, Done = done, Total = messages.Count, Bytes = _result.Bytes });
+                    _owner._channel.Progress(new OperationProgress(ProgressActivity, $"{_path}: {done} of {messages.Count} messages, {_result.Bytes / 1024.0 / 1024.0:0.0} MB", done, messages.Count));
                 }
             }
 

@@ -41,20 +41,18 @@ namespace MailProtocols
         private readonly ImapSession _session;
         private readonly string _root;
         private readonly bool _keepDeleted;
+        private readonly IOperationChannel _channel;
 
-        public ImapMaildirSync(ImapSession session, string root, bool keepDeleted)
+        public ImapMaildirSync(ImapSession session, string root, bool keepDeleted, IOperationChannel channel)
         {
             _session = session;
             _root = Path.GetFullPath(root);
             _keepDeleted = keepDeleted;
+            _channel = channel;
         }
 
-        /// <summary>Called on the caller's thread between commands.</summary>
-        public Action<ImapSyncProgress> Progress { get; set; }
-
-        public Action<string> Warning { get; set; }
-
-        public Action<string> Verbose { get; set; }
+        /// <summary>The progress bar's name: one bar for every folder of the run.</summary>
+        internal const string ProgressActivity = "Sync-ImapFolder";
 
         /// <summary>The folder and, with <paramref name="recurse"/>, every folder below it (one LIST).</summary>
         public static IReadOnlyList<ImapSyncTarget> ResolveTargets(ImapSession session, string name, bool recurse, CancellationToken cancellationToken)
@@ -102,7 +100,7 @@ namespace MailProtocols
             if (saved != null && saved.Complete && saved.UidValidity == status.UidValidity && saved.UidNext == status.UidNext &&
                 saved.Count == status.Count && status.HighestModSeq != 0 && saved.HighestModSeq == status.HighestModSeq)
             {
-                Verbose?.Invoke($"'{path}' is unchanged since the last sync (UIDNEXT {status.UidNext}, HIGHESTMODSEQ {status.HighestModSeq}).");
+                _channel.Verbose($"'{path}' is unchanged since the last sync (UIDNEXT {status.UidNext}, HIGHESTMODSEQ {status.HighestModSeq}).");
                 result.Unchanged = true;
                 result.Duration = clock.Elapsed;
                 return result;

@@ -10,7 +10,6 @@ namespace MailProtocols.Commands
     public sealed class SyncImapFolderCommand : ImapSessionCmdlet
     {
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
-        private ThrottledProgress _progress;
         private DestinationLock _lock;
         private string _root;
 
@@ -32,19 +31,13 @@ namespace MailProtocols.Commands
 
         protected override void BeginProcessing()
         {
-            _progress = new ThrottledProgress(this, 4501, "Sync-ImapFolder");
             _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
         }
 
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
-            var sync = new ImapMaildirSync(session, _root, KeepDeleted)
-            {
-                Progress = p => _progress.Update(p.Done, p.Total, $"{p.Folder}: {p.Done} of {p.Total} messages, {p.Bytes / 1024.0 / 1024.0:0.0} MB"),
-                Warning = WriteWarning,
-                Verbose = WriteVerbose,
-            };
+            var sync = new ImapMaildirSync(session, _root, KeepDeleted, Channel);
 
             foreach (string name in Folder)
             {
@@ -63,7 +56,7 @@ namespace MailProtocols.Commands
 
         protected override void EndProcessing()
         {
-            _progress.Complete();
+            CompleteProgress();
             ReleaseLock();
         }
 

@@ -14,9 +14,18 @@ namespace MailProtocols.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly Dictionary<MailSession, IDisposable> _listening = new Dictionary<MailSession, IDisposable>();
         private string _errorIdPrefix;
+        private CmdletChannel _channel;
 
         /// <summary>Cancelled when the user presses Ctrl+C or downstream stops the pipeline.</summary>
         protected CancellationToken CancellationToken => _stopping.Token;
+
+        internal CancellationToken StoppingToken => _stopping.Token;
+
+        /// <summary>
+        /// This command's end of the one contract with the core: what an operation reports through it
+        /// lands on this command's pipeline. Use it only on the pipeline thread.
+        /// </summary>
+        internal IOperationChannel Channel => _channel ?? (_channel = new CmdletChannel(this));
 
         protected override void StopProcessing() => _stopping.Cancel();
 
@@ -59,6 +68,15 @@ namespace MailProtocols.Commands
                 throw new PipelineStoppedException();
             }
         }
+
+        /// <summary>
+        /// Runs one core operation with this command's channel; a failure of the whole operation becomes a
+        /// non-terminating error for <paramref name="target"/> (the operation reports item failures itself).
+        /// </summary>
+        /// <summary>Ends every progress bar the channel still shows; call it from EndProcessing.</summary>
+        internal void CompleteProgress() => _channel?.CompleteProgress();
+
+        internal bool RunOperation(object target, Action<IOperationChannel> operation) => TryInvoke(target, () => operation(Channel));
 
         /// <summary>-CertificateThumbprint as hex without separators; stops the command when it is no SHA-256 or SHA-1 thumbprint.</summary>
         internal string ReadCertificateThumbprint(string thumbprint)
