@@ -173,8 +173,20 @@ namespace MailProtocols
             recorder.StopRecordingClient();
             TimeSpan start = _clock.Elapsed;
             // One attempt with one mechanism, as Connect-* does: a wrong password must not count three times.
-            string how = LoginMechanism.Describe(LoginMechanism.Choose(client.AuthenticationMechanisms), _dialect.Protocol);
-            Exception failure = WithDeadline(stream, token => LoginMechanism.Authenticate(client, _settings.CreatePasswordCredential(), token), out bool timedOut);
+            string how = _settings.UsesOAuth
+                ? LoginMechanism.Describe(OAuthLogin.Choose(client) ?? "XOAUTH2", _dialect.Protocol)
+                : LoginMechanism.Describe(LoginMechanism.Choose(client.AuthenticationMechanisms), _dialect.Protocol);
+            Exception failure = WithDeadline(stream, token =>
+            {
+                if (_settings.UsesOAuth)
+                {
+                    OAuthLogin.Authenticate(client, _settings.UserName, _settings.RevealAccessToken(), Endpoint, token);
+                }
+                else
+                {
+                    LoginMechanism.Authenticate(client, _settings.CreatePasswordCredential(), token);
+                }
+            }, out bool timedOut);
             TimeSpan duration = _clock.Elapsed - start;
             _report.LoginTime = duration;
             _report.LoginSucceeded = failure == null;

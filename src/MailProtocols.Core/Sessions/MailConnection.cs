@@ -339,23 +339,7 @@ namespace MailProtocols
                 return;
             }
 
-            string accessToken = Settings.RevealAccessToken();
-            SaslMechanism mechanism;
-            if (Service.AuthenticationMechanisms.Contains("OAUTHBEARER"))
-            {
-                mechanism = new SaslMechanismOAuthBearer(UserName, accessToken);
-            }
-            else if (Service.AuthenticationMechanisms.Contains("XOAUTH2"))
-            {
-                mechanism = new SaslMechanismOAuth2(UserName, accessToken);
-            }
-            else
-            {
-                throw new MailProtocolException(MailErrorKind.Authentication, "OAuthNotOffered",
-                    $"{Endpoint} offers neither OAUTHBEARER nor XOAUTH2 (it offers: {string.Join(", ", Session.AuthenticationMechanisms)}). Log in with -Credential instead.");
-            }
-
-            Service.Authenticate(mechanism, token);
+            OAuthLogin.Authenticate(Service, UserName, Settings.RevealAccessToken(), Endpoint, token);
         }
 
         private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)
