@@ -369,6 +369,13 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $($P.Root)/auth/%Lm.passwd
 }
+# Tokens issued by the local identity provider (idp.py), one line per mailbox they open; it removes a
+# token when it expires, so the server really refuses an expired one. Tried when the first passdb says no.
+passdb {
+  driver = passwd-file
+  mechanisms = xoauth2 oauthbearer
+  args = scheme=PLAIN username_format=%u $($P.Root)/auth/idp.passwd
+}
 userdb {
   driver = static
   args = uid=nobody gid=nogroup home=$($P.MailRoot)/%u allow_all_users=yes
@@ -802,6 +809,7 @@ function Start-TestDovecot {
         State           = $state
     }
     Write-AuthFiles -Bed $bed
+    [System.IO.File]::WriteAllText((Join-Path $root 'auth/idp.passwd'), '')
     if ($bed.Acl) { Initialize-PublicFolders -Bed $bed }
 
     $lastError = $null

@@ -339,7 +339,14 @@ namespace MailProtocols
                 return;
             }
 
-            OAuthLogin.Authenticate(Service, UserName, Settings.RevealAccessToken(), Endpoint, token);
+            if (Settings.TokenSource == null)
+            {
+                OAuthLogin.Authenticate(Service, UserName, Settings.RevealAccessToken(), Endpoint, token);
+                return;
+            }
+
+            // Signed in: a current token at every log-in (the first, and each reconnect after a drop or an expiry).
+            OAuthLogin.AuthenticateSignedIn(Service, Session, Settings.TokenSource, token);
         }
 
         private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)

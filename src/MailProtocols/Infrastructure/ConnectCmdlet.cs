@@ -20,6 +20,9 @@ namespace MailProtocols.Commands
 
         internal abstract TSession CreateSession(ConnectionSettings settings);
 
+        /// <summary>The protocol's permission for a Microsoft 365 sign-in ("IMAP", "POP"): the scope is chosen from it.</summary>
+        internal abstract string SignInPermission { get; }
+
         /// <summary>Runs once the session is open and registered, before it is written out.</summary>
         private protected virtual void OnOpened(TSession session)
         {
@@ -40,7 +43,15 @@ namespace MailProtocols.Commands
                 WriteWarning($"-SkipCertificateCheck: the identity of {Server} is not verified, so anyone in the middle can read the password. Use it only for a test server.");
             }
 
+            SignInOutcome signedIn = null;
+            if (!TryInvoke(Server, () => signedIn = SignIn(settings, SignInPermission)))
+            {
+                return;
+            }
+
             TSession session = CreateSession(settings);
+            session.SignedInAs = signedIn?.Account ?? SignedInAs;
+            session.Mailbox = SharedMailbox ?? signedIn?.Account ?? SignedInAs;
             string through = Proxy == null ? string.Empty : $" through the proxy {ProxyDescription.Of(Proxy)}";
             WriteVerbose($"Connecting to {session.Server}:{session.Port} ({session.Transport}){through} as {settings.UserName}.");
             bool opened = TryInvoke(Server, () => session.Open(CancellationToken));
