@@ -133,7 +133,7 @@ Describe 'App-only sign-in' {
 
 Describe 'Sign-in failures explained' {
     It 'AADSTS7000218 (public client flows off) is ConnectImapPublicClientFlowsDisabled' {
-        Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'no-public' -Authority $Idp.Authority -NotDefault -InformationAction SilentlyContinue -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'no-public' -Authority $Idp.Authority -NotDefault -InformationAction Ignore -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectImapPublicClientFlowsDisabled*'
         $err[0].Exception.Message | Should -Match 'Allow public client flows'
     }
@@ -141,5 +141,208 @@ Describe 'Sign-in failures explained' {
     It 'AADSTS700016 (no such app in the tenant) is ConnectPop3ApplicationNotFound' {
         Connect-Pop3 -Server localhost -Port $Bed.Pop3Port -ClientId 'not-registered' -Authority $Idp.Authority -NotDefault -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectPop3ApplicationNotFound*'
+    }
+}
+
+Describe 'Shared mailboxes' {
+    It 'sends the shared mailbox as XOAUTH2 user= with the signed-in token, opens it, and shows both identities' {
+        $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'cli-app' -Authority $Idp.Authority -SharedMailbox $Shared.Name -NotDefault
+        try {
+            @(Search-ImapFolder -Session $s).Subject | Should -Be @('Shared mailbox')
+            $s.SignedInAs | Should -Be $User.Name
+            $s.Mailbox | Should -Be $Shared.Name
+            $s.UserName | Should -Be $Shared.Name
+        }
+        finally { $s | Disconnect-Imap }
+        $pattern = "Login: user=<$([regex]::Escape($Shared.Name))>, method=XOAUTH2"
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while ([DateTime]::UtcNow -lt $deadline -and (Get-Content -Raw -LiteralPath $Bed.LogPath) -notmatch $pattern) { Start-Sleep -Milliseconds 100 }
+        Get-Content -Raw -LiteralPath $Bed.LogPath | Should -Match $pattern
+    }
+
+    It 'logs in as user\shared with a password (Exchange on-premises)' {
+        $fake = Start-FakeServer -Mode imap-no-starttls -Bed $Bed
+        $cred = [pscredential]::new('alice', (ConvertTo-SecureString 'pw' -AsPlainText -Force))
+        $s = Connect-Imap -Server 127.0.0.1 -Port $fake.Port -Security None -Credential $cred -SharedMailbox 'support' -NotDefault -WarningAction SilentlyContinue
+        try { $s.UserName | Should -Be 'alice\support'; $s.SignedInAs | Should -Be 'alice'; $s.Mailbox | Should -Be 'support' }
+        finally { $s | Disconnect-Imap }
+        # AUTHENTICATE PLAIN: authzid NUL authcid NUL password, base64.
+        $plain = (Get-FakeTranscript -Server $fake -WaitForExit) -split "`r?`n" | Where-Object { $_ -match '^[A-Za-z0-9+/]+=*$' } | Select-Object -First 1
+        [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($plain)).Split([char]0)[1] | Should -Be 'alice\support'
+    }
+}
+
+Describe 'Token requests through a proxy' {
+    BeforeAll {
+        function Start-OpenProxy {
+            param([string] $Kind)
+            $python = (Get-Command python3 -ErrorAction SilentlyContinue) ?? (Get-Command python)
+            $log = Join-Path $Bed.Root "tmp/m365-proxy-$Kind-$([guid]::NewGuid().ToString('N').Substring(0, 6)).jsonl"
+            $psi = [System.Diagnostics.ProcessStartInfo]::new($python.Source)
+            foreach ($a in @('-u', (Join-Path $PSScriptRoot 'TestBed/mailproxy.py'), '--kind', $Kind, '--log', $log, '--lifetime', 600, '--parent-pid', $PID)) { $psi.ArgumentList.Add([string]$a) }
+            $psi.RedirectStandardOutput = $true
+            $process = [System.Diagnostics.Process]::Start($psi)
+            $port = [int]$process.StandardOutput.ReadLine()
+            [pscustomobject]@{ Uri = "$($Kind)://127.0.0.1:$port"; LogPath = $log; Process = $process }
+        }
+        $script:ProxyProcesses = @()
+    }
+    AfterAll { foreach ($p in $script:ProxyProcesses) { if (-not $p.HasExited) { $p.Kill() } } }
+
+    It 'sends the token requests and the mail connection through <Kind>' -ForEach @(@{ Kind = 'socks5' }, @{ Kind = 'http' }) {
+        $proxy = Start-OpenProxy -Kind $Kind
+        $script:ProxyProcesses += $proxy.Process
+        $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'job-secret' -Authority $Idp.Authority -ClientSecret $Secret -UserName $AppUser.Name -Proxy $proxy.Uri -NoTokenCache -NotDefault
+        try { $s.State | Should -Be 'Authenticated' }
+        finally { $s | Disconnect-Imap }
+        $targets = @(Get-Content -LiteralPath $proxy.LogPath | ForEach-Object { ($_ | ConvertFrom-Json).target })
+        $targets | Should -Contain "127.0.0.1:$($Idp.Port)"
+        ($targets -match ":$($Bed.ImapPort)$").Count | Should -Be 1
+    }
+}
+
+Describe 'Long jobs outlive their tokens' {
+    BeforeAll {
+        $script:Watcher = New-TestUser -Bed $Bed
+        $Idp.Config.access[$Watcher.Name] = @()
+        $Idp.Config.lifetime = 6
+        Set-TestIdentityProviderConfig -Provider $Idp
+    }
+    AfterAll {
+        $Idp.Config.lifetime = 3600
+        Set-TestIdentityProviderConfig -Provider $Idp
+    }
+
+    It 'keeps a Watch-ImapFolder going across three token lifetimes: the server ends each expired session, the module refreshes and logs in again' {
+        $r = Connect-WithDeviceCode -SignInAs $Watcher.Name -Extra @{ UserName = $Watcher.Name }
+        $r.Errors | Should -BeNullOrEmpty
+        $s = $r.Session
+        $before = @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $Watcher.Name }).Count
+        $job = Invoke-InRunspace -Script 'param($s) Watch-ImapFolder -Session $s -TimeoutSec 90 -WarningAction SilentlyContinue | Select-Object -First 1' -Arguments @{ s = $s }
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(75)
+            while ([DateTime]::UtcNow -lt $deadline -and @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $Watcher.Name }).Count -lt $before + 3) { Start-Sleep -Milliseconds 250 }
+            $job.Async.IsCompleted | Should -BeFalse
+            Add-TestMessage -Bed $Bed -User $Watcher -Subject 'After three lifetimes' | Out-Null
+            $out = $job.PowerShell.EndInvoke($job.Async)
+            @($out).Subject | Should -Be @('After three lifetimes')
+            $job.PowerShell.Streams.Error | Should -BeNullOrEmpty
+        }
+        finally { $job.PowerShell.Dispose(); $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $Watcher.Name }).Count | Should -BeGreaterOrEqual ($before + 3)
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event expired | Where-Object mailbox -EQ $Watcher.Name).Count | Should -BeGreaterOrEqual 3
+    }
+}
+
+Describe 'MSAL isolation' {
+    It 'works beside another MSAL version loaded first, and that one works too' {
+        $otherMsal = Join-Path $NuGetRoot 'microsoft.identity.client/4.61.3/lib/net6.0/Microsoft.Identity.Client.dll'
+        $otherAbstractions = Join-Path $NuGetRoot 'microsoft.identitymodel.abstractions/6.35.0/lib/net6.0/Microsoft.IdentityModel.Abstractions.dll'
+        $otherMsal | Should -Exist
+        $result = Invoke-ChildPwsh -Environment @{ MP_SECRET = $SecretText } -Script @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$otherAbstractions'
+Add-Type -Path '$otherMsal'
+`$other = [Microsoft.Identity.Client.ConfidentialClientApplicationBuilder]::Create('other-module').WithClientSecret('x').WithAuthority('https://login.microsoftonline.com/contoso.onmicrosoft.com').Build()
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -ClientId job-secret -Authority '$($Idp.Authority)' -ClientSecret (ConvertTo-SecureString `$env:MP_SECRET -AsPlainText -Force) -UserName '$($AppUser.Name)'
+`$state = "`$(`$s.State)"
+`$s | Disconnect-Imap
+`$msal = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Identity.Client' } | ForEach-Object {
+    [pscustomobject]@{ Version = `$_.GetName().Version.ToString(); Context = [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).GetType().Name } }
+[pscustomobject]@{ State = `$state; Other = [bool]`$other; Msal = @(`$msal) } | ConvertTo-Json -Depth 4
+"@
+        $result.State | Should -Be 'Authenticated'
+        $result.Other | Should -BeTrue
+        ($result.Msal | Where-Object Context -EQ 'ModuleLoadContext').Version | Should -BeLike '4.92.*'
+        ($result.Msal | Where-Object Context -EQ 'DefaultAssemblyLoadContext').Version | Should -BeLike '4.61.*'
+    }
+
+    It 'keeps working when another MSAL loads after it' {
+        $otherMsal = Join-Path $NuGetRoot 'microsoft.identity.client/4.61.3/lib/net6.0/Microsoft.Identity.Client.dll'
+        $otherAbstractions = Join-Path $NuGetRoot 'microsoft.identitymodel.abstractions/6.35.0/lib/net6.0/Microsoft.IdentityModel.Abstractions.dll'
+        $result = Invoke-ChildPwsh -Environment @{ MP_SECRET = $SecretText } -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$secret = ConvertTo-SecureString `$env:MP_SECRET -AsPlainText -Force
+`$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -ClientId job-secret -Authority '$($Idp.Authority)' -ClientSecret `$secret -UserName '$($AppUser.Name)'
+`$s | Disconnect-Imap
+Add-Type -Path '$otherAbstractions'
+Add-Type -Path '$otherMsal'
+`$other = [Microsoft.Identity.Client.ConfidentialClientApplicationBuilder]::Create('other-module').WithClientSecret('x').WithAuthority('https://login.microsoftonline.com/contoso.onmicrosoft.com').Build()
+`$s2 = Connect-Pop3 -Server localhost -Port $($Bed.Pop3Port) -ClientId job-secret -Authority '$($Idp.Authority)' -ClientSecret `$secret -UserName '$($AppUser.Name)' -NoTokenCache
+`$state = "`$(`$s2.State)"
+`$s2 | Disconnect-Pop3
+[pscustomobject]@{ State = `$state; Other = [bool]`$other; Versions = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Identity.Client' } | ForEach-Object { `$_.GetName().Version.ToString() }) } | ConvertTo-Json
+"@
+        $result.State | Should -Be 'Transaction'
+        $result.Other | Should -BeTrue
+        @($result.Versions).Count | Should -Be 2
+    }
+}
+
+Describe 'Test-MailConnection with a sign-in, and the failures it explains' {
+    BeforeAll {
+        $script:AppOnly = @{ Server = 'localhost'; Port = $Bed.ImapPort; ClientId = 'job-secret'; Authority = $Idp.Authority; ClientSecret = $Secret }
+        function Get-Step { param($Report, [string] $Name) $Report.Steps | Where-Object { "$($_.Name)" -eq $Name } }
+    }
+
+    It 'reports the authority, the token (flow, account, expiry, roles, audience; never the token) and the log-in' {
+        $r = Test-MailConnection @AppOnly -Protocol Imap -UserName $AppUser.Name
+        (Get-Step $r Authority).Status | Should -Be 'Success'
+        $token = Get-Step $r Token
+        $token.Status | Should -Be 'Success'
+        $token.Message | Should -Match 'ClientSecret'
+        $token.Message | Should -Match 'IMAP\.AccessAsApp'
+        $token.Message | Should -Match 'audience https://outlook\.office365\.com'
+        $token.Message | Should -Match 'valid until'
+        (Get-Step $r Login).Status | Should -Be 'Success'
+        $r.Succeeded | Should -BeTrue
+        @($r.Steps.Name)[0..1] | Should -Be @('Authority', 'Token')
+        ($r | ConvertTo-Json -Depth 6) | Should -Not -Match 'eyJ'
+    }
+
+    It 'explains <Reason> in the Token step, and Connect-Imap fails with ConnectImap<Reason>' -ForEach @(
+        @{ ClientId = 'no-public'; Reason = 'PublicClientFlowsDisabled'; Pattern = 'Allow public client flows' }
+        @{ ClientId = 'no-consent'; Reason = 'ConsentRequired'; Pattern = 'Grant admin consent' }
+        @{ ClientId = 'not-registered'; Reason = 'ApplicationNotFound'; Pattern = 'not known in the tenant' }
+    ) {
+        $r = Test-MailConnection localhost Imap -Port $Bed.ImapPort -ClientId $ClientId -Authority $Idp.Authority -InformationAction Ignore
+        $token = Get-Step $r Token
+        $token.Status | Should -Be 'Failure'
+        $token.Message | Should -Match $Pattern
+        (Get-Step $r Login).Status | Should -Be 'Skipped'
+        Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId $ClientId -Authority $Idp.Authority -NotDefault -InformationAction Ignore -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike "ConnectImap$Reason*"
+    }
+
+    It 'explains a token whose audience is Graph' {
+        $graph = $AppOnly + @{ Scope = 'https://graph.microsoft.com/.default'; UserName = $AppUser.Name }
+        $r = Test-MailConnection @graph -Protocol Imap
+        (Get-Step $r Token).Status | Should -Be 'Failure'
+        (Get-Step $r Token).Message | Should -Match 'Microsoft Graph'
+        Connect-Imap @graph -NotDefault -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectImapTokenAudienceGraph*'
+    }
+
+    It 'explains a valid token refused at log-in (IMAP off for the mailbox, or no access)' {
+        $r = Test-MailConnection @AppOnly -Protocol Imap -UserName $User.Name
+        (Get-Step $r Token).Status | Should -Be 'Success'
+        (Get-Step $r Login).Status | Should -Be 'Failure'
+        (Get-Step $r Login).Message | Should -Match 'Set-CASMailbox'
+        Connect-Imap @AppOnly -UserName $User.Name -NotDefault -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectImapTokenRefused*'
+    }
+
+    It "explains 'BAD User is authenticated but not connected' (service principal not registered, or no FullAccess)" {
+        $fake = Start-FakeServer -Mode imap-oauth-not-connected -Bed $Bed -Connections 2
+        $params = @{ Server = 'localhost'; Port = $fake.Port; Security = 'SslOnConnect'; ClientId = 'job-secret'; Authority = $Idp.Authority; ClientSecret = $Secret; UserName = $AppUser.Name }
+        $r = Test-MailConnection @params -Protocol Imap
+        (Get-Step $r Login).Status | Should -Be 'Failure'
+        (Get-Step $r Login).Message | Should -Match 'New-ServicePrincipal'
+        (Get-Step $r Login).Message | Should -Match 'Add-MailboxPermission'
+        Connect-Imap @params -NotDefault -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectImapMailboxNotConnected*'
+        (Get-FakeServerEvent -Server $fake | Where-Object event -EQ 'sasl')[0].user | Should -Be $AppUser.Name
     }
 }

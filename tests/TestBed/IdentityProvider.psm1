@@ -60,13 +60,13 @@ function Get-TestIdentityProviderEvent {
 }
 
 function Wait-TestDeviceCode {
-    # Waits (bounded) for a device code to be pending and returns it: {user_code, client_id}.
+    # Waits (bounded) for a device code to be pending and returns the newest: {user_code, client_id}.
     param([Parameter(Mandatory)] $Provider, [double] $TimeoutSec = 30)
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSec)
     while ([DateTime]::UtcNow -lt $deadline) {
         # Invoke-RestMethod writes a JSON array as one object: unroll it.
         $pending = @(Invoke-RestMethod -Uri "https://127.0.0.1:$($Provider.Port)/_test/pending" | ForEach-Object { $_ })
-        if ($pending.Count -gt 0) { return $pending[0] }
+        if ($pending.Count -gt 0) { return $pending[-1] }
         Start-Sleep -Milliseconds 100
     }
     throw 'No device code was requested.'

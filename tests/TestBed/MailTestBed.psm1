@@ -1818,7 +1818,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'imap-oauth-not-connected')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,
@@ -1842,7 +1842,7 @@ function Start-FakeServer {
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath, '--token', $Token)
         if ($OAuthUser) { $a += @('--user', $OAuthUser) }
     }
-    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject') {
+    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-oauth-not-connected') {
         if (-not $Bed) { throw "$Mode needs -Bed (for the test-CA-signed certificate)." }
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath)
     }

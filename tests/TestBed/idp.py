@@ -277,6 +277,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         grant = form.get('grant_type', '')
         failure = app_error(cfg, client_id, 'token')
         if failure:
+            with LOCK:
+                STATE['codes'].pop(form.get('device_code'), None)
             record(event='error', endpoint='token', grant=grant, client_id=client_id, code=failure[1]['error_codes'][0])
             return self.answer(*failure)
         app = cfg['apps'][client_id]

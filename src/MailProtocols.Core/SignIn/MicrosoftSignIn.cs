@@ -182,7 +182,7 @@ namespace MailProtocols
         private IAccount PickAccount(IEnumerable<IAccount> accounts)
         {
             IAccount[] all = accounts.ToArray();
-            string wanted = _signIn.SharedMailbox == null ? _connection.UserName : null;
+            string wanted = _signIn.LoginHint;
             if (wanted != null)
             {
                 return all.FirstOrDefault(a => string.Equals(a.Username, wanted, StringComparison.OrdinalIgnoreCase));

@@ -33,6 +33,9 @@ namespace MailProtocols
         /// <summary>Where the OS offers no protected store, keep the cache in a file only the user can read.</summary>
         public bool AllowUnprotectedTokenCache { get; set; }
 
+        /// <summary>Delegated: the account to sign in as (-UserName), chosen among the cached ones; null takes the only one cached.</summary>
+        public string LoginHint { get; set; }
+
         /// <summary>The shared mailbox to open with the signed-in identity, or null.</summary>
         public string SharedMailbox { get; set; }
 

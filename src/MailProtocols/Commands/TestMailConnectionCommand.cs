@@ -39,7 +39,7 @@ namespace MailProtocols.Commands
             ConnectionReport report;
             try
             {
-                report = ConnectionTester.Test(Protocol, settings, CancellationToken);
+                report = ConnectionTester.Test(Protocol, settings, CancellationToken, ShowToUser, WriteWarning);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {

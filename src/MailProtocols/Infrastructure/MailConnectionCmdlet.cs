@@ -133,11 +133,11 @@ namespace MailProtocols.Commands
         /// <summary>The settings these parameters describe; the caller adds what only it has (timeout, protocol log).</summary>
         private protected ConnectionSettings CreateSettings(TimeSpan timeout)
         {
-            bool oauth = AccessToken != null;
+            bool oauth = AccessToken != null || ClientId != null;
             string user = oauth ? UserName : WithPassword ? Credential.UserName : null;
 
             // A shared mailbox: with a token it is the SASL user (XOAUTH2 user=); with a password (Exchange on-premises) user\shared.
-            string logIn = SharedMailbox == null || user == null ? user : oauth ? SharedMailbox : $"{user}\\{SharedMailbox}";
+            string logIn = SharedMailbox == null ? user : oauth ? SharedMailbox : user == null ? null : $"{user}\\{SharedMailbox}";
             return new ConnectionSettings
             {
                 Server = Server,
@@ -145,7 +145,7 @@ namespace MailProtocols.Commands
                 Security = Security,
                 UserName = logIn,
                 Password = WithPassword && !oauth ? Credential.Password : null,
-                AccessToken = oauth ? AccessToken : null,
+                AccessToken = AccessToken,
                 SkipCertificateCheck = SkipCertificateCheck,
                 CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
                 Timeout = timeout,
@@ -177,12 +177,12 @@ namespace MailProtocols.Commands
             WriteVerbose($"Signing in ({flow}) with the app {ClientId} at {signIn.Authority}{(Proxy == null ? string.Empty : " through the proxy " + ProxyDescription.Of(Proxy))}.");
             SignInOutcome outcome = signIn.SignIn(ShowToUser, WriteWarning, CancellationToken);
             WriteVerbose(outcome.Describe());
-            settings.UserName = SharedMailbox ?? UserName ?? outcome.Account;
+            settings.UserName = settings.UserName ?? outcome.Account;
             return outcome;
         }
 
         /// <summary>Write-Host from C#: the host shows it at once, and the information stream keeps it for runbooks and logs.</summary>
-        private void ShowToUser(string text) =>
+        private protected void ShowToUser(string text) =>
             WriteInformation(new HostInformationMessage { Message = text }, new[] { "PSHOST" });
 
         private OAuthSignInSettings CreateSignIn() => new OAuthSignInSettings
@@ -197,6 +197,7 @@ namespace MailProtocols.Commands
             NoTokenCache = NoTokenCache,
             AllowUnprotectedTokenCache = AllowUnprotectedTokenCache,
             SharedMailbox = SharedMailbox,
+            LoginHint = ClientSecret == null && ClientCertificate == null && ClientCertificateThumbprint == null ? UserName : null,
         };
 
         /// <summary>The app's certificate, with its private key, from the user's "My" store, else the machine's.</summary>
