@@ -57,7 +57,7 @@ BeforeAll {
             Approve-TestDeviceCode -Provider $Idp -UserCode $code.user_code -UserName $SignInAs
             $output = $job.PowerShell.EndInvoke($job.Async)
             [pscustomobject]@{ Session = $output | Select-Object -Last 1; Information = @($job.PowerShell.Streams.Information); Code = $code.user_code
-                ShownBeforeSignIn = $shownBeforeSignIn; Errors = @($job.PowerShell.Streams.Error) }
+                ShownBeforeSignIn = $shownBeforeSignIn; Errors = @($job.PowerShell.Streams.Error); Warnings = @($job.PowerShell.Streams.Warning | ForEach-Object Message) }
         }
         finally { $job.PowerShell.Dispose() }
     }
@@ -72,6 +72,8 @@ Describe 'Delegated sign-in with a device code' {
         $r = Connect-WithDeviceCode
         $r.Errors | Should -BeNullOrEmpty
         $r.ShownBeforeSignIn | Should -BeTrue
+        # This machine has no keyring: the first delegated sign-in of the process says so (once) and keeps the cache in memory.
+        ($r.Warnings -join ' ') | Should -Match 'no protected store'
         ($r.Information | Where-Object { $_.Tags -contains 'PSHOST' }) | Should -Not -BeNullOrEmpty
         $s = $r.Session
         try {
@@ -88,7 +90,7 @@ Describe 'Delegated sign-in with a device code' {
 
     It 'signs in silently the second time: no device code, the cache answers' {
         $codesBefore = @(Get-TestIdentityProviderEvent -Provider $Idp -Event devicecode).Count
-        $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'cli-app' -Authority $Idp.Authority -NotDefault -InformationVariable info
+        $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'cli-app' -Authority $Idp.Authority -NotDefault -InformationVariable info -WarningVariable warnings
         try {
             $s.State | Should -Be 'Authenticated'
             $s.SignedInAs | Should -Be $User.Name
@@ -96,6 +98,7 @@ Describe 'Delegated sign-in with a device code' {
         finally { $s | Disconnect-Imap }
         @(Get-TestIdentityProviderEvent -Provider $Idp -Event devicecode).Count | Should -Be $codesBefore
         "$info" | Should -Not -Match 'enter the code'
+        $warnings | Should -BeNullOrEmpty
     }
 
     It 'logs in to POP3 with the POP permission' {
@@ -344,5 +347,46 @@ Describe 'Test-MailConnection with a sign-in, and the failures it explains' {
         Connect-Imap @params -NotDefault -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'ConnectImapMailboxNotConnected*'
         (Get-FakeServerEvent -Server $fake | Where-Object event -EQ 'sasl')[0].user | Should -Be $AppUser.Name
+    }
+}
+
+Describe 'A token cache file only the user can read (-AllowUnprotectedTokenCache)' {
+    It 'keeps a delegated sign-in in a mode-600 file that another PowerShell process signs in from silently' {
+        $data = Join-Path $TestDrive 'xdg'
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -ClientId cli-app -Authority '$($Idp.Authority)' -UserName '$($User.Name)' -AllowUnprotectedTokenCache -InformationAction Ignore -WarningVariable w
+`$state = "`$(`$s.State)"
+`$s | Disconnect-Imap
+`$folder = Join-Path `$env:XDG_DATA_HOME MailProtocols
+[pscustomobject]@{ State = `$state; Warnings = @(`$w | ForEach-Object Message)
+    FileMode = [Convert]::ToString([int][IO.File]::GetUnixFileMode((Join-Path `$folder msal.unprotected.cache)), 8); FolderMode = [Convert]::ToString([int][IO.File]::GetUnixFileMode(`$folder), 8) } | ConvertTo-Json
+"@
+        $file = Join-Path $TestDrive 'cache-child.ps1'
+        Set-Content -LiteralPath $file -Value $script
+        $saved = $env:XDG_DATA_HOME
+        try {
+            $env:XDG_DATA_HOME = $data
+            $psi = [System.Diagnostics.ProcessStartInfo]::new((Join-Path $PSHOME 'pwsh'))
+            foreach ($a in '-NoProfile', '-NonInteractive', '-File', $file) { $psi.ArgumentList.Add($a) }
+            $psi.RedirectStandardOutput = $true
+            $first = [System.Diagnostics.Process]::Start($psi)
+            $output = $first.StandardOutput.ReadToEndAsync()
+            $code = Wait-TestDeviceCode -Provider $Idp
+            Approve-TestDeviceCode -Provider $Idp -UserCode $code.user_code -UserName $User.Name
+            $first.WaitForExit(60000) | Should -BeTrue
+            $one = $output.Result | ConvertFrom-Json
+            $codesBefore = @(Get-TestIdentityProviderEvent -Provider $Idp -Event devicecode).Count
+            $two = Invoke-ChildPwsh -Script $script
+        }
+        finally { $env:XDG_DATA_HOME = $saved }
+        $one.State | Should -Be 'Authenticated'
+        $one.Warnings | Should -BeNullOrEmpty
+        $one.FileMode | Should -Be '600'
+        $one.FolderMode | Should -Be '700'
+        $two.State | Should -Be 'Authenticated'
+        $two.FileMode | Should -Be '600'
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event devicecode).Count | Should -Be $codesBefore
     }
 }

@@ -79,9 +79,15 @@ function Approve-TestDeviceCode {
     $null = Invoke-RestMethod -Method Post -Uri "https://127.0.0.1:$($Provider.Port)/_test/approve" -ContentType 'application/json' -Body $body
 }
 
+function Get-TestIssuedToken {
+    # Every access and refresh token the provider issued (for tests that look for them where they must not be).
+    param([Parameter(Mandatory)] $Provider)
+    @(Invoke-RestMethod -Uri "https://127.0.0.1:$($Provider.Port)/_test/issued" | ForEach-Object { $_ })
+}
+
 function Stop-TestIdentityProvider {
     param([Parameter(Mandatory)] $Provider)
     if ($Provider.Process -and -not $Provider.Process.HasExited) { $Provider.Process.Kill(); [void]$Provider.Process.WaitForExit(5000) }
 }
 
-Export-ModuleMember -Function Start-TestIdentityProvider, Set-TestIdentityProviderConfig, Get-TestIdentityProviderEvent, Wait-TestDeviceCode, Approve-TestDeviceCode, Stop-TestIdentityProvider
+Export-ModuleMember -Function Start-TestIdentityProvider, Set-TestIdentityProviderConfig, Get-TestIdentityProviderEvent, Wait-TestDeviceCode, Approve-TestDeviceCode, Get-TestIssuedToken, Stop-TestIdentityProvider

@@ -371,7 +371,7 @@ def imap_session(c, ctx, caps, mode, certs=None):
             continue
         if mode == 'imap-create-special-use' and create_special_use_command(c, tag, cmd, rest):
             continue
-        if getattr(ctx, 'not_connected', False) and cmd != 'LOGOUT':
+        if getattr(c, 'not_connected', False) and cmd != 'LOGOUT':
             c.send('%s BAD User is authenticated but not connected.\r\n' % tag)
             continue
         if cmd == 'CAPABILITY':
@@ -473,7 +473,7 @@ def imap_authenticate(c, ctx, tag, rest, caps, mode):
         text = data.decode('utf-8', 'replace')
         user = next((f[5:] for f in text.split('\x01') if f.startswith('user=')), None)
         ctx.event('sasl', mechanism=mech, user=user)
-        ctx.not_connected = True
+        c.not_connected = True
         c.send('%s OK AUTHENTICATE completed.\r\n' % tag)
         return
     if mode == 'imap-oauth':

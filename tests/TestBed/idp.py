@@ -10,6 +10,7 @@ Authority: https://127.0.0.1:<port>/<tenant>. Endpoints:
                                           (client_secret, or a client_assertion JWT signed with the app's
                                           certificate, verified with openssl)
   GET  /_test/pending                     device codes waiting for a sign-in: [{user_code, client_id}]
+  GET  /_test/issued                      every access and refresh token issued (for the secrets tests)
   POST /_test/approve {user_code, username}  the user "signs in" for that code
 The config file (JSON, re-read on every request) holds
   {"tenant", "lifetime", "apps": {client_id: {"public", "secret", "certificate" (PEM path), "error" (AADSTS
@@ -38,7 +39,7 @@ import time
 import urllib.parse
 
 LOCK = threading.RLock()
-STATE = {'codes': {}, 'refresh': {}, 'tokens': {}, 'stamp': 0}
+STATE = {'codes': {}, 'refresh': {}, 'tokens': {}, 'stamp': 0, 'issued': []}
 ARGS = None
 
 
@@ -125,6 +126,8 @@ def issue(cfg, client_id, scopes, account=None):
         claims.update({'roles': ['IMAP.AccessAsApp', 'POP.AccessAsApp'], 'oid': account_oid(client_id)})
         boxes = list(cfg['apps'][client_id].get('mailboxes', []))
     token = jwt(claims)
+    with LOCK:
+        STATE['issued'].append(token)
     if audience.startswith('https://outlook.'):
         with LOCK:
             for box in boxes:
@@ -144,6 +147,8 @@ def delegated(cfg, client_id, scopes, account):
     answer, claims = issue(cfg, client_id, scopes, account)
     oid, tid = claims['oid'], cfg['tenant']
     refresh = secrets.token_urlsafe(32)
+    with LOCK:
+        STATE['issued'].append(refresh)
     with LOCK:
         STATE['refresh'][refresh] = {'client_id': client_id, 'account': account, 'scopes': scopes}
     now = int(time.time())
@@ -237,6 +242,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOCK:
                 pending = [{'user_code': c['user_code'], 'client_id': c['client_id']} for c in STATE['codes'].values() if not c['account']]
             return self.answer(200, pending)
+        if self.path == '/_test/issued':
+            # For the secrets tests: every access and refresh token issued, to look for them where they must not be.
+            with LOCK:
+                return self.answer(200, list(STATE['issued']))
         return self.answer(404, {'error': 'not_found'})
 
     def do_POST(self):

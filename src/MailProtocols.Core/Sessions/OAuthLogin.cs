@@ -64,6 +64,10 @@ namespace MailProtocols
             try
             {
                 Authenticate(client, mailbox, accessToken, endpoint, token, preferXOAuth2: true);
+
+                // Exchange Online accepts the token of an identity without access to the mailbox and refuses only the
+                // next command: one NOOP turns that into an error at log-in instead of at the first real command.
+                client.NoOp(token);
             }
             catch (AuthenticationException ex)
             {

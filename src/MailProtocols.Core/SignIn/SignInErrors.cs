@@ -12,9 +12,6 @@ namespace MailProtocols
             string app = $"the app {signIn.ClientId}";
             switch (ex)
             {
-                case MsalUiRequiredException ui:
-                    return new MailProtocolException(MailErrorKind.Authentication, "SignInRequired",
-                        $"The sign-in of {app} can no longer be renewed without you ({FirstLine(ui.Message)}). Run Connect-* again to sign in.", ex);
                 case MsalServiceException service when Has(service, "7000218"):
                     return new MailProtocolException(MailErrorKind.Authentication, "PublicClientFlowsDisabled",
                         $"Entra ID refused the device-code sign-in because {app} does not allow public client flows (AADSTS7000218). " +
@@ -32,6 +29,9 @@ namespace MailProtocols
                 case MsalServiceException service when Has(service, "7000215") || Has(service, "700027"):
                     return new MailProtocolException(MailErrorKind.Authentication, "ClientCredentialRejected",
                         $"Entra ID rejected the client secret or certificate of {app} ({FirstLine(service.Message)}). Check that it belongs to this app registration and has not expired.", ex);
+                case MsalUiRequiredException ui:
+                    return new MailProtocolException(MailErrorKind.Authentication, "SignInRequired",
+                        $"The sign-in of {app} can no longer be renewed without you ({FirstLine(ui.Message)}). Run Connect-* again to sign in.", ex);
                 case MsalServiceException service:
                     return new MailProtocolException(MailErrorKind.Authentication, "SignInFailed",
                         $"The sign-in of {app} at {authority} failed ({service.ErrorCode}): {FirstLine(service.Message)}", ex);
