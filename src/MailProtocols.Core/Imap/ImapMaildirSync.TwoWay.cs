@@ -109,6 +109,11 @@ namespace MailProtocols
                 }
 
                 _records = new Dictionary<uint, SyncedMessage>(plan.Synced);
+                if (resync && Both)
+                {
+                    CarryOverLocalChanges(otherGeneration);
+                }
+
                 AppendAll(plan.Appends);
                 StoreAll(plan.Stores);
                 DeleteOnServer(plan);

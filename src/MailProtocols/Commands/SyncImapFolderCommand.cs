@@ -56,6 +56,12 @@ namespace MailProtocols.Commands
                     continue;
                 }
 
+                if (TwoWay && Recurse)
+                {
+                    // Local folders the server lacks: created with -CreateFolders, otherwise reported.
+                    TryInvoke($"folder '{name}'", () => targets = sync.ReconcileFolders(targets, CreateFolders, CancellationToken));
+                }
+
                 foreach (ImapSyncTarget target in targets)
                 {
                     SyncOne(session, sync, target);
