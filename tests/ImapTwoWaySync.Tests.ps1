@@ -121,3 +121,129 @@ Describe 'Sync-ImapFolder -Direction Both on a folder first mirrored by the pull
         $local['m-4@test'] | Should -Be 'FRS'
     }
 }
+
+Describe 'The offline loop from PowerShell: Import-MailMessage, Set-MailFileFlag, Remove-Item, then a two-way sync' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-ServerMessages -User $user -Count 4 -Prefix 'o'
+        $session = Connect-TestImap -User $user -NotDefault
+        $dest = New-TestDirectory 'offline'
+        $null = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'Set-MailFileFlag renames the file the Maildir way and -PassThru shows the new flags' {
+        $message = Import-MailMessage $dest | Where-Object MessageId -eq 'o-1@test'
+        $changed = $message | Set-MailFileFlag -Add Seen, Flagged -Forwarded -PassThru
+        $changed.Flags | Should -Be ([MailProtocols.ImapMessageFlags]'Seen, Flagged')
+        $changed.Keywords | Should -Be '$Forwarded'
+        $changed.Path | Should -Match ':2,FPS$'
+        Test-Path -LiteralPath $message.Path | Should -BeFalse
+        ($message.Path -replace ':2,.*$') | Should -Be ($changed.Path -replace ':2,.*$') -Because 'the unique part of the name is the file''s identity'
+    }
+
+    It 'Set-MailFileFlag refuses a file outside a Maildir with a non-terminating error and goes on' {
+        $loose = Join-Path (New-TestDirectory 'loose') 'a.eml'
+        Set-Content -LiteralPath $loose -Value "Subject: x`r`n`r`nbody"
+        $good = Import-MailMessage $dest | Where-Object MessageId -eq 'o-2@test'
+        $loose, $good.Path | Set-MailFileFlag -Add Answered -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs | Should -HaveCount 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'SetMailFileFlagNotInMaildir,MailProtocols.Commands.SetMailFileFlagCommand'
+        (Get-LocalFlagState $dest)['o-2@test'] | Should -Be 'R'
+    }
+
+    It '-WhatIf lists the plan as objects and changes nothing on either side' {
+        Import-MailMessage $dest | Where-Object MessageId -eq 'o-3@test' | Remove-Item -LiteralPath { $_.Path }
+        $state = Get-Content -LiteralPath (Join-Path $dest 'mailprotocols.sync') -Raw
+        $files = (Get-ChildItem -LiteralPath $dest -Recurse -File).FullName | Sort-Object
+        $plan = @(Sync-ImapFolder -Session $session -Destination $dest -Direction Both -WhatIf)
+        $plan | ForEach-Object { $_ | Should -BeOfType MailProtocols.ImapSyncPlanItem }
+        @($plan | Where-Object { $_.Side -eq 'Server' -and $_.Action -eq 'AddFlags' }).Count | Should -Be 4 -Because 'F, P, S on o-1 and R on o-2'
+        @($plan | Where-Object Action -eq 'MarkDeleted').Uid | Should -Be 3
+        Get-Content -LiteralPath (Join-Path $dest 'mailprotocols.sync') -Raw | Should -Be $state
+        (Get-ChildItem -LiteralPath $dest -Recurse -File).FullName | Sort-Object | Should -Be $files
+        $server = Get-ServerFlagState -User $user
+        $server['o-1@test'] | Should -Be ''
+        $server['o-3@test'] | Should -Be ''
+    }
+
+    It '-Direction Push sends the flags and the deletion, and leaves server changes for later' {
+        Set-ServerFlags -User $user -MessageId 'o-4@test' -Flags '\Flagged'
+        $result = Sync-ImapFolder -Session $session -Destination $dest -Direction Push
+        $result.FlagsPushed | Should -Be 2
+        $result.DeletedOnServer | Should -Be 1
+        $server = Get-ServerFlagState -User $user
+        $server['o-1@test'] | Should -Be 'FPS'
+        $server['o-2@test'] | Should -Be 'R'
+        $server['o-3@test'] | Should -Be 'T'
+        (Get-LocalFlagState $dest)['o-4@test'] | Should -Be '' -Because 'Push touches no local file'
+        $both = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+        $both.FlagsPushed | Should -Be 0
+        (Get-LocalFlagState $dest)['o-4@test'] | Should -Be 'F'
+        (Get-LocalFlagState $dest).ContainsKey('o-3@test') | Should -BeFalse
+    }
+}
+
+Describe 'Two-way sync of a folder recreated on the server (new UIDVALIDITY) with local changes pending' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-ServerMessages -User $user -Folder 'Work' -Count 3 -Prefix 'w'
+        $session = Connect-TestImap -User $user -NotDefault
+        $dest = New-TestDirectory 'recreated'
+        $null = Sync-ImapFolder -Session $session -Folder Work -Destination $dest -Direction Both
+        $work = Join-Path $dest '.Work'
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'loses nothing: flag changes go to the same messages, a changed message the new folder lacks and a new file are appended' {
+        Set-LocalLetters -Directory $work -MessageId 'w-1@test' -Letters 'FS'
+        Set-LocalLetters -Directory $work -MessageId 'w-3@test' -Letters 'R'
+        $null = New-LocalMessage -Directory $work -MessageId 'w-new@test'
+        $null = Invoke-MailCheck -Bed $Bed -User $user -Command imap-delete -Arguments Work
+        Add-ServerMessages -User $user -Folder 'Work' -Count 2 -Prefix 'w'
+
+        $result = Sync-ImapFolder -Session $session -Folder Work -Destination $dest -Direction Both -WarningVariable warnings -WarningAction SilentlyContinue
+
+        ($warnings -join "`n") | Should -Match 'UIDVALIDITY'
+        $server = Get-ServerFlagState -User $user -Folder Work
+        $server['w-1@test'] | Should -Be 'FS'
+        $server['w-2@test'] | Should -Be ''
+        $server['w-3@test'] | Should -Be 'R'
+        $server['w-new@test'] | Should -Be ''
+        $server.Keys.Count | Should -Be 4
+        $local = Get-LocalFlagState $work
+        $local.Keys.Count | Should -Be 4
+        $local['w-1@test'] | Should -Be 'FS'
+        $result.Appended | Should -Be 2
+        # Every file now belongs to the new generation.
+        $validity = (Invoke-MailCheck -Bed $Bed -User $user -Command imap-status -Arguments Work).uidvalidity
+        Get-ChildItem -LiteralPath (Join-Path $work 'cur') | ForEach-Object { $_.Name | Should -Match "^\d+\.\d+_$($validity)\.mailprotocols" }
+    }
+}
+
+Describe 'Two-way sync with -Recurse -CreateFolders' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-ServerMessages -User $user -Folder 'Projects' -Count 1 -Prefix 'p'
+        Add-ServerMessages -User $user -Folder 'Projects/Old' -Count 1 -Prefix 'old'
+        $session = Connect-TestImap -User $user -NotDefault
+        $dest = New-TestDirectory 'folders'
+        $null = Sync-ImapFolder -Session $session -Folder Projects -Recurse -Destination $dest -Direction Both
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+
+    It 'creates a local Maildir++ folder on the server with its messages, and reports a folder deleted on the server without deleting anything' {
+        $new = Join-Path $dest '.Projects.New'
+        foreach ($d in 'cur', 'new', 'tmp') { $null = New-Item -ItemType Directory -Path (Join-Path $new $d) }
+        $null = New-LocalMessage -Directory $new -MessageId 'made-offline@test'
+        $null = Invoke-MailCheck -Bed $Bed -User $user -Command imap-delete -Arguments 'Projects/Old'
+
+        $results = @(Sync-ImapFolder -Session $session -Folder Projects -Recurse -Destination $dest -Direction Both -CreateFolders -WarningVariable warnings -WarningAction SilentlyContinue)
+
+        ($results.Folder | Sort-Object) | Should -Be @('Projects', 'Projects/New')
+        ($results | Where-Object Folder -eq 'Projects/New').Appended | Should -Be 1
+        (Get-ServerFlagState -User $user -Folder 'Projects/New').Keys | Should -Be 'made-offline@test'
+        ($warnings -join "`n") | Should -Match "Projects/Old' is gone from the server"
+        (Get-LocalFlagState (Join-Path $dest '.Projects.Old')).Keys | Should -Be 'old-1@test' -Because 'a deleted folder is never deleted on the other side'
+    }
+}

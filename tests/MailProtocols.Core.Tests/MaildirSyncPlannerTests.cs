@@ -301,6 +301,18 @@ namespace MailProtocols.Tests
             Assert.Equal(renamed.BaseName, plan.Synced[1].BaseName);
         }
 
+        [Fact]
+        public void DeletedOnTheServerTooIsNoConflict()
+        {
+            // Another client set \Deleted, or a run was cut after storing its own \Deleted: both sides agree.
+            MaildirSyncPlan plan = Both(new[] { Record(1, "S") }, new[] { Server(1, "ST") }, new LocalMessageFile[0], expunge: true);
+
+            Assert.Empty(plan.Conflicts);
+            Assert.Empty(plan.MarkDeleted);
+            Assert.Equal(new uint[] { 1 }, plan.Expunge);
+            Assert.Empty(plan.Download);
+        }
+
         [Theory]
         [InlineData(null, "F", "S", "S")]
         [InlineData("", "F", "S", "FS")]

@@ -36,6 +36,8 @@ namespace MailProtocols
             private readonly IOperationChannel _channel;
             private Dictionary<uint, SyncedMessage> _records = new Dictionary<uint, SyncedMessage>();
             private Dictionary<uint, SyncedMessage> _before = new Dictionary<uint, SyncedMessage>();
+            private Dictionary<uint, SyncedMessage> _appended = new Dictionary<uint, SyncedMessage>();
+            private bool _applied;
             private List<PendingAppend> _pending = new List<PendingAppend>();
             private uint _validity;
             private uint _uidFloor;
@@ -118,6 +120,7 @@ namespace MailProtocols
                 StoreAll(plan.Stores);
                 DeleteOnServer(plan);
                 ChangeLocal(plan);
+                _applied = true;
                 WriteState(_saved);
 
                 if (Both)
@@ -198,6 +201,8 @@ namespace MailProtocols
                 var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
                 new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip).Execute();
 
+                _records = Records();
+                _appended.Clear();
                 foreach (LocalMessageFile file in MaildirLocalFiles.Scan(_maildir, _validity, out _).Where(f => f.Uid != 0))
                 {
                     _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
@@ -223,7 +228,7 @@ namespace MailProtocols
                     Count = pulled?.Count ?? -1,
                     Complete = same && pulled.Complete && Both,
                     Synced = DateTimeOffset.UtcNow,
-                    Messages = _records.Values.OrderBy(r => r.Uid).ToList(),
+                    Messages = Records().Values.OrderBy(r => r.Uid).ToList(),
                     PendingAppends = _pending,
                 };
                 if (!Directory.Exists(_maildir.Path))
@@ -232,6 +237,21 @@ namespace MailProtocols
                 }
 
                 state.Write(_maildir.Path);
+            }
+
+            /// <summary>
+            /// The records to write: until both sides have the plan's changes, those of the last sync (a cut run then
+            /// merges the same way again); afterwards the plan's. Messages appended so far are recorded either way.
+            /// </summary>
+            private Dictionary<uint, SyncedMessage> Records()
+            {
+                var records = new Dictionary<uint, SyncedMessage>(_applied ? _records : _before);
+                foreach (KeyValuePair<uint, SyncedMessage> appended in _appended)
+                {
+                    records[appended.Key] = appended.Value;
+                }
+
+                return records;
             }
 
             private List<ServerMessageFlags> ReadServerFlags() =>

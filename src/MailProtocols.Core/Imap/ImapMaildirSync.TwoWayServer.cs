@@ -33,12 +33,12 @@ namespace MailProtocols
                     if (uid.HasValue)
                     {
                         _channel.Verbose($"'{file.BaseName}' was appended to '{_path}' as UID {uid} by an interrupted run; it is not sent again.");
-                        files.Remove(file);
+                        // The file stays in the picture as the message with that UID (the server's flags win, as with no record).
+                        file.Uid = uid.Value;
                         if (!_owner.PlanOnly)
                         {
                             MaildirLocalFiles.Adopt(_maildir, file, uid.Value, _validity);
-                            _records[uid.Value] = new SyncedMessage { Uid = uid.Value, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
-                            _before[uid.Value] = _records[uid.Value];
+                            _appended[uid.Value] = new SyncedMessage { Uid = uid.Value, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
                         }
                     }
                     else if (file != null && intent.MessageId == null)
@@ -120,7 +120,7 @@ namespace MailProtocols
                         if (uid.HasValue)
                         {
                             MaildirLocalFiles.Adopt(_maildir, file, uid.Value, _validity);
-                            _records[uid.Value] = new SyncedMessage { Uid = uid.Value, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
+                            _appended[uid.Value] = new SyncedMessage { Uid = uid.Value, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
                             _uidFloor = Math.Max(_uidFloor, uid.Value + 1);
                         }
                         else
@@ -221,6 +221,7 @@ namespace MailProtocols
                 foreach (uint uid in expunge)
                 {
                     _records.Remove(uid);
+                    _before.Remove(uid);
                     if (plan.Files.TryGetValue(uid, out LocalMessageFile file) && File.Exists(file.Path))
                     {
                         // Trashed locally (T) and now expunged: the file goes too.

@@ -217,7 +217,9 @@ namespace MailProtocols
         private static void DeletedLocally(MaildirSyncPlan plan, SortedDictionary<(bool, char), FlagStore> stores, SyncedMessage record,
             ServerMessageFlags now, bool pull, bool expunge)
         {
-            if (Flags(now.Letters) != Flags(record.Letters))
+            // T alone does not count: \Deleted set on the server (by another client, or by a run cut before it could
+            // record its own deletion) agrees with the local deletion.
+            if (Flags(now.Letters).Replace("T", string.Empty) != Flags(record.Letters).Replace("T", string.Empty))
             {
                 // Deleted here, changed there: keep it on both sides by downloading it again.
                 plan.Conflicts.Add(new SyncConflict

@@ -10,7 +10,7 @@ namespace MailProtocols.Commands
     [OutputType(typeof(MailFileMessage))]
     public sealed class SetMailFileFlagCommand : MailCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Path", "FullName", "PSPath")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; }
