@@ -247,3 +247,73 @@ Describe 'Two-way sync with -Recurse -CreateFolders' {
         (Get-LocalFlagState (Join-Path $dest '.Projects.Old')).Keys | Should -Be 'old-1@test' -Because 'a deleted folder is never deleted on the other side'
     }
 }
+
+Describe 'Two-way sync on a server without CONDSTORE (the Exchange capability profile)' {
+    BeforeAll {
+        $exchange = Start-TestDovecot -Name 'twoway-exchange' -CapabilityProfile Exchange
+        $user = New-TestUser -Bed $exchange
+        Add-ServerMessages -User $user -Count 3 -Prefix 'x' -TestBed $exchange
+        $log = New-ImapLogPath 'twoway-exchange'
+        $p = @{ Server = 'localhost'; Port = $exchange.ImapPort; Credential = $user.Credential; TimeoutSec = 15; NotDefault = $true; ProtocolLogPath = $log }
+        $session = Connect-Imap @p
+        $dest = New-TestDirectory 'twoway-exchange'
+        $null = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+    }
+    AfterAll {
+        $session | Disconnect-Imap -ErrorAction SilentlyContinue
+        Stop-TestDovecot -Bed $exchange
+        Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue
+    }
+
+    It 'pushes and pulls the same way, and never sends a CONDSTORE command' {
+        Set-LocalLetters -Directory $dest -MessageId 'x-1@test' -Letters 'S'
+        Remove-LocalMessage -Directory $dest -MessageId 'x-2@test'
+        $null = New-LocalMessage -Directory $dest -MessageId 'x-local@test'
+        Set-ServerFlags -User $user -MessageId 'x-3@test' -Flags '\Flagged' -TestBed $exchange
+
+        $result = Sync-ImapFolder -Session $session -Destination $dest -Direction Both -Expunge
+
+        $result.Appended | Should -Be 1
+        $result.FlagsPushed | Should -Be 1
+        $result.Expunged | Should -Be 1
+        $server = Get-ServerFlagState -User $user -TestBed $exchange
+        $local = Get-LocalFlagState $dest
+        ($server.Keys | Sort-Object | ForEach-Object { "$_=$($server[$_])" }) | Should -Be ($local.Keys | Sort-Object | ForEach-Object { "$_=$($local[$_])" })
+        $server['x-1@test'] | Should -Be 'S'
+        $server['x-3@test'] | Should -Be 'F'
+        $server.ContainsKey('x-2@test') | Should -BeFalse
+        @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match '\b(CONDSTORE|CHANGEDSINCE|UNCHANGEDSINCE|HIGHESTMODSEQ|MODSEQ)\b' }) | Should -BeNullOrEmpty
+        $again = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+        $again.Appended + $again.FlagsPushed + $again.New + $again.Removed | Should -Be 0
+    }
+}
+
+Describe 'Two-way sync on a server whose folders live below INBOX. (the InboxPrefix profile)' {
+    BeforeAll {
+        $prefixed = Start-TestDovecot -Name 'twoway-prefix' -Profile InboxPrefix
+        $user = New-TestUser -Bed $prefixed
+        Add-ServerMessages -User $user -Folder 'Work' -Count 2 -Prefix 'w' -TestBed $prefixed
+        $p = @{ Server = 'localhost'; Port = $prefixed.ImapPort; Credential = $user.Credential; TimeoutSec = 15; NotDefault = $true }
+        $session = Connect-Imap @p
+        $dest = New-TestDirectory 'twoway-prefix'
+        $null = Sync-ImapFolder -Session $session -Folder 'INBOX.Work' -Recurse -Destination $dest -Direction Both
+        $work = Join-Path $dest '.Work'
+    }
+    AfterAll {
+        $session | Disconnect-Imap -ErrorAction SilentlyContinue
+        Stop-TestDovecot -Bed $prefixed
+    }
+
+    It 'pushes changes into INBOX.Work and creates a local subfolder as INBOX.Work.New' {
+        Set-LocalLetters -Directory $work -MessageId 'w-1@test' -Letters 'FS'
+        $new = Join-Path $dest '.Work.New'
+        foreach ($d in 'cur', 'new', 'tmp') { $null = New-Item -ItemType Directory -Path (Join-Path $new $d) }
+        $null = New-LocalMessage -Directory $new -MessageId 'sub@test'
+
+        $results = @(Sync-ImapFolder -Session $session -Folder 'INBOX.Work' -Recurse -Destination $dest -Direction Both -CreateFolders)
+
+        ($results.Folder | Sort-Object) | Should -Be @('INBOX.Work', 'INBOX.Work.New')
+        (Get-ServerFlagState -User $user -Folder 'INBOX.Work' -TestBed $prefixed)['w-1@test'] | Should -Be 'FS'
+        (Get-ServerFlagState -User $user -Folder 'INBOX.Work.New' -TestBed $prefixed).Keys | Should -Be 'sub@test'
+    }
+}
