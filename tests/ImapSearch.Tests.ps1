@@ -234,6 +234,9 @@ Describe 'Search-ImapFolder fetches only what is shown or asked for' {
         $found | Should -HaveCount 2
         @($afterSearch | Where-Object { $_ -match 'FETCH' }).Count | Should -BeGreaterThan 0
         @($afterSearch | Where-Object { $_ -match 'BODYSTRUCTURE' }) | Should -BeNullOrEmpty
+        # The whole of a folder that fits in one batch: one UID FETCH 1:*, no SEARCH.
+        @($afterSearch | Where-Object { $_ -match '^UID SEARCH' }) | Should -BeNullOrEmpty
+        @($afterSearch | Where-Object { $_ -match '^UID FETCH 1:\* ' }) | Should -HaveCount 1
         foreach ($m in $found) {
             $m.HasAttachments | Should -BeNullOrEmpty -Because 'null means not fetched'
             $null -eq $m.HasAttachments | Should -BeTrue
