@@ -38,6 +38,9 @@ namespace MailProtocols
 
         public SecureString ProxyPassword { get; set; }
 
+        /// <summary>IMAP: compress the connection (COMPRESS=DEFLATE) after log-in when the server offers it.</summary>
+        public bool Compress { get; set; }
+
         internal bool UsesOAuth => AccessToken != null;
 
         internal NetworkCredential CreatePasswordCredential() => new NetworkCredential(UserName, Password);
