@@ -383,7 +383,7 @@ userdb {
 
 $(Get-DovecotNamespaceText -P $P)
 protocol imap {
-  mail_plugins = `$mail_plugins imap_quota$(if ($P.Acl) { ' imap_acl' })
+  mail_plugins = `$mail_plugins imap_quota$(if ($P.Acl) { ' imap_acl' })$(if ($P.CapabilityProfile -ne 'Exchange') { ' imap_zlib' })
 $(if ($P.CapabilityProfile -eq 'Exchange') { "  imap_capability = $script:ExchangeImapCapability" })
 }
 

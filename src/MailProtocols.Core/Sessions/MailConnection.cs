@@ -224,6 +224,7 @@ namespace MailProtocols
                         ConnectSocket(deadline.Token);
                         Session.AuthenticationMechanisms = Service.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal).ToArray();
                         Authenticate(deadline.Token);
+                        AfterLogin(deadline.Token);
                     }
                     catch (Exception)
                     {
@@ -269,6 +270,11 @@ namespace MailProtocols
         }
 
         private protected abstract string[] ReadCapabilities();
+
+        /// <summary>Runs after every log-in (also after a reconnect), before any other command: IMAP turns on COMPRESS here.</summary>
+        private protected virtual void AfterLogin(CancellationToken token)
+        {
+        }
 
         private void ConnectSocket(CancellationToken token)
         {

@@ -44,6 +44,9 @@ namespace MailProtocols
         /// <summary>Where a signed-in session gets a current token at every log-in; set by the engine.</summary>
         internal IAccessTokenSource TokenSource { get; set; }
 
+        /// <summary>IMAP: compress the connection (COMPRESS=DEFLATE) after log-in when the server offers it.</summary>
+        public bool Compress { get; set; }
+
         internal bool UsesOAuth => AccessToken != null || TokenSource != null;
 
         internal NetworkCredential CreatePasswordCredential() => new NetworkCredential(UserName, Password);
