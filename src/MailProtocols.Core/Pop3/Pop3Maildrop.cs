@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Pop3;
-using MimeKit;
 
 namespace MailProtocols
 {
@@ -22,13 +21,6 @@ namespace MailProtocols
     /// </summary>
     internal sealed partial class Pop3Maildrop
     {
-        /// <summary>Messages per TOP batch; each batch is one pipelined write and one read of all answers.</summary>
-        private const int HeaderBatchSize = 100;
-
-        /// <summary>Full messages are parsed in memory (-Full), so their batches are bounded by size too.</summary>
-        private const int FullBatchSize = 50;
-        private const long FullBatchBytes = 16L * 1024 * 1024;
-
         private readonly Pop3Session _session;
         private readonly HashSet<int> _marked = new HashSet<int>();
         private int _generation;
@@ -130,68 +122,6 @@ namespace MailProtocols
             return CheckUsable(item);
         }
 
-        /// <summary>Headers through pipelined TOP n 0, batch by batch; <paramref name="onBatch"/> runs outside the session lock.</summary>
-        public void FetchHeaders(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken, Action<IReadOnlyList<Pop3Message>> onBatch)
-        {
-            foreach (Pop3Item[] batch in Batches(items, i => i.Size, HeaderBatchSize, long.MaxValue))
-            {
-                // The raw header blocks (TOP n 0), parsed here: GetMessageHeaders drops the Content-* lines,
-                // and Content-Type is what tells HasAttachments before the body is downloaded.
-                IList<Stream> streams = RunOn(batch, "TOP", cancellationToken, token =>
-                    Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), true, token));
-                var headers = new List<HeaderList>(streams.Count);
-                foreach (Stream raw in streams)
-                {
-                    using (raw)
-                    {
-                        headers.Add(HeaderList.Load(raw, cancellationToken));
-                    }
-                }
-
-                onBatch(batch.Select((item, n) =>
-                {
-                    var message = new Pop3Message(_session, item);
-                    message.ApplyHeaders(headers[n]);
-                    return message;
-                }).ToArray());
-            }
-        }
-
-        /// <summary>
-        /// Whole parsed messages through pipelined RETR, in batches bounded by count and size. Each message is
-        /// parsed on its own, so one that MimeKit cannot parse is reported through <paramref name="onUnreadable"/>
-        /// and the rest of its batch still comes out.
-        /// </summary>
-        public void FetchFull(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken,
-            Action<IReadOnlyList<Pop3Message>> onBatch, Action<Pop3Item, MailProtocolException> onUnreadable)
-        {
-            foreach (Pop3Item[] batch in Batches(items, i => i.Size, FullBatchSize, FullBatchBytes))
-            {
-                IList<Stream> streams = RunOn(batch, "RETR", cancellationToken, token =>
-                    Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), false, token));
-                var parsed = new List<Pop3Message>(batch.Length);
-                for (int n = 0; n < batch.Length; n++)
-                {
-                    using (Stream raw = streams[n])
-                    {
-                        try
-                        {
-                            var message = new Pop3Message(_session, batch[n]);
-                            message.ApplyMessage(MimeMessage.Load(raw, cancellationToken));
-                            parsed.Add(message);
-                        }
-                        catch (FormatException ex)
-                        {
-                            onUnreadable(batch[n], new MailProtocolException(MailErrorKind.InvalidData, "MalformedMessage",
-                                $"Message {batch[n].Index} (UIDL {batch[n].Uid}) could not be parsed: {ex.Message.TrimEnd('.')}. Save it as it is with Save-Pop3Message -Uid '{batch[n].Uid}'.", ex));
-                        }
-                    }
-                }
-
-                onBatch(parsed);
-            }
-        }
-
         /// <summary>
         /// Marks messages with DELE (pipelined). The server deletes them only when the session quits.
         /// If the server refuses one, each is checked with LIST n (which fails for a marked message),
@@ -238,6 +168,16 @@ namespace MailProtocols
                     return todo.Length;
                 }
             });
+        }
+
+        /// <summary>Remove-Pop3Message: asks before each message, then marks the approved ones in one pipelined DELE.</summary>
+        public void MarkForDeletion(IReadOnlyList<Pop3Target> targets, IOperationChannel channel)
+        {
+            Pop3Item[] approved = targets.Where(t => channel.ShouldChange(t.ToString(), Pop3MessageSaver.DeleteAction)).Select(t => t.Item).ToArray();
+            if (approved.Length > 0)
+            {
+                MarkForDeletion(approved, channel.Cancellation);
+            }
         }
 
         /// <summary>RSET: the server forgets every DELE of this session.</summary>

@@ -69,14 +69,17 @@ namespace MailProtocols.Commands
             }
         }
 
+        /// <summary>Ends every progress bar the channel still shows; call it from EndProcessing.</summary>
+        internal void CompleteProgress() => _channel?.CompleteProgress();
+
         /// <summary>
         /// Runs one core operation with this command's channel; a failure of the whole operation becomes a
         /// non-terminating error for <paramref name="target"/> (the operation reports item failures itself).
         /// </summary>
-        /// <summary>Ends every progress bar the channel still shows; call it from EndProcessing.</summary>
-        internal void CompleteProgress() => _channel?.CompleteProgress();
-
         internal bool RunOperation(object target, Action<IOperationChannel> operation) => TryInvoke(target, () => operation(Channel));
+
+        /// <summary>The format view an output object of this command gets (such as "MailProtocols.Pop3Message#Full"), or null.</summary>
+        internal virtual string ViewOf(object output) => null;
 
         /// <summary>-CertificateThumbprint as hex without separators; stops the command when it is no SHA-256 or SHA-1 thumbprint.</summary>
         internal string ReadCertificateThumbprint(string thumbprint)

@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Management.Automation;
 
@@ -31,12 +30,11 @@ namespace MailProtocols.Commands
         {
             try
             {
-                Directory.CreateDirectory(directory);
+                OutputFolder.Create(directory);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            catch (MailProtocolException ex)
             {
-                cmdlet.ThrowMailError(new MailProtocolException(MailErrorKind.WriteError, "CreateFolderFailed",
-                    $"The folder '{directory}' could not be created: {ex.Message}", ex), directory);
+                cmdlet.ThrowMailError(ex, directory);
             }
         }
     }
