@@ -52,6 +52,45 @@ namespace MailProtocols
             _messages[message.Uid] = message;
         }
 
+        /// <summary>
+        /// Asks before each message ("message 42 in INBOX ('Subject')") and returns the approved ones as a set
+        /// of their own, so the change still goes out as one command.
+        /// </summary>
+        public ImapMessageSet Approved(IOperationChannel channel, string action)
+        {
+            var approved = new ImapMessageSet(Session, Folder, UidValidity);
+            foreach (uint uid in _uids)
+            {
+                string target = _messages.TryGetValue(uid, out ImapMessage message) && !string.IsNullOrEmpty(message.Subject)
+                    ? $"message {uid} in {Folder} ('{message.Subject}')"
+                    : $"message {uid} in {Folder}";
+                if (channel.ShouldChange(target, action))
+                {
+                    if (message != null)
+                    {
+                        approved.Add(message);
+                    }
+                    else
+                    {
+                        approved.Add(uid);
+                    }
+                }
+            }
+
+            return approved;
+        }
+
+        /// <summary>A "not found" error for each UID the server did not return, naming the piped object where there is one.</summary>
+        public void ReportMissing(IEnumerable<uint> missing, IOperationChannel channel)
+        {
+            foreach (uint uid in missing)
+            {
+                channel.Error(new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                    $"There is no message with UID {uid} in '{Folder}' (any more): it was expunged or moved. Search the folder again."),
+                    _messages.TryGetValue(uid, out ImapMessage message) ? (object)message : uid);
+            }
+        }
+
         /// <summary>"message 42 in INBOX" or "3 messages in INBOX", for ShouldProcess and errors.</summary>
         public string Describe() => Describe(_uids.Count);
 

@@ -8,8 +8,6 @@ namespace MailProtocols.Commands
     [OutputType(typeof(ImapMessage))]
     public sealed class GetImapMessageCommand : ImapMessageCmdlet
     {
-        private ThrottledProgress _progress;
-
         [Parameter]
         public SwitchParameter Full { get; set; }
 
@@ -33,8 +31,6 @@ namespace MailProtocols.Commands
                 ThrowMailError(MailErrorKind.InvalidArgument, "ConflictingParameters",
                     "Use only one of -Full, -HeadersOnly and -BodyPart.", null);
             }
-
-            _progress = new ThrottledProgress(this, 4202, "Get-ImapMessage");
         }
 
         protected override void EndProcessing()
@@ -59,12 +55,12 @@ namespace MailProtocols.Commands
                         }
 
                         done += batch.Messages.Count + batch.Missing.Count + batch.MissingParts.Count;
-                        _progress.Update(done, total, $"{done} of {total} messages");
+                        Channel.Progress(new OperationProgress("Get-ImapMessage", $"{done} of {total} messages", done, total));
                     }
                 });
             }
 
-            _progress.Complete();
+            CompleteProgress();
         }
 
         private IEnumerable<ImapFetchBatch> Fetch(ImapMessageSet set, IReadOnlyList<uint> uids)
