@@ -15,7 +15,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "CreateFolderFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.CreateFolderFailed,
                     $"The folder '{directory}' could not be created: {ex.Message}", ex);
             }
         }

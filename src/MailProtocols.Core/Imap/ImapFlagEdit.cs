@@ -23,13 +23,13 @@ namespace MailProtocols
         {
             if (replace.HasValue && (add.HasValue || remove.HasValue))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "ConflictingParameters",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.ConflictingParameters,
                     "-Replace sets the complete list of flags; it cannot be combined with -Add or -Remove.");
             }
 
             if (add.HasValue && remove.HasValue && keywords != null)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "AmbiguousKeyword",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.AmbiguousKeyword,
                     "-Keyword goes with -Add, -Remove or -Replace; with both -Add and -Remove it is unclear which. Run two commands.");
             }
 
@@ -40,7 +40,7 @@ namespace MailProtocols
 
             if (!add.HasValue && !remove.HasValue && !replace.HasValue && keywords == null)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "NothingToChange",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NothingToChange,
                     "Say what to change: -Add, -Remove or -Replace with Seen, Answered, Flagged, Deleted or Draft, and/or -Keyword.");
             }
 

@@ -38,7 +38,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"'{path}' could not be written: {ex.Message} Check that the folder exists and is writable.", ex);
             }
 
@@ -56,13 +56,13 @@ namespace MailProtocols
         {
             if (File.Exists(path) && !overwrite)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "FileExists",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FileExists,
                     $"'{path}' already exists. Use -Force to replace it (it is replaced only once the new file is complete), or choose another -Destination.");
             }
 
             if (!Directory.Exists(Path.GetDirectoryName(path)))
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "DirectoryNotFound", $"The folder of '{path}' does not exist. Create it first.");
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.DirectoryNotFound, $"The folder of '{path}' does not exist. Create it first.");
             }
         }
 
@@ -180,7 +180,7 @@ namespace MailProtocols
                             }
                             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                             {
-                                failure = new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                                failure = new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                                     $"Writing the mbox file failed: {ex.Message} Check the free space on the destination.", ex);
                             }
                         }, token);
@@ -205,7 +205,7 @@ namespace MailProtocols
 
             foreach (uint uid in missing)
             {
-                channel.Error(new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                channel.Error(new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                     $"Message {uid} is no longer in '{folderPath}' (it was expunged); it was left out of the export."), $"message {uid} in {folderPath}");
             }
         }
@@ -228,7 +228,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"'{_file.FinalPath}' could not be written: {ex.Message}", ex);
             }
         }

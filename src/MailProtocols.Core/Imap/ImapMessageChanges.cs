@@ -67,7 +67,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is FormatException)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidMessageFile",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidMessageFile,
                     $"'{path}' could not be read as a message: {ex.Message}", ex);
             }
         }
@@ -123,7 +123,7 @@ namespace MailProtocols
                 IMailFolder destination = ImapFolderOperations.Get(session, destinationPath, token);
                 if (destination.FullName == set.Folder)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "SameFolder",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.SameFolder,
                         $"The messages are in '{set.Folder}' already. Choose another -Destination.");
                 }
 
@@ -139,14 +139,14 @@ namespace MailProtocols
                 if (trash == null)
                 {
                     string specialUse = set.Session.Features.SpecialUse ? "flags no folder as \\Trash" : "does not offer SPECIAL-USE, so no folder is flagged as \\Trash,";
-                    throw new MailProtocolException(MailErrorKind.NotFound, "NoTrashFolder",
+                    throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.NoTrashFolder,
                         $"{set.Session.Endpoint} {specialUse} and has none named {string.Join(", ", ImapTrashFolder.WellKnownNames.Select(n => $"'{n}'"))}. " +
                         "Move the messages with Move-ImapMessage -Destination, or delete them with -Permanent.");
                 }
 
                 if (trash.FullName == set.Folder)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "AlreadyInTrash",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.AlreadyInTrash,
                         $"{set.Describe()} is in the Trash folder already. Use -Permanent to delete it for good.");
                 }
 

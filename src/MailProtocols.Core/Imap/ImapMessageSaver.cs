@@ -153,7 +153,7 @@ namespace MailProtocols
                         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                         {
                             // One unwritable file must not abort the FETCH the other messages are arriving in.
-                            failed[uid.Id] = new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                            failed[uid.Id] = new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                                 $"Message {uid.Id} in '{folderPath}' could not be written to '{path}': {ex.Message}", ex);
                         }
 

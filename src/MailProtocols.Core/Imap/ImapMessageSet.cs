@@ -85,7 +85,7 @@ namespace MailProtocols
         {
             foreach (uint uid in missing)
             {
-                channel.Error(new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                channel.Error(new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                     $"There is no message with UID {uid} in '{Folder}' (any more): it was expunged or moved. Search the folder again."),
                     _messages.TryGetValue(uid, out ImapMessage message) ? (object)message : uid);
             }

@@ -87,7 +87,7 @@ namespace MailProtocols
             string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(fullRoot, name));
             if (name == ".." || !string.Equals(System.IO.Path.GetDirectoryName(path), fullRoot.TrimEnd(System.IO.Path.DirectorySeparatorChar), StringComparison.Ordinal))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidData, "UnsafeFolderName",
+                throw new MailProtocolException(MailErrorKind.InvalidData, MailErrorReason.UnsafeFolderName,
                     $"The server's folder name '{ImapInputRules.Printable(folder)}' does not make a directory inside '{fullRoot}', so it is not synchronized.");
             }
 
@@ -317,7 +317,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"Failed {action}: {ex.Message} Check the free space and the permissions of the destination.", ex);
             }
         }

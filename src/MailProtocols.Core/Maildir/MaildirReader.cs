@@ -59,7 +59,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.ReadError, "FileReadFailed", $"The Maildir folder '{directory}' could not be read: {ex.Message}", ex);
+                throw new MailProtocolException(MailErrorKind.ReadError, MailErrorReason.FileReadFailed, $"The Maildir folder '{directory}' could not be read: {ex.Message}", ex);
             }
 
             // Delivery order: the leading Unix time, then (for our files) the UID, then the name.

@@ -97,7 +97,7 @@ namespace MailProtocols
                 case MailMessageBase downloaded when downloaded.MimeData != null:
                     return downloaded.Attachments ?? new MessageAttachment[0];
                 default:
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "MessageNotDownloaded",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.MessageNotDownloaded,
                         $"{Describe(message)} was listed without its body, so its attachments are not at hand. Get it with Get-Pop3Message -Full (or read a saved copy with Import-MailMessage).");
             }
         }

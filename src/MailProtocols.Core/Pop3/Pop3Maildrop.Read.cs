@@ -126,7 +126,7 @@ namespace MailProtocols
                         }
                         catch (FormatException ex)
                         {
-                            unreadable.Add(new KeyValuePair<Pop3Item, MailProtocolException>(batch[n], new MailProtocolException(MailErrorKind.InvalidData, "MalformedMessage",
+                            unreadable.Add(new KeyValuePair<Pop3Item, MailProtocolException>(batch[n], new MailProtocolException(MailErrorKind.InvalidData, MailErrorReason.MalformedMessage,
                                 $"Message {batch[n].Index} (UIDL {batch[n].Uid}) could not be parsed: {ex.Message.TrimEnd('.')}. Save it as it is with Save-Pop3Message -Uid '{batch[n].Uid}'.", ex)));
                         }
                     }

@@ -60,7 +60,7 @@ namespace MailProtocols
 
                     // A server that is going away answers "-ERR ..." and hangs up; that was its goodbye, not a
                     // refusal of one message. The caller reports the messages not saved in one error.
-                    outcomes.RemoveAll(o => !o.Saved && o.Error.Reason == "ServerRejected");
+                    outcomes.RemoveAll(o => !o.Saved && o.Error.Reason == MailErrorReason.ServerRejected);
                     throw;
                 }
 
@@ -73,13 +73,13 @@ namespace MailProtocols
             string status = wire.ReadStatusLine(token);
             if (status.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
             {
-                return Pop3SaveOutcome.Failed(request, new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                return Pop3SaveOutcome.Failed(request, new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                     $"{_session.Endpoint} refused RETR for {request.Item}: {status.Substring(4).Trim()} Nothing was written for it."));
             }
 
             if (!status.StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "ProtocolError",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ProtocolError,
                     $"{_session.Endpoint} answered RETR for {request.Item} with '{status}'. The session was closed because the conversation is out of step; POP3 deletes only at QUIT, so the server deleted nothing in it.");
             }
 
@@ -173,7 +173,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException WriteFailed(Pop3SaveRequest request, Exception ex) =>
-            new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+            new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                 $"{request.Item} could not be written to '{request.Path}': {ex.Message} It stays on the server and was not marked for deletion.", ex);
 
         private static bool IsFileError(Exception ex) =>

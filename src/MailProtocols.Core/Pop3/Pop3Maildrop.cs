@@ -75,7 +75,7 @@ namespace MailProtocols
             EnsureListed(cancellationToken);
             if (index < 1 || index > _items.Length)
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                     _items.Length == 0
                         ? $"There is no message {index}: the mailbox of session {_session.Id} is empty."
                         : $"There is no message {index}: the mailbox of session {_session.Id} has messages 1 to {_items.Length}. List them with Get-Pop3Message.");
@@ -89,7 +89,7 @@ namespace MailProtocols
             EnsureListed(cancellationToken);
             if (uid == null || !_byUid.TryGetValue(uid, out Pop3Item item))
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                     $"No message has the UIDL '{uid}' in the mailbox of session {_session.Id} (it may have been deleted). List the messages with Get-Pop3Message.");
             }
 
@@ -115,7 +115,7 @@ namespace MailProtocols
                 string why = message.Generation != _generation
                     ? $"was listed before session {_session.Id} reconnected, and the server now numbers its messages differently"
                     : $"does not have that UIDL in session {_session.Id}";
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "UidMismatch",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.UidMismatch,
                     $"Message {message.Index} (UIDL {message.Uid}) {why}, so nothing was done with it. Select it again with Get-Pop3Message -Uid '{message.Uid}'.");
             }
 
@@ -161,7 +161,7 @@ namespace MailProtocols
 
                     if (notMarked.Count > 0)
                     {
-                        throw new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                        throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                             $"{_session.Endpoint} refused DELE for {string.Join(", ", notMarked)}: {refused.StatusText} They stay on the server.", refused);
                     }
 
@@ -199,7 +199,7 @@ namespace MailProtocols
             if (_session.IsClosedByUser)
             {
                 string how = _session.State == Pop3SessionState.Update ? "was ended with QUIT" : "was closed";
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionClosed",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.SessionClosed,
                     $"POP3 session {_session.Id} to {_session.Server} {how}, so nothing was done. " +
                     "Message numbers are valid only within one session: connect again with Connect-Pop3 and select the messages anew (by -Uid, or with Get-Pop3Message).");
             }
@@ -239,7 +239,7 @@ namespace MailProtocols
                 SyncWithConnection();
                 if (items.Any(i => i.Generation != _generation))
                 {
-                    throw new MailProtocolException(MailErrorKind.Connection, "ConnectionLost",
+                    throw new MailProtocolException(MailErrorKind.Connection, MailErrorReason.ConnectionLost,
                         $"The connection of session {_session.Id} to {_session.Endpoint} dropped and was opened again, so the message numbers chosen before may now mean other messages; nothing was done.{_session.LostConnectionAdvice} Run the command again.");
                 }
 
@@ -274,7 +274,7 @@ namespace MailProtocols
                     }
                 }, idempotent);
             }
-            catch (MailProtocolException lost) when (lost.Reason == "ConnectionLost" && lost.Kind == MailErrorKind.Connection && lost.InnerException != null)
+            catch (MailProtocolException lost) when (lost.Reason == MailErrorReason.ConnectionLost && lost.Kind == MailErrorKind.Connection && lost.InnerException != null)
             {
                 throw MailErrors.ConnectionLost(_session, action, lost.InnerException);
             }
@@ -316,14 +316,14 @@ namespace MailProtocols
             }
             catch (NotSupportedException ex)
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "UidlNotSupported",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.UidlNotSupported,
                     $"{_session.Endpoint} does not support UIDL. MailProtocols needs the UIDL to name saved files and to make sure it acts on the right message.", ex);
             }
 
             IList<int> sizes = uids.Count == 0 ? new int[0] : Client.GetMessageSizes(token);
             if (sizes.Count != uids.Count)
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "ListingMismatch",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ListingMismatch,
                     $"{_session.Endpoint} listed {uids.Count} UIDLs but {sizes.Count} sizes. Run the command again.");
             }
 
@@ -370,13 +370,13 @@ namespace MailProtocols
         {
             if (_duplicateUids.Contains(item.Uid))
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "DuplicateUid",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.DuplicateUid,
                     $"{_session.Endpoint} gives the UIDL '{item.Uid}' to more than one message, so MailProtocols cannot tell them apart and leaves message {item.Index} alone. Ask the mail administrator to repair the mailbox.");
             }
 
             if (_marked.Contains(item.Index))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "MessageMarkedForDeletion",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.MessageMarkedForDeletion,
                     $"Message {item.Index} (UIDL {item.Uid}) is marked for deletion in session {_session.Id}. Run Reset-Pop3Session to un-mark every deletion of the session.");
             }
 

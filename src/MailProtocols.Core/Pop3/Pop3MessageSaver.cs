@@ -156,7 +156,7 @@ namespace MailProtocols
                 return true;
             }
 
-            channel.Error(new MailProtocolException(MailErrorKind.InvalidData, "ExistingFileDiffers",
+            channel.Error(new MailProtocolException(MailErrorKind.InvalidData, MailErrorReason.ExistingFileDiffers,
                 $"'{path}' exists but has {length} bytes where the server reports {target.Item.Size} for {target}, so the message was neither saved nor marked for deletion. Move the file away and run the command again."),
                 target.ErrorTarget);
             return false;

@@ -28,7 +28,7 @@ namespace MailProtocols.Commands
             int modes = (Full ? 1 : 0) + (HeadersOnly ? 1 : 0) + (BodyPart != null ? 1 : 0);
             if (modes > 1)
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "ConflictingParameters",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.ConflictingParameters,
                     "Use only one of -Full, -HeadersOnly and -BodyPart.", null);
             }
         }
@@ -49,7 +49,7 @@ namespace MailProtocols.Commands
                         WriteMissing(set, batch.Missing);
                         foreach (uint uid in batch.MissingParts)
                         {
-                            WriteMailError(MailErrorKind.NotFound, "BodyPartNotFound",
+                            WriteMailError(MailErrorKind.NotFound, MailErrorReason.BodyPartNotFound,
                                 $"Message {uid} in '{set.Folder}' has no body part {BodyPart}. The Attachments of its summary list the part specifiers it has.",
                                 set.Messages.TryGetValue(uid, out ImapMessage m) ? (object)m : uid);
                         }

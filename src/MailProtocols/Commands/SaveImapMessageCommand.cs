@@ -32,7 +32,7 @@ namespace MailProtocols.Commands
         {
             if (Force && SkipExisting)
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "ForceAndSkipExisting",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.ForceAndSkipExisting,
                     "-Force downloads every message again and -SkipExisting leaves saved ones out: use one of them.", null);
             }
         }

@@ -39,7 +39,7 @@ namespace MailProtocols.Commands
                 {
                     if (message.Session == null)
                     {
-                        WriteMailError(MailErrorKind.InvalidArgument, "NoSessionOnMessage",
+                        WriteMailError(MailErrorKind.InvalidArgument, MailErrorReason.NoSessionOnMessage,
                             $"{message} has no session. Pipe messages from Search-ImapFolder or Get-ImapMessage.", message);
                         continue;
                     }
@@ -62,7 +62,7 @@ namespace MailProtocols.Commands
             }
             else
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "UidRequired",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.UidRequired,
                     $"Say which messages of '{Folder}': pass -Uid, or pipe messages from Search-ImapFolder.", Folder);
             }
         }

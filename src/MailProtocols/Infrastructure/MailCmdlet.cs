@@ -92,7 +92,7 @@ namespace MailProtocols.Commands
             string normalized = CertificatePin.Normalize(thumbprint);
             if (normalized == null)
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "InvalidCertificateThumbprint",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.InvalidCertificateThumbprint,
                     $"-CertificateThumbprint '{thumbprint}' is not a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint. Copy it from the Certificate of Test-MailConnection's report.", thumbprint);
             }
 

@@ -12,13 +12,13 @@ namespace MailProtocols.Commands
             string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
             if (provider.Name != "FileSystem")
             {
-                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath",
+                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.NotAFileSystemPath,
                     $"-Path '{path}' is on the {provider.Name} provider; give a folder on the file system.", path);
             }
 
             if (File.Exists(full))
             {
-                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, "PathIsAFile",
+                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.PathIsAFile,
                     $"-Path '{full}' is a file; give the folder to save into.", path);
             }
 
