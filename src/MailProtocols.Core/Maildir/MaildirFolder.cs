@@ -9,39 +9,6 @@ using System.Threading.Tasks;
 
 namespace MailProtocols
 {
-    /// <summary>One message file of a Maildir folder.</summary>
-    internal sealed class MaildirEntry
-    {
-        public string Path { get; set; }
-
-        /// <summary>The unique part of the name (everything before ":2,").</summary>
-        public string BaseName { get; set; }
-
-        public string Letters { get; set; }
-
-        public uint Uid { get; set; }
-
-        public uint UidValidity { get; set; }
-
-        public long Size { get; set; }
-    }
-
-    /// <summary>A message written into tmp/ and not yet moved into cur/.</summary>
-    internal sealed class PendingMessage
-    {
-        public string TemporaryPath { get; set; }
-
-        public uint Uid { get; set; }
-
-        public uint UidValidity { get; set; }
-
-        public DateTimeOffset? InternalDate { get; set; }
-
-        public string Letters { get; set; }
-
-        public long Size { get; set; }
-    }
-
     /// <summary>
     /// One folder of a Maildir++ tree: cur/, new/ and tmp/ in the folder's directory. Messages are
     /// delivered the Maildir way (written and flushed in tmp/, then renamed into cur/), so a reader
