@@ -152,7 +152,7 @@ namespace MailProtocols
                 }, idempotent: true);
 
                 var written = new HashSet<uint>();
-                foreach (List<uint> bodies in BySize(batch.Where(metadata.ContainsKey).ToList(), metadata))
+                foreach (uint[] bodies in Batching.BySize(batch.Where(metadata.ContainsKey), u => (long)(metadata[u].Size ?? 0), ImapMaildirSync.BodyBatchMessages, ImapMaildirSync.BodyBatchBytes))
                 {
                     Exception failure = null;
                     session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
@@ -239,30 +239,6 @@ namespace MailProtocols
         {
             MailboxAddress sender = summary.Envelope?.From?.Mailboxes.FirstOrDefault() ?? summary.Envelope?.Sender?.Mailboxes.FirstOrDefault();
             return string.IsNullOrEmpty(sender?.Address) ? null : sender.Address;
-        }
-
-        private static IEnumerable<List<uint>> BySize(List<uint> uids, Dictionary<uint, IMessageSummary> metadata)
-        {
-            var batch = new List<uint>();
-            long bytes = 0;
-            foreach (uint uid in uids)
-            {
-                long size = (long)(metadata[uid].Size ?? 0);
-                if (batch.Count > 0 && (batch.Count >= ImapMaildirSync.BodyBatchMessages || bytes + size > ImapMaildirSync.BodyBatchBytes))
-                {
-                    yield return batch;
-                    batch = new List<uint>();
-                    bytes = 0;
-                }
-
-                batch.Add(uid);
-                bytes += size;
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return batch;
-            }
         }
     }
 }

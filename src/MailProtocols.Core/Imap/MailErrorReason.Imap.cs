@@ -1,10 +1,6 @@
 namespace MailProtocols
 {
-    /// <summary>
-    /// The reason words of <see cref="MailProtocolException.Reason"/>: each becomes the end of an ErrorId
-    /// (<c>&lt;Verb&gt;&lt;Noun&gt;&lt;Reason&gt;</c>), which scripts catch and docs name, so a reason is never written as a literal
-    /// anywhere else. One part of this class per area; this part: IMAP folders, messages, flags, searches and server features.
-    /// </summary>
+    // IMAP folders, messages, flags, searches and server features. (What a reason is: Errors/MailErrorReason.cs.)
     internal static partial class MailErrorReason
     {
         public const string AclNotSupported = "AclNotSupported";

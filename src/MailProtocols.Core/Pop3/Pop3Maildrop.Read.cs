@@ -75,7 +75,7 @@ namespace MailProtocols
         /// <summary>Headers through pipelined TOP n 0, batch by batch; each batch is output outside the session lock.</summary>
         private void FetchHeaders(IReadOnlyList<Pop3Item> items, TransferProgress progress, IOperationChannel channel)
         {
-            foreach (Pop3Item[] batch in Batches(items, i => i.Size, HeaderBatchSize, long.MaxValue))
+            foreach (Pop3Item[] batch in Batching.BySize(items, i => i.Size, HeaderBatchSize, long.MaxValue))
             {
                 // The raw header blocks (TOP n 0), parsed here: GetMessageHeaders drops the Content-* lines,
                 // and Content-Type is what tells HasAttachments before the body is downloaded.
@@ -108,7 +108,7 @@ namespace MailProtocols
         /// </summary>
         private void FetchFull(IReadOnlyList<Pop3Item> items, TransferProgress progress, IOperationChannel channel)
         {
-            foreach (Pop3Item[] batch in Batches(items, i => i.Size, FullBatchSize, FullBatchBytes))
+            foreach (Pop3Item[] batch in Batching.BySize(items, i => i.Size, FullBatchSize, FullBatchBytes))
             {
                 IList<Stream> streams = RunOn(batch, "RETR", channel.Cancellation, token =>
                     Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), false, token));

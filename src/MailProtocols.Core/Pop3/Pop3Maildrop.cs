@@ -205,31 +205,6 @@ namespace MailProtocols
             }
         }
 
-        /// <summary>Splits into runs of at most <paramref name="count"/> items and (unless one item is larger) <paramref name="bytes"/> octets.</summary>
-        internal static IEnumerable<T[]> Batches<T>(IEnumerable<T> items, Func<T, long> sizeOf, int count, long bytes)
-        {
-            var batch = new List<T>();
-            long size = 0;
-            foreach (T item in items)
-            {
-                long itemSize = sizeOf(item);
-                if (batch.Count > 0 && (batch.Count == count || size + itemSize > bytes))
-                {
-                    yield return batch.ToArray();
-                    batch.Clear();
-                    size = 0;
-                }
-
-                batch.Add(item);
-                size += itemSize;
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return batch.ToArray();
-            }
-        }
-
         /// <summary>Runs a command that addresses <paramref name="items"/> by number: only on the connection that numbered them.</summary>
         private T RunOn<T>(IEnumerable<Pop3Item> items, string action, CancellationToken cancellationToken, Func<CancellationToken, T> operation)
         {

@@ -45,7 +45,7 @@ namespace MailProtocols
             int saved = 0;
             try
             {
-                foreach (Pop3SaveRequest[] batch in Pop3Maildrop.Batches(plan.ToSave, r => r.Item.Size, Pop3Maildrop.SaveBatchSize, Pop3Maildrop.SaveBatchBytes))
+                foreach (Pop3SaveRequest[] batch in Batching.BySize(plan.ToSave, r => r.Item.Size, Pop3Maildrop.SaveBatchSize, Pop3Maildrop.SaveBatchBytes))
                 {
                     var outcomes = new List<Pop3SaveOutcome>();
                     MailProtocolException broken = null;
