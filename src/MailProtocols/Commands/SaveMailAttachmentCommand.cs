@@ -44,7 +44,8 @@ namespace MailProtocols.Commands
                 ReportReconnects(imap.Session);
             }
 
-            RunOperation(InputObject, channel => _saver.Save(InputObject, channel));
+            // A folder that cannot be created fails every message alike, so it stops the command.
+            RunOperation(InputObject, channel => _saver.Save(InputObject, channel), MailErrorReason.CreateFolderFailed);
         }
 
         protected override void EndProcessing() => CompleteProgress();

@@ -78,6 +78,10 @@ namespace MailProtocols.Commands
         /// </summary>
         internal bool RunOperation(object target, Action<IOperationChannel> operation) => TryInvoke(target, () => operation(Channel));
 
+        /// <summary>Like <see cref="RunOperation(object, Action{IOperationChannel})"/>, but a failure for <paramref name="stopReason"/> stops the command (no other item could succeed either).</summary>
+        internal bool RunOperation(object target, Action<IOperationChannel> operation, string stopReason) =>
+            TryInvokeOrStop(target, target, stopReason, () => operation(Channel));
+
         /// <summary>The format view an output object of this command gets (such as "MailProtocols.Pop3Message#Full"), or null.</summary>
         internal virtual string ViewOf(object output) => null;
 
@@ -103,7 +107,7 @@ namespace MailProtocols.Commands
         /// Like <see cref="TryInvoke"/>, but a failure whose reason says the server lacks the feature altogether
         /// (<paramref name="unsupportedReason"/>) stops the command: no other item could succeed there either.
         /// </summary>
-        internal bool TryInvokeOrStop(object target, MailSession session, string unsupportedReason, Action work) =>
+        internal bool TryInvokeOrStop(object target, object stopTarget, string unsupportedReason, Action work) =>
             TryInvoke(target, () =>
             {
                 try
@@ -112,7 +116,7 @@ namespace MailProtocols.Commands
                 }
                 catch (MailProtocolException ex) when (ex.Reason == unsupportedReason)
                 {
-                    ThrowMailError(ex, session);
+                    ThrowMailError(ex, stopTarget);
                 }
             });
 

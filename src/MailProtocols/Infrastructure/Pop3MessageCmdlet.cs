@@ -61,7 +61,8 @@ namespace MailProtocols.Commands
         {
             foreach (Pop3Session session in _selection.Sessions)
             {
-                RunOperation(session, channel => Act(session, _selection.Resolve(session, channel), channel));
+                // A folder that cannot be created fails every session alike, so it stops the command.
+                RunOperation(session, channel => Act(session, _selection.Resolve(session, channel), channel), MailErrorReason.CreateFolderFailed);
             }
 
             CompleteProgress();
