@@ -4,7 +4,7 @@
 BeforeAll {
     $repo = Split-Path $PSScriptRoot -Parent
     $cmdlets = (Import-PowerShellDataFile (Join-Path $repo 'MailProtocols.psd1')).CmdletsToExport
-    # ErrorIds read <Verb><Noun><Reason>, e.g. ConnectImapCertificateNotTrusted; the reason is a string in the code.
+    # ErrorIds read <Verb><Noun><Reason>, e.g. ConnectImapCertificateNotTrusted; the reason is a constant of MailErrorReason.
     $prefixes = ($cmdlets | ForEach-Object { $_ -replace '-', '' } | Sort-Object Length -Descending) -join '|'
     $script:Pattern = "\b(?<prefix>$prefixes)(?<reason>[A-Z][A-Za-z0-9]+)\b"
     $script:Code = (Get-ChildItem (Join-Path $repo 'src') -Recurse -Filter *.cs |
@@ -24,7 +24,7 @@ Describe 'ErrorIds in the docs' {
     }
 
     It 'has each documented reason in the code, so the ErrorId can really occur' {
-        $missing = $script:Documented | Where-Object { -not $script:Code.Contains('"' + $_.Reason + '"') } |
+        $missing = $script:Documented | Where-Object { -not $script:Code.Contains('const string ' + $_.Reason + ' = "' + $_.Reason + '"') } |
             ForEach-Object { "$($_.Id) ($($_.Page))" } | Sort-Object -Unique
         $missing | Should -BeNullOrEmpty
     }

@@ -29,25 +29,25 @@ namespace MailProtocols.Tests
         {
             long[] sizes = { 10, 10, 10, 10, 10 };
             // By count: at most 2 per batch.
-            Assert.Equal(new[] { 2, 2, 1 }, Pop3Maildrop.Batches(sizes, s => s, 2, 1000).Select(b => b.Length));
+            Assert.Equal(new[] { 2, 2, 1 }, Batching.BySize(sizes, s => s, 2, 1000).Select(b => b.Length));
             // By bytes: 25 bytes hold two messages of 10.
-            Assert.Equal(new[] { 2, 2, 1 }, Pop3Maildrop.Batches(sizes, s => s, 100, 25).Select(b => b.Length));
+            Assert.Equal(new[] { 2, 2, 1 }, Batching.BySize(sizes, s => s, 100, 25).Select(b => b.Length));
             // Exactly the byte limit still fits.
-            Assert.Equal(new[] { 2, 2, 1 }, Pop3Maildrop.Batches(sizes, s => s, 100, 20).Select(b => b.Length));
+            Assert.Equal(new[] { 2, 2, 1 }, Batching.BySize(sizes, s => s, 100, 20).Select(b => b.Length));
         }
 
         [Fact]
         public void AMessageLargerThanTheByteLimitGoesAloneAndIsNeverDropped()
         {
             long[] sizes = { 5, 500, 5, 5, 700 };
-            var batches = Pop3Maildrop.Batches(sizes, s => s, 100, 100).ToList();
+            var batches = Batching.BySize(sizes, s => s, 100, 100).ToList();
             Assert.Equal(new[] { new long[] { 5 }, new long[] { 500 }, new long[] { 5, 5 }, new long[] { 700 } }, batches);
         }
 
         [Fact]
         public void Pop3BatchesOfNothingAreNone()
         {
-            Assert.Empty(Pop3Maildrop.Batches(new long[0], s => s, 10, 10));
+            Assert.Empty(Batching.BySize(new long[0], s => s, 10, 10));
         }
 
         [Theory]

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Threading;
 
@@ -11,6 +12,14 @@ namespace MailProtocols.Core.Tests
             AllowChanges = allowChanges;
             Cancellation = cancellation;
         }
+
+        /// <summary>Answers ShouldChange per target: yes where <paramref name="allow"/> says so.</summary>
+        public RecordingChannel(Func<string, bool> allow)
+        {
+            _allow = allow;
+        }
+
+        private readonly Func<string, bool> _allow;
 
         public bool AllowChanges { get; }
 
@@ -42,7 +51,7 @@ namespace MailProtocols.Core.Tests
         bool IOperationChannel.ShouldChange(string target, string action)
         {
             Questions.Add(action + ": " + target);
-            return AllowChanges;
+            return _allow?.Invoke(target) ?? AllowChanges;
         }
     }
 }

@@ -29,7 +29,7 @@ namespace MailProtocols
                 return (message.Attachments ?? new MessageAttachment[0]).Where(wanted).ToList();
             }
 
-            ImapSession session = message.Session ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, "NoSessionOnMessage",
+            ImapSession session = message.Session ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NoSessionOnMessage,
                 $"{message} has no session. Pipe messages from Search-ImapFolder or Get-ImapMessage.");
             BodyPart structure = message.BodyStructure ?? session.Run($"reading the structure of {message}", cancellationToken,
                 token => FetchStructure(session, message, token), idempotent: true);
@@ -96,7 +96,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException MessageGone(ImapSession session, ImapMessage message) =>
-            new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+            new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                 $"There is no message with UID {message.Uid} in '{message.Folder}' on {session.Endpoint} (any more): it was expunged or moved. Search the folder again.");
     }
 }

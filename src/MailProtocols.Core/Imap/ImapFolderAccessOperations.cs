@@ -9,7 +9,7 @@ namespace MailProtocols
     /// <summary>Reads and changes folder access rights (RFC 4314: GETACL, MYRIGHTS, LISTRIGHTS, SETACL).</summary>
     internal static class ImapFolderAccessOperations
     {
-        public const string NotSupportedReason = "AclNotSupported";
+        public const string NotSupportedReason = MailErrorReason.AclNotSupported;
 
         /// <summary>
         /// The folder's access control list (GETACL), optionally one identity's entry; when the server refuses

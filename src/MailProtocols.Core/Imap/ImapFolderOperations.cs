@@ -119,7 +119,7 @@ namespace MailProtocols
 
                 if (!IsSelectable(folder))
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderNotSelectable",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FolderNotSelectable,
                         $"The folder '{folder.FullName}' on {session.Endpoint} cannot hold messages (it is \\NoSelect); it only groups other folders.");
                 }
 
@@ -127,7 +127,7 @@ namespace MailProtocols
                 session.OpenFolder = folder;
                 if (write && granted != FolderAccess.ReadWrite)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderReadOnly",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FolderReadOnly,
                         $"{session.Endpoint} opened '{folder.FullName}' read-only, so its messages cannot be changed. Check your rights on the folder.");
                 }
 
@@ -143,7 +143,7 @@ namespace MailProtocols
             {
                 if (TryGet(session, path, token) != null)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderExists",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FolderExists,
                         $"The folder '{path}' already exists on {session.Endpoint}.");
                 }
 
@@ -169,14 +169,14 @@ namespace MailProtocols
             {
                 if (!session.Features.CreateSpecialUse)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "CreateSpecialUseNotSupported",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.CreateSpecialUseNotSupported,
                         $"{session.Endpoint} does not offer CREATE-SPECIAL-USE (RFC 6154), so it cannot mark a new folder as the {use} folder. Nothing was created. " +
                         $"Find the folder the server already uses with Get-ImapFolder -SpecialUse {use}, or create a plain folder without -SpecialUse.");
                 }
 
                 if (TryGet(session, path, token) != null)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderExists",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FolderExists,
                         $"The folder '{path}' already exists on {session.Endpoint}.");
                 }
 
@@ -218,7 +218,7 @@ namespace MailProtocols
                 case ImapSpecialUse.Flagged: return SpecialFolder.Flagged;
                 case ImapSpecialUse.Important: return SpecialFolder.Important;
                 default:
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidSpecialUse",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidSpecialUse,
                         $"A new folder cannot be marked as {use}. Use Sent, Drafts, Trash, Junk, Archive, All, Flagged or Important.");
             }
         }
@@ -234,7 +234,7 @@ namespace MailProtocols
                 IMailFolder folder = Get(session, path, token);
                 if (TryGet(session, newPath, token) != null)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderExists",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FolderExists,
                         $"The folder '{newPath}' already exists on {session.Endpoint}. Choose another new name.");
                 }
 
@@ -257,7 +257,7 @@ namespace MailProtocols
                 IMailFolder folder = Get(session, path, token);
                 if (folder == session.Client.Inbox)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "CannotRemoveInbox",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.CannotRemoveInbox,
                         "INBOX cannot be removed. Remove its messages with Remove-ImapMessage instead.");
                 }
 
@@ -373,7 +373,7 @@ namespace MailProtocols
         {
             if (string.IsNullOrWhiteSpace(path))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidFolderName", "A folder name cannot be empty.");
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidFolderName, "A folder name cannot be empty.");
             }
         }
     }

@@ -18,7 +18,7 @@ namespace MailProtocols
         {
             if (string.IsNullOrEmpty(keyword) || keyword.Any(c => c <= 0x20 || c >= 0x7f || AtomSpecials.IndexOf(c) >= 0))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidKeyword",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidKeyword,
                     $"'{Printable(keyword)}' is not an IMAP keyword: keywords are printable ASCII without spaces or any of ( ) {{ % * \" \\ ].");
             }
         }
@@ -28,7 +28,7 @@ namespace MailProtocols
         {
             if (string.IsNullOrEmpty(name) || name.Any(c => c < 33 || c > 126 || c == ':'))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidHeaderName",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidHeaderName,
                     $"'{Printable(name)}' is not a header field name: names are printable ASCII without spaces or ':' (such as X-Mailer).");
             }
         }
@@ -38,7 +38,7 @@ namespace MailProtocols
         {
             if (text != null && text.IndexOf('\0') >= 0)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidSearchText",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidSearchText,
                     $"-{parameter} contains a NUL character, which IMAP cannot search for.");
             }
         }
@@ -51,13 +51,13 @@ namespace MailProtocols
         {
             if (path.Any(c => c < 0x20 || c == 0x7f))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidFolderName",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidFolderName,
                     $"The folder name '{Printable(path)}' contains control characters (such as CR, LF, TAB or NUL); a folder name cannot hold them.");
             }
 
             if (separator != '\0' && path.Split(separator).Any(s => s.Length == 0))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidFolderName",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidFolderName,
                     $"The folder name '{path}' has an empty level: '{separator}' separates folder levels, so it cannot start or end the name or appear twice in a row.");
             }
         }

@@ -38,19 +38,87 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"'{path}' could not be written: {ex.Message} Check that the folder exists and is writable.", ex);
             }
 
             _writer = new MboxrdWriter(_file.Stream);
         }
 
-        /// <summary>Messages written so far and the total known so far; called on the caller's thread between commands.</summary>
-        public Action<int, int> Progress { get; set; }
+        internal const string ProgressActivity = "Export-ImapFolder";
 
         public int Messages => _writer.MessagesWritten;
 
         private int _total;
+
+        /// <summary>Refuses a destination that exists (unless <paramref name="overwrite"/>) or whose folder does not.</summary>
+        public static void CheckDestination(string path, bool overwrite)
+        {
+            if (File.Exists(path) && !overwrite)
+            {
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FileExists,
+                    $"'{path}' already exists. Use -Force to replace it (it is replaced only once the new file is complete), or choose another -Destination.");
+            }
+
+            if (!Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.DirectoryNotFound, $"The folder of '{path}' does not exist. Create it first.");
+            }
+        }
+
+        /// <summary>
+        /// Export-ImapFolder: asks once for the file, writes every source into it (a source that fails is an error
+        /// of its own), and outputs the result once the file is complete and renamed into place. If any source
+        /// failed, the file is dropped instead: a partial export must not look complete, and an existing
+        /// destination stays as it was.
+        /// </summary>
+        public static void Run(string path, bool overwrite, IReadOnlyList<ImapExportSource> sources, IOperationChannel channel)
+        {
+            if (sources.Count == 0)
+            {
+                return;
+            }
+
+            CheckDestination(path, overwrite);
+            if (!channel.ShouldChange(path, $"Export {string.Join(", ", sources.Select(s => s.Describe()))} as mboxrd"))
+            {
+                return;
+            }
+
+            using (var export = new ImapMboxExport(path))
+            {
+                try
+                {
+                    bool complete = true;
+                    foreach (ImapExportSource source in sources)
+                    {
+                        try
+                        {
+                            uint validity = source.UidValidity;
+                            IList<uint> uids = source.Uids ?? ListFolder(source.Session, source.Folder, out validity, channel.Cancellation);
+                            export.Export(source.Session, source.Folder, validity, uids, channel);
+                        }
+                        catch (MailProtocolException ex)
+                        {
+                            channel.Error(ex, $"folder '{source.Folder}'");
+                            complete = false;
+                        }
+                    }
+
+                    if (!complete)
+                    {
+                        channel.Verbose($"'{path}' was not written because not every message could be exported; run the command again.");
+                        return;
+                    }
+
+                    channel.Output(export.Commit(overwrite));
+                }
+                finally
+                {
+                    channel.Progress(OperationProgress.Finished(ProgressActivity));
+                }
+            }
+        }
 
         /// <summary>The UIDs of every message in the folder, in order (one UID SEARCH), and the folder's UIDVALIDITY.</summary>
         public static IList<uint> ListFolder(ImapSession session, string folderPath, out uint uidValidity, CancellationToken cancellationToken)
@@ -66,9 +134,10 @@ namespace MailProtocols
             return uids;
         }
 
-        /// <summary>Appends the messages (in UID order); returns the UIDs the folder no longer has.</summary>
-        public IReadOnlyList<uint> Export(ImapSession session, string folderPath, uint uidValidity, IList<uint> uids, CancellationToken cancellationToken)
+        /// <summary>Appends the messages (in UID order); a UID the folder no longer has is an error of its own.</summary>
+        public void Export(ImapSession session, string folderPath, uint uidValidity, IList<uint> uids, IOperationChannel channel)
         {
+            CancellationToken cancellationToken = channel.Cancellation;
             var missing = new List<uint>();
             List<uint> ordered = uids.Distinct().OrderBy(u => u).ToList();
             _total += ordered.Count;
@@ -83,7 +152,7 @@ namespace MailProtocols
                 }, idempotent: true);
 
                 var written = new HashSet<uint>();
-                foreach (List<uint> bodies in BySize(batch.Where(metadata.ContainsKey).ToList(), metadata))
+                foreach (uint[] bodies in Batching.BySize(batch.Where(metadata.ContainsKey), u => (long)(metadata[u].Size ?? 0), ImapMaildirSync.BodyBatchMessages, ImapMaildirSync.BodyBatchBytes))
                 {
                     Exception failure = null;
                     session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
@@ -111,7 +180,7 @@ namespace MailProtocols
                             }
                             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                             {
-                                failure = new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                                failure = new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                                     $"Writing the mbox file failed: {ex.Message} Check the free space on the destination.", ex);
                             }
                         }, token);
@@ -122,7 +191,8 @@ namespace MailProtocols
                         throw failure;
                     }
 
-                    Progress?.Invoke(_writer.MessagesWritten, _total);
+                    channel.Progress(new OperationProgress(ProgressActivity,
+                        $"{_writer.MessagesWritten} of {_total} messages written to {Path.GetFileName(_file.FinalPath)}", _writer.MessagesWritten, _total));
                 }
 
                 missing.AddRange(batch.Where(u => !written.Contains(u)));
@@ -133,7 +203,11 @@ namespace MailProtocols
                 _folders.Add(fullName);
             }
 
-            return missing;
+            foreach (uint uid in missing)
+            {
+                channel.Error(new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
+                    $"Message {uid} is no longer in '{folderPath}' (it was expunged); it was left out of the export."), $"message {uid} in {folderPath}");
+            }
         }
 
         /// <summary>Flushes the file to disk and renames it into place.</summary>
@@ -154,7 +228,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"'{_file.FinalPath}' could not be written: {ex.Message}", ex);
             }
         }
@@ -165,30 +239,6 @@ namespace MailProtocols
         {
             MailboxAddress sender = summary.Envelope?.From?.Mailboxes.FirstOrDefault() ?? summary.Envelope?.Sender?.Mailboxes.FirstOrDefault();
             return string.IsNullOrEmpty(sender?.Address) ? null : sender.Address;
-        }
-
-        private static IEnumerable<List<uint>> BySize(List<uint> uids, Dictionary<uint, IMessageSummary> metadata)
-        {
-            var batch = new List<uint>();
-            long bytes = 0;
-            foreach (uint uid in uids)
-            {
-                long size = (long)(metadata[uid].Size ?? 0);
-                if (batch.Count > 0 && (batch.Count >= ImapMaildirSync.BodyBatchMessages || bytes + size > ImapMaildirSync.BodyBatchBytes))
-                {
-                    yield return batch;
-                    batch = new List<uint>();
-                    bytes = 0;
-                }
-
-                batch.Add(uid);
-                bytes += size;
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return batch;
-            }
         }
     }
 }

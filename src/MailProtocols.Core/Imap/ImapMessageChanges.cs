@@ -10,82 +10,6 @@ using MimeKit.IO;
 
 namespace MailProtocols
 {
-    /// <summary>What a COPY or MOVE did: the new place of each message (COPYUID), when the server says.</summary>
-    internal sealed class ImapTransferResult
-    {
-        public ImapTransferResult(IMailFolder destination, IDictionary<uint, UniqueId> newUids, bool knowsNewUids, bool leftMarkedDeleted)
-        {
-            Destination = destination;
-            NewUids = newUids;
-            KnowsNewUids = knowsNewUids;
-            LeftMarkedDeleted = leftMarkedDeleted;
-        }
-
-        public IMailFolder Destination { get; }
-
-        /// <summary>Old UID to new UID in the destination.</summary>
-        public IDictionary<uint, UniqueId> NewUids { get; }
-
-        /// <summary>The full name of the folder the messages went to.</summary>
-        public string DestinationName => Destination.FullName;
-
-        /// <summary>True when the server reported where the message with this source UID went.</summary>
-        public bool Moved(uint sourceUid) => NewUids.ContainsKey(sourceUid);
-
-        /// <summary>The new UIDs of these source UIDs, in their order (those the server reported).</summary>
-        public IReadOnlyList<uint> NewUidsOf(IEnumerable<uint> sourceUids) =>
-            sourceUids.Where(NewUids.ContainsKey).Select(uid => NewUids[uid].Id).ToList();
-
-        /// <summary>The destination's UIDVALIDITY as COPYUID/MOVE reported it, when it did.</summary>
-        public uint? NewUidValidity
-        {
-            get
-            {
-                uint validity = NewUids.Values.Select(u => u.Validity).FirstOrDefault(v => v != 0);
-                return validity != 0 ? validity : (uint?)null;
-            }
-        }
-
-        /// <summary>False when the server has no UIDPLUS and so did not report the new UIDs.</summary>
-        public bool KnowsNewUids { get; }
-
-        /// <summary>A move without MOVE and UIDPLUS: the originals are marked \Deleted but not expunged.</summary>
-        public bool LeftMarkedDeleted { get; }
-    }
-
-    /// <summary>One message to APPEND, with the flags, keywords and date it should get.</summary>
-    internal sealed class ImapAppendItem
-    {
-        public MimeMessage Message { get; set; }
-
-        /// <summary>An item for the message in a file; a file that is not a message is an InvalidMessageFile error.</summary>
-        public static ImapAppendItem FromFile(string path, CancellationToken cancellationToken)
-        {
-            try
-            {
-                return new ImapAppendItem { Message = MimeMessage.Load(path, cancellationToken), Source = path };
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is FormatException)
-            {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidMessageFile",
-                    $"'{path}' could not be read as a message: {ex.Message}", ex);
-            }
-        }
-
-        /// <summary>An item for a message object whose content was downloaded or read; null when it has none.</summary>
-        public static ImapAppendItem FromMessage(MailMessageBase message) =>
-            message?.Mime == null ? null : new ImapAppendItem { Message = message.Mime };
-
-        public ImapMessageFlags Flags { get; set; }
-
-        public IList<string> Keywords { get; set; } = new List<string>();
-
-        public DateTimeOffset? InternalDate { get; set; }
-
-        /// <summary>What the item is, for errors: the file path or the message it came from.</summary>
-        public object Source { get; set; }
-    }
-
     /// <summary>
     /// Changes to messages, one command per batch: STORE for flags, COPY/MOVE, STORE \Deleted with UID EXPUNGE
     /// of exactly the given UIDs, APPEND. Every change first checks the folder's UIDVALIDITY.
@@ -123,7 +47,7 @@ namespace MailProtocols
                 IMailFolder destination = ImapFolderOperations.Get(session, destinationPath, token);
                 if (destination.FullName == set.Folder)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "SameFolder",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.SameFolder,
                         $"The messages are in '{set.Folder}' already. Choose another -Destination.");
                 }
 
@@ -139,14 +63,14 @@ namespace MailProtocols
                 if (trash == null)
                 {
                     string specialUse = set.Session.Features.SpecialUse ? "flags no folder as \\Trash" : "does not offer SPECIAL-USE, so no folder is flagged as \\Trash,";
-                    throw new MailProtocolException(MailErrorKind.NotFound, "NoTrashFolder",
+                    throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.NoTrashFolder,
                         $"{set.Session.Endpoint} {specialUse} and has none named {string.Join(", ", ImapTrashFolder.WellKnownNames.Select(n => $"'{n}'"))}. " +
                         "Move the messages with Move-ImapMessage -Destination, or delete them with -Permanent.");
                 }
 
                 if (trash.FullName == set.Folder)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "AlreadyInTrash",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.AlreadyInTrash,
                         $"{set.Describe()} is in the Trash folder already. Use -Permanent to delete it for good.");
                 }
 

@@ -8,19 +8,6 @@ using MailKit.Net.Imap;
 
 namespace MailProtocols
 {
-    /// <summary>What one batch of Save-ImapMessage did.</summary>
-    internal sealed class ImapSaveBatch
-    {
-        public List<KeyValuePair<uint, string>> Saved { get; } = new List<KeyValuePair<uint, string>>();
-
-        /// <summary>Messages whose file was there already and was left alone (not downloaded again).</summary>
-        public List<KeyValuePair<uint, string>> Existing { get; } = new List<KeyValuePair<uint, string>>();
-
-        public List<uint> Missing { get; } = new List<uint>();
-
-        public List<KeyValuePair<uint, MailProtocolException>> Failed { get; } = new List<KeyValuePair<uint, MailProtocolException>>();
-    }
-
     /// <summary>
     /// Streams whole messages to .eml files: one UID FETCH BODY.PEEK[] per batch (MailKit GetStreams), each
     /// message copied byte for byte into a temporary file that is renamed into place when complete.
@@ -29,8 +16,10 @@ namespace MailProtocols
     /// A download changes nothing on the server (BODY.PEEK), so a batch whose connection drops is repeated
     /// once on a new connection; the files that were complete by then are found and not fetched again.
     /// </summary>
-    internal static class ImapMessageSaver
+    internal sealed class ImapMessageSaver
     {
+        internal const string ProgressActivity = "Save-ImapMessage";
+
         /// <summary>UIDs per UID FETCH: 10,000 messages take five commands.</summary>
         internal const int BatchSize = 2000;
 
@@ -40,10 +29,83 @@ namespace MailProtocols
         /// <summary>Bytes per slice of a big message: a 20 MB message takes ten FETCH commands.</summary>
         internal const int SliceBytes = 2 * 1024 * 1024;
 
-        /// <param name="knownSizes">Sizes from the summaries that came in; missing ones are fetched (RFC822.SIZE, one command per batch).</param>
-        public static IEnumerable<ImapSaveBatch> Save(ImapSession session, string folderPath, uint? uidValidity, IEnumerable<uint> uids,
-            IDictionary<uint, long> knownSizes, Func<uint, uint, char, string> pathFor, bool overwrite, Action<uint> onMessageDone, CancellationToken cancellationToken)
+        private readonly string _directory;
+        private readonly bool _overwrite;
+        private readonly bool _skipExisting;
+        private int _done;
+
+        /// <param name="overwrite">Download messages whose file exists again (-Force).</param>
+        /// <param name="skipExisting">Leave messages whose file exists out of the output; otherwise they are output with AlreadySaved.</param>
+        public ImapMessageSaver(string directory, bool overwrite, bool skipExisting)
         {
+            _directory = directory;
+            _overwrite = overwrite;
+            _skipExisting = skipExisting;
+        }
+
+        /// <summary>
+        /// Save-ImapMessage for one set: each message to "&lt;folder&gt;_&lt;uidvalidity&gt;_&lt;uid&gt;.eml" in the directory, output
+        /// as it is saved (then the ones saved before); a message that is gone or cannot be written is an error
+        /// of its own. <paramref name="total"/> counts the messages of the whole command, or is -1 while they
+        /// are still coming down the pipeline.
+        /// </summary>
+        public void Save(ImapMessageSet set, int total, IOperationChannel channel)
+        {
+            foreach (ImapSaveBatch batch in Batches(set, total, channel))
+            {
+                foreach (KeyValuePair<uint, string> kept in batch.Existing)
+                {
+                    channel.Verbose(_skipExisting
+                        ? $"Skipped message {kept.Key} in '{set.Folder}': already saved as '{kept.Value}'."
+                        : $"Message {kept.Key} in '{set.Folder}' is already saved as '{kept.Value}': not downloaded again, output with AlreadySaved = True. Use -Force to download it again, or -SkipExisting to leave it out.");
+                }
+
+                // The files saved now, then (unless skipping them) the ones that were there already, told apart by AlreadySaved.
+                foreach (KeyValuePair<uint, string> saved in batch.Saved)
+                {
+                    channel.Output(new SavedMessageFile(saved.Value, MessageOf(set, saved.Key), alreadySaved: false));
+                }
+
+                if (!_skipExisting)
+                {
+                    foreach (KeyValuePair<uint, string> existing in batch.Existing)
+                    {
+                        channel.Output(new SavedMessageFile(existing.Value, MessageOf(set, existing.Key), alreadySaved: true));
+                    }
+                }
+
+                set.ReportMissing(batch.Missing, channel);
+                foreach (KeyValuePair<uint, MailProtocolException> failure in batch.Failed)
+                {
+                    channel.Error(failure.Value, set.Messages.TryGetValue(failure.Key, out ImapMessage m) ? (object)m : failure.Key);
+                }
+            }
+        }
+
+        /// <summary>The piped message, or a summary that names it for -Uid input.</summary>
+        private static ImapMessage MessageOf(ImapMessageSet set, uint uid) => set.Messages.TryGetValue(uid, out ImapMessage known)
+            ? known
+            : new ImapMessage { Uid = uid, Folder = set.Folder, UidValidity = set.UidValidity ?? 0, Session = set.Session };
+
+        /// <summary>One UID FETCH per batch; sizes come from the summaries that came in, the missing ones are fetched (RFC822.SIZE, one command per batch).</summary>
+        private IEnumerable<ImapSaveBatch> Batches(ImapMessageSet set, int total, IOperationChannel channel)
+        {
+            ImapSession session = set.Session;
+            string folderPath = set.Folder;
+            uint? uidValidity = set.UidValidity;
+            IEnumerable<uint> uids = set.Uids;
+            bool overwrite = _overwrite;
+            CancellationToken cancellationToken = channel.Cancellation;
+            IDictionary<uint, long> knownSizes = set.Messages.Values.Where(m => m.Size.HasValue).ToDictionary(m => m.Uid, m => m.Size.Value);
+            string pathFor(uint uid, uint validity, char separator) => Path.Combine(_directory, ImapMessageFiles.FileName(folderPath, separator, validity, uid));
+
+            // Per message done, on this thread (inside the session lock: a progress report never uses the session).
+            void onMessageDone(uint uid)
+            {
+                _done++;
+                channel.Progress(new OperationProgress(ProgressActivity, total > 0 ? $"{_done} of {total} messages saved" : $"{_done} messages saved", _done, total));
+            }
+
             foreach (List<UniqueId> batch in ImapMessageReader.Batches(ImapMessageReader.ToUniqueIds(uids), BatchSize))
             {
                 yield return session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
@@ -64,7 +126,7 @@ namespace MailProtocols
                             if (File.Exists(path))
                             {
                                 existing[uid.Id] = path;
-                                onMessageDone?.Invoke(uid.Id);
+                                onMessageDone(uid.Id);
                             }
                         }
                     }
@@ -91,11 +153,11 @@ namespace MailProtocols
                         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
                         {
                             // One unwritable file must not abort the FETCH the other messages are arriving in.
-                            failed[uid.Id] = new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                            failed[uid.Id] = new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                                 $"Message {uid.Id} in '{folderPath}' could not be written to '{path}': {ex.Message}", ex);
                         }
 
-                        onMessageDone?.Invoke(uid.Id);
+                        onMessageDone(uid.Id);
                     }
 
                     folder.GetStreams(small, (f, index, uid, stream) => Write(uid, file => stream.CopyTo(file, 81920)), token);

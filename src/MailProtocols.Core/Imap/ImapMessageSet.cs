@@ -52,6 +52,45 @@ namespace MailProtocols
             _messages[message.Uid] = message;
         }
 
+        /// <summary>
+        /// Asks before each message ("message 42 in INBOX ('Subject')") and returns the approved ones as a set
+        /// of their own, so the change still goes out as one command.
+        /// </summary>
+        public ImapMessageSet Approved(IOperationChannel channel, string action)
+        {
+            var approved = new ImapMessageSet(Session, Folder, UidValidity);
+            foreach (uint uid in _uids)
+            {
+                string target = _messages.TryGetValue(uid, out ImapMessage message) && !string.IsNullOrEmpty(message.Subject)
+                    ? $"message {uid} in {Folder} ('{message.Subject}')"
+                    : $"message {uid} in {Folder}";
+                if (channel.ShouldChange(target, action))
+                {
+                    if (message != null)
+                    {
+                        approved.Add(message);
+                    }
+                    else
+                    {
+                        approved.Add(uid);
+                    }
+                }
+            }
+
+            return approved;
+        }
+
+        /// <summary>A "not found" error for each UID the server did not return, naming the piped object where there is one.</summary>
+        public void ReportMissing(IEnumerable<uint> missing, IOperationChannel channel)
+        {
+            foreach (uint uid in missing)
+            {
+                channel.Error(new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
+                    $"There is no message with UID {uid} in '{Folder}' (any more): it was expunged or moved. Search the folder again."),
+                    _messages.TryGetValue(uid, out ImapMessage message) ? (object)message : uid);
+            }
+        }
+
         /// <summary>"message 42 in INBOX" or "3 messages in INBOX", for ShouldProcess and errors.</summary>
         public string Describe() => Describe(_uids.Count);
 
@@ -60,42 +99,4 @@ namespace MailProtocols
             : $"{count} messages in {Folder}";
     }
 
-    /// <summary>Groups pipeline input per (session, folder, UIDVALIDITY), keeping the order of first appearance.</summary>
-    internal sealed class ImapMessageSetCollection
-    {
-        private readonly List<ImapMessageSet> _sets = new List<ImapMessageSet>();
-
-        public IReadOnlyList<ImapMessageSet> Sets => _sets;
-
-        public int Count => _sets.Sum(s => s.Uids.Count);
-
-        public void Add(ImapMessage message) => SetFor(message.Session, message.Folder, message.UidValidity).Add(message);
-
-        public void Add(ImapSession session, string folder, IEnumerable<uint> uids)
-        {
-            ImapMessageSet set = SetFor(session, folder, null);
-            foreach (uint uid in uids)
-            {
-                set.Add(uid);
-            }
-        }
-
-        /// <summary>A set with no UIDs yet (e.g. "every message in the folder").</summary>
-        public ImapMessageSet AddEmpty(ImapSession session, string folder) => SetFor(session, folder, null);
-
-        /// <summary>Forgets every set, once a streaming cmdlet has acted on them.</summary>
-        public void Clear() => _sets.Clear();
-
-        private ImapMessageSet SetFor(ImapSession session, string folder, uint? uidValidity)
-        {
-            ImapMessageSet set = _sets.FirstOrDefault(s => s.Session == session && s.Folder == folder && s.UidValidity == uidValidity);
-            if (set == null)
-            {
-                set = new ImapMessageSet(session, folder, uidValidity);
-                _sets.Add(set);
-            }
-
-            return set;
-        }
-    }
 }

@@ -15,7 +15,7 @@ namespace MailProtocols
             Array.Exists(Phrases, phrase => ex.ResponseText.IndexOf(phrase, StringComparison.OrdinalIgnoreCase) >= 0);
 
         public static MailProtocolException Denied(MailSession session, string action, Exception inner) =>
-            new MailProtocolException(MailErrorKind.PermissionDenied, "PermissionDenied",
+            new MailProtocolException(MailErrorKind.PermissionDenied, MailErrorReason.PermissionDenied,
                 $"{session.Endpoint} refused {action}: {(inner as ImapCommandException)?.ResponseText} The user {session.UserName} lacks the rights for it; " +
                 "see them with Get-ImapFolderAccess, and ask the folder's owner to grant them (Grant-ImapFolderAccess).", inner);
     }

@@ -279,7 +279,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException Invalid(string text, string why) =>
-            new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidQuery",
+            new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidQuery,
                 $"The query '{ImapInputRules.Printable(text)}' could not be read: {why}. The short syntax knows from:, to:, cc:, subject:, body:, text:, keyword:, " +
                 "since:, before: (2024-02-01), larger:, smaller: (500K, 2M), is:unread|read|flagged|unflagged|answered|draft|deleted and has:attachment.");
 

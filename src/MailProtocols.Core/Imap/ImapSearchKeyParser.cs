@@ -330,7 +330,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException Invalid(string text, string why) =>
-            new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidQuery",
+            new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidQuery,
                 $"-Query '{ImapInputRules.Printable(text)}' is not a valid IMAP search: {why}. Write RFC 3501 search keys, such as 'OR FROM alice FROM bob', 'NOT SEEN' or 'SUBJECT \"disk full\" SINCE 1-Feb-2024'.");
 
         private enum TokenKind

@@ -21,7 +21,7 @@ namespace MailProtocols
                 ImapFolderOperations.Get(session, text, cancellationToken);
                 return false;
             }
-            catch (MailProtocolException ex) when (ex.Reason == "FolderNotFound" || ex.Kind == MailErrorKind.InvalidArgument)
+            catch (MailProtocolException ex) when (ex.Reason == MailErrorReason.FolderNotFound || ex.Kind == MailErrorKind.InvalidArgument)
             {
                 return true;
             }

@@ -46,7 +46,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"The lock file '{path}' could not be created: {ex.Message} Check that the destination is writable.", ex);
             }
 
@@ -124,7 +124,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException Busy(string path, LockOwner owner, Exception inner) =>
-            new MailProtocolException(MailErrorKind.Busy, "Locked",
+            new MailProtocolException(MailErrorKind.Busy, MailErrorReason.Locked,
                 $"Another sync is using this destination: {(owner != null ? owner.Describe() : "a running process")} holds '{path}'. " +
                 "Wait until it has finished, or choose another -Destination. Nothing was changed.", inner);
 

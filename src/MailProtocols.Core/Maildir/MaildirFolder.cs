@@ -9,39 +9,6 @@ using System.Threading.Tasks;
 
 namespace MailProtocols
 {
-    /// <summary>One message file of a Maildir folder.</summary>
-    internal sealed class MaildirEntry
-    {
-        public string Path { get; set; }
-
-        /// <summary>The unique part of the name (everything before ":2,").</summary>
-        public string BaseName { get; set; }
-
-        public string Letters { get; set; }
-
-        public uint Uid { get; set; }
-
-        public uint UidValidity { get; set; }
-
-        public long Size { get; set; }
-    }
-
-    /// <summary>A message written into tmp/ and not yet moved into cur/.</summary>
-    internal sealed class PendingMessage
-    {
-        public string TemporaryPath { get; set; }
-
-        public uint Uid { get; set; }
-
-        public uint UidValidity { get; set; }
-
-        public DateTimeOffset? InternalDate { get; set; }
-
-        public string Letters { get; set; }
-
-        public long Size { get; set; }
-    }
-
     /// <summary>
     /// One folder of a Maildir++ tree: cur/, new/ and tmp/ in the folder's directory. Messages are
     /// delivered the Maildir way (written and flushed in tmp/, then renamed into cur/), so a reader
@@ -87,7 +54,7 @@ namespace MailProtocols
             string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(fullRoot, name));
             if (name == ".." || !string.Equals(System.IO.Path.GetDirectoryName(path), fullRoot.TrimEnd(System.IO.Path.DirectorySeparatorChar), StringComparison.Ordinal))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidData, "UnsafeFolderName",
+                throw new MailProtocolException(MailErrorKind.InvalidData, MailErrorReason.UnsafeFolderName,
                     $"The server's folder name '{ImapInputRules.Printable(folder)}' does not make a directory inside '{fullRoot}', so it is not synchronized.");
             }
 
@@ -317,7 +284,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"Failed {action}: {ex.Message} Check the free space and the permissions of the destination.", ex);
             }
         }

@@ -6,21 +6,6 @@ using System.Threading;
 
 namespace MailProtocols
 {
-    /// <summary>A message file of a Maildir folder and what its name says.</summary>
-    internal sealed class MaildirFile
-    {
-        public string Path { get; set; }
-
-        /// <summary>The flags of the ":2," part of the name; none for a file still in new/.</summary>
-        public ImapMessageFlags Flags { get; set; }
-
-        /// <summary>P (passed): the message was forwarded.</summary>
-        public bool Forwarded { get; set; }
-
-        /// <summary>True for a file in new/, which no mail reader has seen yet.</summary>
-        public bool IsNew { get; set; }
-    }
-
     /// <summary>
     /// Reads Maildir folders written by any program (Sync-ImapFolder, Dovecot, mbsync, getmail...):
     /// the message files in new/ and cur/. Files in tmp/ are deliveries in progress and are never read.
@@ -59,7 +44,7 @@ namespace MailProtocols
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw new MailProtocolException(MailErrorKind.ReadError, "FileReadFailed", $"The Maildir folder '{directory}' could not be read: {ex.Message}", ex);
+                throw new MailProtocolException(MailErrorKind.ReadError, MailErrorReason.FileReadFailed, $"The Maildir folder '{directory}' could not be read: {ex.Message}", ex);
             }
 
             // Delivery order: the leading Unix time, then (for our files) the UID, then the name.

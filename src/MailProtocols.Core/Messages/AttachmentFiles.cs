@@ -54,7 +54,7 @@ namespace MailProtocols
                 bool replace = _overwrite && !_written.Contains(path);
                 if (!SafeFileName.IsInside(_directory, path))
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "UnsafeFileName",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.UnsafeFileName,
                         $"The attachment name '{attachment.Name}' does not make a file name inside '{_directory}'; it was not saved.");
                 }
 
@@ -92,7 +92,7 @@ namespace MailProtocols
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException || ex is NotSupportedException)
                 {
-                    throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                    throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                         $"The attachment '{attachment.Name}' could not be written to '{path}': {ex.Message}", ex);
                 }
             }

@@ -31,16 +31,16 @@ namespace MailProtocols
                 }
                 catch (FormatException ex)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidData, "MalformedMessage",
+                    throw new MailProtocolException(MailErrorKind.InvalidData, MailErrorReason.MalformedMessage,
                         $"'{path}' is not a mail message that can be read: {ex.Message.TrimEnd('.')}. Check that it is an .eml file (RFC 5322: header lines, a blank line, then the body).", ex);
                 }
                 catch (FileNotFoundException ex)
                 {
-                    throw new MailProtocolException(MailErrorKind.NotFound, "FileNotFound", $"'{path}' does not exist.", ex);
+                    throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.FileNotFound, $"'{path}' does not exist.", ex);
                 }
                 catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException)
                 {
-                    throw new MailProtocolException(MailErrorKind.ReadError, "FileReadFailed",
+                    throw new MailProtocolException(MailErrorKind.ReadError, MailErrorReason.FileReadFailed,
                         $"'{path}' could not be read: {ex.Message}", ex);
                 }
             }

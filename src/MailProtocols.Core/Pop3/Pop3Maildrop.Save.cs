@@ -8,48 +8,6 @@ using MailKit.Net.Pop3;
 
 namespace MailProtocols
 {
-    /// <summary>One message to save, and the file name it should get.</summary>
-    internal sealed class Pop3SaveRequest
-    {
-        public Pop3SaveRequest(Pop3Item item, string path)
-        {
-            Item = item;
-            Path = path;
-        }
-
-        public Pop3Item Item { get; }
-
-        public string Path { get; }
-    }
-
-    /// <summary>What happened to one <see cref="Pop3SaveRequest"/>: saved to <see cref="Path"/> (Error is null) or not.</summary>
-    internal sealed class Pop3SaveOutcome
-    {
-        private Pop3SaveOutcome(Pop3SaveRequest request, string path, string note, MailProtocolException error)
-        {
-            Request = request;
-            Path = path;
-            Note = note;
-            Error = error;
-        }
-
-        public Pop3SaveRequest Request { get; }
-
-        /// <summary>The file that holds the message; usually the requested path (see <see cref="MessageFileWriter"/>).</summary>
-        public string Path { get; }
-
-        /// <summary>Why <see cref="Path"/> is not the requested one, for a warning; or null.</summary>
-        public string Note { get; }
-
-        public MailProtocolException Error { get; }
-
-        public bool Saved => Error == null;
-
-        public static Pop3SaveOutcome Succeeded(Pop3SaveRequest request, string path, string note) => new Pop3SaveOutcome(request, path, note, null);
-
-        public static Pop3SaveOutcome Failed(Pop3SaveRequest request, MailProtocolException error) => new Pop3SaveOutcome(request, null, null, error);
-    }
-
     internal sealed partial class Pop3Maildrop
     {
         /// <summary>Messages per pipelined RETR batch. Bodies stream to disk, so the batch bounds the pipeline, not memory.</summary>
@@ -66,17 +24,17 @@ namespace MailProtocols
         /// Outcomes are added to <paramref name="outcomes"/> as they complete, so they are there even when
         /// the connection breaks; then this throws (the connection is closed, the server deleted nothing, and
         /// the session reconnects on its next use).
-        /// <paramref name="onBytes"/> (per chunk) and <paramref name="onMessage"/> (per message done) run on this
-        /// thread, inside the session lock: they must not use the session.
+        /// <paramref name="progress"/> is reported per chunk and per message on this thread, inside the session
+        /// lock; a progress report never uses the session.
         /// </summary>
-        public void Save(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, Action onMessage, CancellationToken cancellationToken)
+        public void Save(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, TransferProgress progress, CancellationToken cancellationToken)
         {
             RunOn(batch.Select(r => r.Item), "RETR", cancellationToken, token =>
             {
                 Pop3Wire wire = Pop3Wire.Attach(Client);
                 if (wire == null)
                 {
-                    SaveBuffered(batch, outcomes, onBytes, onMessage, token);
+                    SaveBuffered(batch, outcomes, progress, token);
                     return 0;
                 }
 
@@ -90,8 +48,8 @@ namespace MailProtocols
                         wire.Send(string.Concat(part.Select(r => $"RETR {r.Item.Index}\r\n")));
                         foreach (Pop3SaveRequest request in part)
                         {
-                            outcomes.Add(Receive(wire, request, buffer, onBytes, token));
-                            onMessage();
+                            outcomes.Add(Receive(wire, request, buffer, progress, token));
+                            progress.AddItems(1);
                         }
                     }
                 }
@@ -102,7 +60,7 @@ namespace MailProtocols
 
                     // A server that is going away answers "-ERR ..." and hangs up; that was its goodbye, not a
                     // refusal of one message. The caller reports the messages not saved in one error.
-                    outcomes.RemoveAll(o => !o.Saved && o.Error.Reason == "ServerRejected");
+                    outcomes.RemoveAll(o => !o.Saved && o.Error.Reason == MailErrorReason.ServerRejected);
                     throw;
                 }
 
@@ -110,18 +68,18 @@ namespace MailProtocols
             });
         }
 
-        private Pop3SaveOutcome Receive(Pop3Wire wire, Pop3SaveRequest request, byte[] buffer, Action<long> onBytes, CancellationToken token)
+        private Pop3SaveOutcome Receive(Pop3Wire wire, Pop3SaveRequest request, byte[] buffer, TransferProgress progress, CancellationToken token)
         {
             string status = wire.ReadStatusLine(token);
             if (status.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
             {
-                return Pop3SaveOutcome.Failed(request, new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                return Pop3SaveOutcome.Failed(request, new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                     $"{_session.Endpoint} refused RETR for {request.Item}: {status.Substring(4).Trim()} Nothing was written for it."));
             }
 
             if (!status.StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "ProtocolError",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ProtocolError,
                     $"{_session.Endpoint} answered RETR for {request.Item} with '{status}'. The session was closed because the conversation is out of step; POP3 deletes only at QUIT, so the server deleted nothing in it.");
             }
 
@@ -142,7 +100,7 @@ namespace MailProtocols
                 int read;
                 while ((read = wire.Read(buffer, token)) > 0)
                 {
-                    onBytes(read);
+                    progress.AddBytes(read);
                     if (writeFailure == null)
                     {
                         try
@@ -167,7 +125,7 @@ namespace MailProtocols
         }
 
         /// <summary>The path for a MailKit build whose internals <see cref="Pop3Wire"/> does not know: each batch is held in memory.</summary>
-        private void SaveBuffered(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, Action<long> onBytes, Action onMessage, CancellationToken token)
+        private void SaveBuffered(IReadOnlyList<Pop3SaveRequest> batch, List<Pop3SaveOutcome> outcomes, TransferProgress progress, CancellationToken token)
         {
             IList<Stream> streams = Client.GetStreams(batch.Select(r => r.Item.Index - 1).ToArray(), false, token);
             byte[] buffer = new byte[CopyBufferSize];
@@ -194,9 +152,9 @@ namespace MailProtocols
                         outcome = Pop3SaveOutcome.Failed(batch[i], WriteFailed(batch[i], ex));
                     }
 
-                    onBytes(body.Length);
+                    progress.AddBytes(body.Length);
                     outcomes.Add(outcome);
-                    onMessage();
+                    progress.AddItems(1);
                 }
             }
         }
@@ -215,7 +173,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException WriteFailed(Pop3SaveRequest request, Exception ex) =>
-            new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+            new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                 $"{request.Item} could not be written to '{request.Path}': {ex.Message} It stays on the server and was not marked for deletion.", ex);
 
         private static bool IsFileError(Exception ex) =>

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Pop3;
-using MimeKit;
 
 namespace MailProtocols
 {
@@ -22,13 +21,6 @@ namespace MailProtocols
     /// </summary>
     internal sealed partial class Pop3Maildrop
     {
-        /// <summary>Messages per TOP batch; each batch is one pipelined write and one read of all answers.</summary>
-        private const int HeaderBatchSize = 100;
-
-        /// <summary>Full messages are parsed in memory (-Full), so their batches are bounded by size too.</summary>
-        private const int FullBatchSize = 50;
-        private const long FullBatchBytes = 16L * 1024 * 1024;
-
         private readonly Pop3Session _session;
         private readonly HashSet<int> _marked = new HashSet<int>();
         private int _generation;
@@ -83,7 +75,7 @@ namespace MailProtocols
             EnsureListed(cancellationToken);
             if (index < 1 || index > _items.Length)
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                     _items.Length == 0
                         ? $"There is no message {index}: the mailbox of session {_session.Id} is empty."
                         : $"There is no message {index}: the mailbox of session {_session.Id} has messages 1 to {_items.Length}. List them with Get-Pop3Message.");
@@ -97,7 +89,7 @@ namespace MailProtocols
             EnsureListed(cancellationToken);
             if (uid == null || !_byUid.TryGetValue(uid, out Pop3Item item))
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "MessageNotFound",
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.MessageNotFound,
                     $"No message has the UIDL '{uid}' in the mailbox of session {_session.Id} (it may have been deleted). List the messages with Get-Pop3Message.");
             }
 
@@ -123,73 +115,11 @@ namespace MailProtocols
                 string why = message.Generation != _generation
                     ? $"was listed before session {_session.Id} reconnected, and the server now numbers its messages differently"
                     : $"does not have that UIDL in session {_session.Id}";
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "UidMismatch",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.UidMismatch,
                     $"Message {message.Index} (UIDL {message.Uid}) {why}, so nothing was done with it. Select it again with Get-Pop3Message -Uid '{message.Uid}'.");
             }
 
             return CheckUsable(item);
-        }
-
-        /// <summary>Headers through pipelined TOP n 0, batch by batch; <paramref name="onBatch"/> runs outside the session lock.</summary>
-        public void FetchHeaders(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken, Action<IReadOnlyList<Pop3Message>> onBatch)
-        {
-            foreach (Pop3Item[] batch in Batches(items, i => i.Size, HeaderBatchSize, long.MaxValue))
-            {
-                // The raw header blocks (TOP n 0), parsed here: GetMessageHeaders drops the Content-* lines,
-                // and Content-Type is what tells HasAttachments before the body is downloaded.
-                IList<Stream> streams = RunOn(batch, "TOP", cancellationToken, token =>
-                    Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), true, token));
-                var headers = new List<HeaderList>(streams.Count);
-                foreach (Stream raw in streams)
-                {
-                    using (raw)
-                    {
-                        headers.Add(HeaderList.Load(raw, cancellationToken));
-                    }
-                }
-
-                onBatch(batch.Select((item, n) =>
-                {
-                    var message = new Pop3Message(_session, item);
-                    message.ApplyHeaders(headers[n]);
-                    return message;
-                }).ToArray());
-            }
-        }
-
-        /// <summary>
-        /// Whole parsed messages through pipelined RETR, in batches bounded by count and size. Each message is
-        /// parsed on its own, so one that MimeKit cannot parse is reported through <paramref name="onUnreadable"/>
-        /// and the rest of its batch still comes out.
-        /// </summary>
-        public void FetchFull(IReadOnlyList<Pop3Item> items, CancellationToken cancellationToken,
-            Action<IReadOnlyList<Pop3Message>> onBatch, Action<Pop3Item, MailProtocolException> onUnreadable)
-        {
-            foreach (Pop3Item[] batch in Batches(items, i => i.Size, FullBatchSize, FullBatchBytes))
-            {
-                IList<Stream> streams = RunOn(batch, "RETR", cancellationToken, token =>
-                    Client.GetStreams(batch.Select(i => i.Index - 1).ToArray(), false, token));
-                var parsed = new List<Pop3Message>(batch.Length);
-                for (int n = 0; n < batch.Length; n++)
-                {
-                    using (Stream raw = streams[n])
-                    {
-                        try
-                        {
-                            var message = new Pop3Message(_session, batch[n]);
-                            message.ApplyMessage(MimeMessage.Load(raw, cancellationToken));
-                            parsed.Add(message);
-                        }
-                        catch (FormatException ex)
-                        {
-                            onUnreadable(batch[n], new MailProtocolException(MailErrorKind.InvalidData, "MalformedMessage",
-                                $"Message {batch[n].Index} (UIDL {batch[n].Uid}) could not be parsed: {ex.Message.TrimEnd('.')}. Save it as it is with Save-Pop3Message -Uid '{batch[n].Uid}'.", ex));
-                        }
-                    }
-                }
-
-                onBatch(parsed);
-            }
         }
 
         /// <summary>
@@ -231,13 +161,23 @@ namespace MailProtocols
 
                     if (notMarked.Count > 0)
                     {
-                        throw new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                        throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                             $"{_session.Endpoint} refused DELE for {string.Join(", ", notMarked)}: {refused.StatusText} They stay on the server.", refused);
                     }
 
                     return todo.Length;
                 }
             });
+        }
+
+        /// <summary>Remove-Pop3Message: asks before each message, then marks the approved ones in one pipelined DELE.</summary>
+        public void MarkForDeletion(IReadOnlyList<Pop3Target> targets, IOperationChannel channel)
+        {
+            Pop3Item[] approved = targets.Where(t => channel.ShouldChange(t.ToString(), Pop3MessageSaver.DeleteAction)).Select(t => t.Item).ToArray();
+            if (approved.Length > 0)
+            {
+                MarkForDeletion(approved, channel.Cancellation);
+            }
         }
 
         /// <summary>RSET: the server forgets every DELE of this session.</summary>
@@ -259,34 +199,9 @@ namespace MailProtocols
             if (_session.IsClosedByUser)
             {
                 string how = _session.State == Pop3SessionState.Update ? "was ended with QUIT" : "was closed";
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionClosed",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.SessionClosed,
                     $"POP3 session {_session.Id} to {_session.Server} {how}, so nothing was done. " +
                     "Message numbers are valid only within one session: connect again with Connect-Pop3 and select the messages anew (by -Uid, or with Get-Pop3Message).");
-            }
-        }
-
-        /// <summary>Splits into runs of at most <paramref name="count"/> items and (unless one item is larger) <paramref name="bytes"/> octets.</summary>
-        internal static IEnumerable<T[]> Batches<T>(IEnumerable<T> items, Func<T, long> sizeOf, int count, long bytes)
-        {
-            var batch = new List<T>();
-            long size = 0;
-            foreach (T item in items)
-            {
-                long itemSize = sizeOf(item);
-                if (batch.Count > 0 && (batch.Count == count || size + itemSize > bytes))
-                {
-                    yield return batch.ToArray();
-                    batch.Clear();
-                    size = 0;
-                }
-
-                batch.Add(item);
-                size += itemSize;
-            }
-
-            if (batch.Count > 0)
-            {
-                yield return batch.ToArray();
             }
         }
 
@@ -299,7 +214,7 @@ namespace MailProtocols
                 SyncWithConnection();
                 if (items.Any(i => i.Generation != _generation))
                 {
-                    throw new MailProtocolException(MailErrorKind.Connection, "ConnectionLost",
+                    throw new MailProtocolException(MailErrorKind.Connection, MailErrorReason.ConnectionLost,
                         $"The connection of session {_session.Id} to {_session.Endpoint} dropped and was opened again, so the message numbers chosen before may now mean other messages; nothing was done.{_session.LostConnectionAdvice} Run the command again.");
                 }
 
@@ -334,7 +249,7 @@ namespace MailProtocols
                     }
                 }, idempotent);
             }
-            catch (MailProtocolException lost) when (lost.Reason == "ConnectionLost" && lost.Kind == MailErrorKind.Connection && lost.InnerException != null)
+            catch (MailProtocolException lost) when (lost.Reason == MailErrorReason.ConnectionLost && lost.Kind == MailErrorKind.Connection && lost.InnerException != null)
             {
                 throw MailErrors.ConnectionLost(_session, action, lost.InnerException);
             }
@@ -376,14 +291,14 @@ namespace MailProtocols
             }
             catch (NotSupportedException ex)
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "UidlNotSupported",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.UidlNotSupported,
                     $"{_session.Endpoint} does not support UIDL. MailProtocols needs the UIDL to name saved files and to make sure it acts on the right message.", ex);
             }
 
             IList<int> sizes = uids.Count == 0 ? new int[0] : Client.GetMessageSizes(token);
             if (sizes.Count != uids.Count)
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "ListingMismatch",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ListingMismatch,
                     $"{_session.Endpoint} listed {uids.Count} UIDLs but {sizes.Count} sizes. Run the command again.");
             }
 
@@ -430,13 +345,13 @@ namespace MailProtocols
         {
             if (_duplicateUids.Contains(item.Uid))
             {
-                throw new MailProtocolException(MailErrorKind.Protocol, "DuplicateUid",
+                throw new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.DuplicateUid,
                     $"{_session.Endpoint} gives the UIDL '{item.Uid}' to more than one message, so MailProtocols cannot tell them apart and leaves message {item.Index} alone. Ask the mail administrator to repair the mailbox.");
             }
 
             if (_marked.Contains(item.Index))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidOperation, "MessageMarkedForDeletion",
+                throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.MessageMarkedForDeletion,
                     $"Message {item.Index} (UIDL {item.Uid}) is marked for deletion in session {_session.Id}. Run Reset-Pop3Session to un-mark every deletion of the session.");
             }
 

@@ -78,7 +78,7 @@ namespace MailProtocols
             {
                 if (_disposed)
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionClosed",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.SessionClosed,
                         $"Session {Session.Id} to {Endpoint} was closed with Disconnect-{Session.Protocol}. Open a new one with Connect-{Session.Protocol}.");
                 }
 
@@ -87,7 +87,7 @@ namespace MailProtocols
                 {
                     return Translating(action, cancellationToken, idempotent, operation, !quietAllowed);
                 }
-                catch (MailProtocolException ex) when (idempotent && ex.Reason == "ConnectionLost" && !cancellationToken.IsCancellationRequested)
+                catch (MailProtocolException ex) when (idempotent && ex.Reason == MailErrorReason.ConnectionLost && !cancellationToken.IsCancellationRequested)
                 {
                     ReconnectIfDropped(cancellationToken);
                     return Translating(action, cancellationToken, idempotent, operation, !quietAllowed);
@@ -191,7 +191,7 @@ namespace MailProtocols
             catch (Exception ex) when (!(ex is MailProtocolException))
             {
                 MailProtocolException error = MailErrors.Translate(ex, Session, action);
-                throw error.Reason == "ConnectionLost" && !idempotent ? MailErrors.ConnectionLostDuringChange(Session, action, ex) : error;
+                throw error.Reason == MailErrorReason.ConnectionLost && !idempotent ? MailErrors.ConnectionLostDuringChange(Session, action, ex) : error;
             }
         }
 
@@ -291,13 +291,13 @@ namespace MailProtocols
             catch (NotSupportedException ex) when (SocketOptions == SecureSocketOptions.StartTls)
             {
                 // MailKit checks for STARTTLS before anything else is sent, so no credential has left this machine.
-                throw new MailProtocolException(MailErrorKind.Security, "StartTlsNotOffered",
+                throw new MailProtocolException(MailErrorKind.Security, MailErrorReason.StartTlsNotOffered,
                     $"{Endpoint} does not offer STARTTLS, so the connection was closed before any credential was sent. " +
                     $"Use -Security SslOnConnect (port {ImplicitTlsPort}), or -Security None only on a network you trust.", ex);
             }
             catch (CommandException ex) when (SocketOptions == SecureSocketOptions.StartTls)
             {
-                throw new MailProtocolException(MailErrorKind.Security, "StartTlsRefused",
+                throw new MailProtocolException(MailErrorKind.Security, MailErrorReason.StartTlsRefused,
                     $"{Endpoint} refused STARTTLS ({ex.Message}), so the connection was closed before any credential was sent. " +
                     "A server that advertises STARTTLS and then refuses it may be tampered with; check the path to the server.", ex);
             }
@@ -306,7 +306,7 @@ namespace MailProtocols
             // so a session that is not encrypted now must not be used, logged in or not.
             if (SocketOptions != SecureSocketOptions.None && !Service.IsSecure)
             {
-                throw new MailProtocolException(MailErrorKind.Security, "TlsNotEstablished",
+                throw new MailProtocolException(MailErrorKind.Security, MailErrorReason.TlsNotEstablished,
                     $"{Endpoint} did not let the connection be encrypted (for example, it greeted with PREAUTH), so it was closed. " +
                     "Check for a man-in-the-middle; use -Security None only on a network you trust.");
             }
@@ -330,7 +330,7 @@ namespace MailProtocols
                 }
                 catch (Exception ex) when (probe.Detected && !token.IsCancellationRequested)
                 {
-                    throw new MailProtocolException(MailErrorKind.Security, "ImplicitTlsExpected",
+                    throw new MailProtocolException(MailErrorKind.Security, MailErrorReason.ImplicitTlsExpected,
                         $"{Endpoint} sent no greeting but answers a TLS handshake. {ImplicitTlsProbe.Advice(Port)} " +
                         $"(-Security {Settings.Security} starts in plaintext on any port but {ImplicitTlsPort}.)", ex);
                 }

@@ -27,13 +27,13 @@ namespace MailProtocols
 
             if (!proxy.IsAbsoluteUri || string.IsNullOrEmpty(proxy.Host))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidProxy",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidProxy,
                     "-Proxy must be an address such as socks5://proxy.example.com:1080 or http://proxy.example.com:8080.");
             }
 
             if (!string.IsNullOrEmpty(proxy.UserInfo))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidProxy",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidProxy,
                     $"The -Proxy address must not contain a user name or password. Give them with -ProxyCredential, and the proxy as {proxy.Scheme}://{proxy.Host}:{Port(proxy)}.");
             }
 
@@ -47,7 +47,7 @@ namespace MailProtocols
                 case "http":
                     return credential == null ? new HttpProxyClient(proxy.Host, Port(proxy)) : new HttpProxyClient(proxy.Host, Port(proxy), credential);
                 default:
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "ProxyNotSupported",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.ProxyNotSupported,
                         $"The proxy scheme '{proxy.Scheme}' is not supported. Use socks5://host:port, socks4://host:port or http://host:port (an HTTP proxy that allows CONNECT).");
             }
         }
@@ -65,12 +65,12 @@ namespace MailProtocols
             {
                 case AuthenticationException _:
                 case ProxyProtocolException _ when IsAuthenticationFailure(ex):
-                    return new MailProtocolException(MailErrorKind.Authentication, "ProxyAuthenticationFailed",
+                    return new MailProtocolException(MailErrorKind.Authentication, MailErrorReason.ProxyAuthenticationFailed,
                         settings.ProxyUserName == null
                             ? $"The proxy {proxy} requires a log-in. Give its user name and password with -ProxyCredential."
                             : $"The proxy {proxy} refused the log-in for '{settings.ProxyUserName}'. Check the -ProxyCredential.", ex);
                 case ProxyProtocolException _:
-                    return new MailProtocolException(MailErrorKind.Connection, "ProxyConnectFailed",
+                    return new MailProtocolException(MailErrorKind.Connection, MailErrorReason.ProxyConnectFailed,
                         $"The proxy {proxy} could not open a connection to {endpoint}: {ex.Message} Check the server name and port, and that the proxy allows this destination.", ex);
                 case SocketException se when IsUnreachable(se):
                     return Unreachable(proxy, se);
@@ -82,7 +82,7 @@ namespace MailProtocols
         }
 
         private static MailProtocolException Unreachable(string proxy, Exception ex) =>
-            new MailProtocolException(MailErrorKind.Connection, "ProxyUnreachable",
+            new MailProtocolException(MailErrorKind.Connection, MailErrorReason.ProxyUnreachable,
                 $"The proxy {proxy} could not be reached ({Innermost(ex).Message}). Check the -Proxy address and that the proxy is running.", ex);
 
         private static bool IsAuthenticationFailure(Exception ex)

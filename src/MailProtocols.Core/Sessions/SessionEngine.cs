@@ -15,7 +15,7 @@ namespace MailProtocols
     {
         /// <summary>The live connection; a session built by a test (public constructor) has none.</summary>
         internal static MailConnection Connection(this MailSession session) =>
-            session.Engine as MailConnection ?? throw new MailProtocolException(MailErrorKind.InvalidOperation, "SessionNotOpened",
+            session.Engine as MailConnection ?? throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.SessionNotOpened,
                 $"The {session.Protocol.ToString().ToUpperInvariant()} session for '{session.UserName}' on {session.Server} was not opened with Connect-{session.Protocol} " +
                 $"(it was made with [MailProtocols.{session.Protocol}Session]::new, as tests do), so it has no connection. Open one with Connect-{session.Protocol} and pass that session.");
 

@@ -47,7 +47,7 @@ namespace MailProtocols.Commands
                 folders = ImapSpecialFolders.Pick(folders, SpecialUse);
                 if (folders.Count == 0)
                 {
-                    WriteMailError(MailErrorKind.NotFound, "SpecialUseNotFound",
+                    WriteMailError(MailErrorKind.NotFound, MailErrorReason.SpecialUseNotFound,
                         $"No folder on {session.Endpoint} is marked or named as the {SpecialUse} folder. List the folders with Get-ImapFolder, or create one with New-ImapFolder -SpecialUse {SpecialUse}.",
                         SpecialUse);
                     return;

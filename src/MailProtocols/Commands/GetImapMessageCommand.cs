@@ -8,8 +8,6 @@ namespace MailProtocols.Commands
     [OutputType(typeof(ImapMessage))]
     public sealed class GetImapMessageCommand : ImapMessageCmdlet
     {
-        private ThrottledProgress _progress;
-
         [Parameter]
         public SwitchParameter Full { get; set; }
 
@@ -34,11 +32,9 @@ namespace MailProtocols.Commands
             int modes = (Full ? 1 : 0) + (HeadersOnly ? 1 : 0) + (BodyPart != null ? 1 : 0);
             if (modes > 1)
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "ConflictingParameters",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.ConflictingParameters,
                     "Use only one of -Full, -HeadersOnly and -BodyPart.", null);
             }
-
-            _progress = new ThrottledProgress(this, 4202, "Get-ImapMessage");
         }
 
         protected override void EndProcessing()
@@ -57,18 +53,18 @@ namespace MailProtocols.Commands
                         WriteMissing(set, batch.Missing);
                         foreach (uint uid in batch.MissingParts)
                         {
-                            WriteMailError(MailErrorKind.NotFound, "BodyPartNotFound",
+                            WriteMailError(MailErrorKind.NotFound, MailErrorReason.BodyPartNotFound,
                                 $"Message {uid} in '{set.Folder}' has no body part {BodyPart}. The Attachments of its summary list the part specifiers it has.",
                                 set.Messages.TryGetValue(uid, out ImapMessage m) ? (object)m : uid);
                         }
 
                         done += batch.Messages.Count + batch.Missing.Count + batch.MissingParts.Count;
-                        _progress.Update(done, total, $"{done} of {total} messages");
+                        Channel.Progress(new OperationProgress("Get-ImapMessage", $"{done} of {total} messages", done, total));
                     }
                 });
             }
 
-            _progress.Complete();
+            CompleteProgress();
         }
 
         private IEnumerable<ImapFetchBatch> Fetch(ImapMessageSet set, IReadOnlyList<uint> uids)

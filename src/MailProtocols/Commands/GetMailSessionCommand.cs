@@ -29,7 +29,7 @@ namespace MailProtocols.Commands
                 MailSession match = sessions.FirstOrDefault(s => s.Id == id);
                 if (match == null)
                 {
-                    WriteMailError(MailErrorKind.NotFound, "SessionNotFound",
+                    WriteMailError(MailErrorKind.NotFound, MailErrorReason.SessionNotFound,
                         $"There is no open session with Id {id}. Run Get-MailSession to list the open ones.", id);
                     continue;
                 }

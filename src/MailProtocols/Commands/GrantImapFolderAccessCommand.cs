@@ -27,7 +27,7 @@ namespace MailProtocols.Commands
             string letters = ImapFolderRightsText.ToLetters(Rights);
             if (Rights == ImapFolderRights.None)
             {
-                WriteMailError(MailErrorKind.InvalidArgument, "NoRights", "Name at least one right to grant, e.g. -Rights lrs or -Rights Lookup, Read.", Rights);
+                WriteMailError(MailErrorKind.InvalidArgument, MailErrorReason.NoRights, "Name at least one right to grant, e.g. -Rights lrs or -Rights Lookup, Read.", Rights);
                 return;
             }
 

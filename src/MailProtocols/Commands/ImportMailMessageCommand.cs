@@ -87,13 +87,13 @@ namespace MailProtocols.Commands
             }
             catch (ItemNotFoundException)
             {
-                WriteMailError(MailErrorKind.NotFound, "FileNotFound", $"'{path}' does not exist.", path);
+                WriteMailError(MailErrorKind.NotFound, MailErrorReason.FileNotFound, $"'{path}' does not exist.", path);
                 return files;
             }
 
             if (provider.Name != "FileSystem")
             {
-                WriteMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath", $"'{path}' is on the {provider.Name} provider; give .eml files on the file system.", path);
+                WriteMailError(MailErrorKind.InvalidArgument, MailErrorReason.NotAFileSystemPath, $"'{path}' is on the {provider.Name} provider; give .eml files on the file system.", path);
                 return files;
             }
 
@@ -108,7 +108,7 @@ namespace MailProtocols.Commands
                     }
                     else if (named)
                     {
-                        WriteMailError(MailErrorKind.InvalidArgument, "PathIsAFolder",
+                        WriteMailError(MailErrorKind.InvalidArgument, MailErrorReason.PathIsAFolder,
                             $"'{item}' is a folder, and not a Maildir folder (it has no cur or new folder). Name the files, e.g. '{System.IO.Path.Combine(item, "*.eml")}', or pipe them from Get-ChildItem.", path);
                     }
 

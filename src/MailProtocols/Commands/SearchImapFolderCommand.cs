@@ -9,8 +9,6 @@ namespace MailProtocols.Commands
     [OutputType(typeof(ImapMessage))]
     public sealed class SearchImapFolderCommand : ImapSessionCmdlet
     {
-        private ThrottledProgress _progress;
-
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("FullName")]
         [ValidateNotNullOrEmpty]
@@ -128,7 +126,6 @@ namespace MailProtocols.Commands
 
         protected override void BeginProcessing()
         {
-            _progress = new ThrottledProgress(this, 4201, "Search-ImapFolder");
             try
             {
                 // The criteria do not come from the pipeline: a bad one stops the command before anything is sent.
@@ -179,12 +176,12 @@ namespace MailProtocols.Commands
                 {
                     WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments == true) : batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;
-                    _progress.Update(written, found.Uids.Count, $"{written} of {found.Uids.Count} summaries from {found.Folder}");
+                    Channel.Progress(new OperationProgress("Search-ImapFolder", $"{written} of {found.Uids.Count} summaries from {found.Folder}", written, found.Uids.Count));
                 }
             });
         }
 
-        protected override void EndProcessing() => _progress.Complete();
+        protected override void EndProcessing() => CompleteProgress();
 
         private bool IsBound(string name) => MyInvocation.BoundParameters.ContainsKey(name);
 

@@ -29,7 +29,13 @@ namespace MailProtocols.Commands
         public void Output(object item)
         {
             OnPipelineThread();
-            _cmdlet.WriteObject(item);
+            if (item is SavedMessageFile saved)
+            {
+                item = SavedFile.Create(saved);
+            }
+
+            string view = _cmdlet.ViewOf(item);
+            _cmdlet.WriteObject(view == null ? item : ViewTag.Add(item, view));
         }
 
         public void Error(MailProtocolException error, object target)

@@ -39,7 +39,7 @@ namespace MailProtocols.Commands
                 {
                     if (message.Session == null)
                     {
-                        WriteMailError(MailErrorKind.InvalidArgument, "NoSessionOnMessage",
+                        WriteMailError(MailErrorKind.InvalidArgument, MailErrorReason.NoSessionOnMessage,
                             $"{message} has no session. Pipe messages from Search-ImapFolder or Get-ImapMessage.", message);
                         continue;
                     }
@@ -62,48 +62,15 @@ namespace MailProtocols.Commands
             }
             else
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "UidRequired",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.UidRequired,
                     $"Say which messages of '{Folder}': pass -Uid, or pipe messages from Search-ImapFolder.", Folder);
             }
         }
 
-        /// <summary>
-        /// Asks ShouldProcess for each message ("message 42 in INBOX") right before the change, and returns
-        /// the approved ones as a set of their own, so the change still goes out as one command.
-        /// </summary>
-        internal ImapMessageSet Confirm(ImapMessageSet set, string action)
-        {
-            var approved = new ImapMessageSet(set.Session, set.Folder, set.UidValidity);
-            foreach (uint uid in set.Uids)
-            {
-                string target = set.Messages.TryGetValue(uid, out ImapMessage message) && !string.IsNullOrEmpty(message.Subject)
-                    ? $"message {uid} in {set.Folder} ('{message.Subject}')"
-                    : $"message {uid} in {set.Folder}";
-                if (ShouldProcess(target, action))
-                {
-                    if (message != null)
-                    {
-                        approved.Add(message);
-                    }
-                    else
-                    {
-                        approved.Add(uid);
-                    }
-                }
-            }
-
-            return approved;
-        }
+        /// <summary>Asks ShouldProcess for each message right before the change; the approved ones stay one set.</summary>
+        internal ImapMessageSet Confirm(ImapMessageSet set, string action) => set.Approved(Channel, action);
 
         /// <summary>Writes a "not found" error for each UID the server did not return.</summary>
-        internal void WriteMissing(ImapMessageSet set, System.Collections.Generic.IEnumerable<uint> missing)
-        {
-            foreach (uint uid in missing)
-            {
-                WriteMailError(MailErrorKind.NotFound, "MessageNotFound",
-                    $"There is no message with UID {uid} in '{set.Folder}' (any more): it was expunged or moved. Search the folder again.",
-                    set.Messages.TryGetValue(uid, out ImapMessage message) ? (object)message : uid);
-            }
-        }
+        internal void WriteMissing(ImapMessageSet set, System.Collections.Generic.IEnumerable<uint> missing) => set.ReportMissing(missing, Channel);
     }
 }

@@ -69,14 +69,21 @@ namespace MailProtocols.Commands
             }
         }
 
+        /// <summary>Ends every progress bar the channel still shows; call it from EndProcessing.</summary>
+        internal void CompleteProgress() => _channel?.CompleteProgress();
+
         /// <summary>
         /// Runs one core operation with this command's channel; a failure of the whole operation becomes a
         /// non-terminating error for <paramref name="target"/> (the operation reports item failures itself).
         /// </summary>
-        /// <summary>Ends every progress bar the channel still shows; call it from EndProcessing.</summary>
-        internal void CompleteProgress() => _channel?.CompleteProgress();
-
         internal bool RunOperation(object target, Action<IOperationChannel> operation) => TryInvoke(target, () => operation(Channel));
+
+        /// <summary>Like <see cref="RunOperation(object, Action{IOperationChannel})"/>, but a failure for <paramref name="stopReason"/> stops the command (no other item could succeed either).</summary>
+        internal bool RunOperation(object target, Action<IOperationChannel> operation, string stopReason) =>
+            TryInvokeOrStop(target, target, stopReason, () => operation(Channel));
+
+        /// <summary>The format view an output object of this command gets (such as "MailProtocols.Pop3Message#Full"), or null.</summary>
+        internal virtual string ViewOf(object output) => null;
 
         /// <summary>-CertificateThumbprint as hex without separators; stops the command when it is no SHA-256 or SHA-1 thumbprint.</summary>
         internal string ReadCertificateThumbprint(string thumbprint)
@@ -89,7 +96,7 @@ namespace MailProtocols.Commands
             string normalized = CertificatePin.Normalize(thumbprint);
             if (normalized == null)
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "InvalidCertificateThumbprint",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.InvalidCertificateThumbprint,
                     $"-CertificateThumbprint '{thumbprint}' is not a SHA-256 (64 hex digits) or SHA-1 (40 hex digits) thumbprint. Copy it from the Certificate of Test-MailConnection's report.", thumbprint);
             }
 
@@ -100,7 +107,7 @@ namespace MailProtocols.Commands
         /// Like <see cref="TryInvoke"/>, but a failure whose reason says the server lacks the feature altogether
         /// (<paramref name="unsupportedReason"/>) stops the command: no other item could succeed there either.
         /// </summary>
-        internal bool TryInvokeOrStop(object target, MailSession session, string unsupportedReason, Action work) =>
+        internal bool TryInvokeOrStop(object target, object stopTarget, string unsupportedReason, Action work) =>
             TryInvoke(target, () =>
             {
                 try
@@ -109,7 +116,7 @@ namespace MailProtocols.Commands
                 }
                 catch (MailProtocolException ex) when (ex.Reason == unsupportedReason)
                 {
-                    ThrowMailError(ex, session);
+                    ThrowMailError(ex, stopTarget);
                 }
             });
 

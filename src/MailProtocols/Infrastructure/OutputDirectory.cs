@@ -1,4 +1,3 @@
-using System;
 using System.IO;
 using System.Management.Automation;
 
@@ -13,13 +12,13 @@ namespace MailProtocols.Commands
             string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
             if (provider.Name != "FileSystem")
             {
-                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, "NotAFileSystemPath",
+                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.NotAFileSystemPath,
                     $"-Path '{path}' is on the {provider.Name} provider; give a folder on the file system.", path);
             }
 
             if (File.Exists(full))
             {
-                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, "PathIsAFile",
+                cmdlet.ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.PathIsAFile,
                     $"-Path '{full}' is a file; give the folder to save into.", path);
             }
 
@@ -31,12 +30,11 @@ namespace MailProtocols.Commands
         {
             try
             {
-                Directory.CreateDirectory(directory);
+                OutputFolder.Create(directory);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            catch (MailProtocolException ex)
             {
-                cmdlet.ThrowMailError(new MailProtocolException(MailErrorKind.WriteError, "CreateFolderFailed",
-                    $"The folder '{directory}' could not be created: {ex.Message}", ex), directory);
+                cmdlet.ThrowMailError(ex, directory);
             }
         }
     }

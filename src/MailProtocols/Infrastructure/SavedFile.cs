@@ -18,5 +18,17 @@ namespace MailProtocols.Commands
             item.Properties.Add(new PSNoteProperty("Message", message));
             return item;
         }
+
+        /// <summary>A file a core operation reported, with AlreadySaved where the operation tells it.</summary>
+        public static PSObject Create(SavedMessageFile saved)
+        {
+            PSObject item = Create(saved.Path, saved.Message);
+            if (saved.AlreadySaved.HasValue)
+            {
+                item.Properties.Add(new PSNoteProperty("AlreadySaved", saved.AlreadySaved.Value));
+            }
+
+            return item;
+        }
     }
 }

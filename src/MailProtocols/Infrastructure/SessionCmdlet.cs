@@ -20,7 +20,7 @@ namespace MailProtocols.Commands
             TSession session = Session ?? SessionRegistry.Current.GetDefault<TSession>(Protocol);
             if (session == null)
             {
-                ThrowMailError(MailErrorKind.InvalidOperation, "NoSession",
+                ThrowMailError(MailErrorKind.InvalidOperation, MailErrorReason.NoSession,
                     $"No {Protocol.ToString().ToUpperInvariant()} session is open. Run Connect-{Protocol} first, or pass -Session.", null);
             }
 

@@ -8,7 +8,7 @@ namespace MailProtocols
     /// <summary>Reads the quota of a folder with GETQUOTAROOT (Get-ImapQuota).</summary>
     internal static class ImapQuotaReader
     {
-        public const string NotSupportedReason = "NotSupported";
+        public const string NotSupportedReason = MailErrorReason.NotSupported;
 
         public static ImapQuota Read(ImapSession session, string folderName, CancellationToken cancellationToken) =>
             session.Run($"GETQUOTAROOT {folderName}", cancellationToken, token =>

@@ -1,0 +1,20 @@
+using System;
+
+namespace MailProtocols
+{
+    /// <summary>A message written into tmp/ and not yet moved into cur/.</summary>
+    internal sealed class PendingMessage
+    {
+        public string TemporaryPath { get; set; }
+
+        public uint Uid { get; set; }
+
+        public uint UidValidity { get; set; }
+
+        public DateTimeOffset? InternalDate { get; set; }
+
+        public string Letters { get; set; }
+
+        public long Size { get; set; }
+    }
+}
