@@ -22,7 +22,7 @@ namespace MailProtocols
             {
                 TimeSpan failedAfter = _clock.Elapsed - start;
                 _settings.TokenSource = null;
-                if (ex.Reason == "AuthorityUnreachable")
+                if (ex.Reason == MailErrorReason.AuthorityUnreachable)
                 {
                     Add(ConnectionStepName.Authority, ConnectionStepStatus.Failure, failedAfter, ex.Message);
                     Add(ConnectionStepName.Token, ConnectionStepStatus.Skipped, TimeSpan.Zero, "Not attempted: the authority was not reached.");

@@ -29,6 +29,8 @@ namespace MailProtocols
 
         public const string NotAFileSystemPath = "NotAFileSystemPath";
 
+        public const string NotInMaildir = "NotInMaildir";
+
         public const string PathIsAFile = "PathIsAFile";
 
         public const string PathIsAFolder = "PathIsAFolder";

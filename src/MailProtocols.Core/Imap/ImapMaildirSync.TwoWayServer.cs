@@ -81,7 +81,7 @@ namespace MailProtocols
                         }
                         catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is FormatException)
                         {
-                            _channel.Error(new MailProtocolException(MailErrorKind.InvalidData, "InvalidMessageFile",
+                            _channel.Error(new MailProtocolException(MailErrorKind.InvalidData, MailErrorReason.InvalidMessageFile,
                                 $"'{file.Path}' could not be read as a message, so it was not appended to '{_path}': {ex.Message} Move it out of the Maildir folder or repair it.", ex), file.Path);
                         }
                     }

@@ -137,7 +137,7 @@ namespace MailProtocols
                 IMailFolder folder = ImapFolderOperations.Get(_session, path, token);
                 if (!ImapFolderOperations.IsSelectable(folder))
                 {
-                    throw new MailProtocolException(MailErrorKind.InvalidOperation, "FolderNotSelectable",
+                    throw new MailProtocolException(MailErrorKind.InvalidOperation, MailErrorReason.FolderNotSelectable,
                         $"The folder '{path}' on {_session.Endpoint} cannot hold messages (it is \\NoSelect); it only groups other folders.");
                 }
 

@@ -180,7 +180,7 @@ namespace MailProtocols
         {
             if (partSpecifier == null || !PartSpecifierPattern.IsMatch(partSpecifier))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidPartSpecifier",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidPartSpecifier,
                     $"'{partSpecifier}' is not a body part specifier. Use numbers separated by dots, as in the PartSpecifier of an attachment: 1, 2, 1.2.");
             }
 

@@ -20,13 +20,13 @@ namespace MailProtocols
             MaildirFile file = MaildirReader.TryDescribe(path);
             if (!File.Exists(path))
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "FileNotFound",
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.FileNotFound,
                     $"'{path}' does not exist (any more). A mail reader or a sync may have renamed it for its flags: read the folder again with Import-MailMessage.");
             }
 
             if (file == null)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "NotInMaildir",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NotInMaildir,
                     $"'{path}' is not in the cur/ or new/ directory of a Maildir folder, so its name cannot carry flags. Give a message read with Import-MailMessage from a Maildir folder.");
             }
 
@@ -47,7 +47,7 @@ namespace MailProtocols
 
                 if (File.Exists(target))
                 {
-                    throw new MailProtocolException(MailErrorKind.WriteError, "FileExists",
+                    throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileExists,
                         $"'{target}' exists already, so '{path}' cannot take its name. Remove one of the two copies.");
                 }
 

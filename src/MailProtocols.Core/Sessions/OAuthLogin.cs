@@ -39,7 +39,7 @@ namespace MailProtocols
                     client.Authenticate(new SaslMechanismOAuth2(mailbox, accessToken), token);
                     return;
                 default:
-                    throw new MailProtocolException(MailErrorKind.Authentication, "OAuthNotOffered",
+                    throw new MailProtocolException(MailErrorKind.Authentication, MailErrorReason.OAuthNotOffered,
                         $"{endpoint} offers neither OAUTHBEARER nor XOAUTH2 (it offers: {string.Join(", ", client.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal))}). Log in with -Credential instead.");
             }
         }
@@ -87,14 +87,14 @@ namespace MailProtocols
                 (ex is ImapCommandException command && (command.ResponseText ?? string.Empty).IndexOf("authenticated but not connected", StringComparison.OrdinalIgnoreCase) >= 0));
 
         public static MailProtocolException NotConnected(string endpoint, string account, string mailbox, Exception inner) =>
-            new MailProtocolException(MailErrorKind.Authentication, "MailboxNotConnected",
+            new MailProtocolException(MailErrorKind.Authentication, MailErrorReason.MailboxNotConnected,
                 $"{endpoint} accepted the token{(account == null ? string.Empty : " of " + account)} but answered 'User is authenticated but not connected' for the mailbox '{mailbox}': " +
                 "the identity may not open that mailbox. For app-only access register the app's service principal in Exchange Online " +
                 "(New-ServicePrincipal -AppId <client id> -ObjectId <enterprise application object id>) and give it the mailbox " +
                 "(Add-MailboxPermission -Identity <mailbox> -User <service principal id> -AccessRights FullAccess); for a shared mailbox give the user FullAccess.", inner);
 
         public static MailProtocolException TokenRefused(string endpoint, string protocol, string account, string mailbox, Exception inner) =>
-            new MailProtocolException(MailErrorKind.Authentication, "TokenRefused",
+            new MailProtocolException(MailErrorKind.Authentication, MailErrorReason.TokenRefused,
                 $"{endpoint} refused a valid token of {account} for the mailbox '{mailbox}'. {protocol} may be turned off for that mailbox " +
                 $"(Exchange Online PowerShell: Set-CASMailbox -Identity {mailbox} -{(protocol == "POP3" ? "Pop" : "Imap")}Enabled $true), " +
                 "or the signed-in identity has no access to it (Add-MailboxPermission -Identity <mailbox> -User <identity> -AccessRights FullAccess).", inner);

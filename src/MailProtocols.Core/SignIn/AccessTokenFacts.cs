@@ -67,7 +67,7 @@ namespace MailProtocols
 
         /// <summary>A Graph token opens no mailbox: say so before the server refuses it with a bare "authentication failed".</summary>
         public static MailProtocolException GraphAudience(AccessTokenFacts facts, string protocol) =>
-            new MailProtocolException(MailErrorKind.Authentication, "TokenAudienceGraph",
+            new MailProtocolException(MailErrorKind.Authentication, MailErrorReason.TokenAudienceGraph,
                 $"The access token is for Microsoft Graph (audience {facts.Audience}), but {protocol} needs a token for Office 365 Exchange Online. " +
                 $"Ask for the scope https://outlook.office.com/{(protocol == "POP3" ? "POP" : protocol)}.AccessAsUser.All (delegated) or https://outlook.office365.com/.default (app-only) instead of a Graph scope, " +
                 "and give the app that API permission (Office 365 Exchange Online) in its registration.");

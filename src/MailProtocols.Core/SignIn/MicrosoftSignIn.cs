@@ -150,7 +150,7 @@ namespace MailProtocols
 
             if (account == null || _public == null)
             {
-                throw new MailProtocolException(MailErrorKind.Authentication, "SignInRequired",
+                throw new MailProtocolException(MailErrorKind.Authentication, MailErrorReason.SignInRequired,
                     $"The session has no signed-in account of the app {_signIn.ClientId}. Run Connect-* again to sign in.");
             }
 

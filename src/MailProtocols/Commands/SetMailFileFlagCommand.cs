@@ -36,13 +36,13 @@ namespace MailProtocols.Commands
         {
             if (Bound(nameof(Replace)) && (Bound(nameof(Add)) || Bound(nameof(Remove))))
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "ConflictingParameters",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.ConflictingParameters,
                     "-Replace sets the complete list of flags; it cannot be combined with -Add or -Remove.", null);
             }
 
             if (!Bound(nameof(Add)) && !Bound(nameof(Remove)) && !Bound(nameof(Replace)) && !Bound(nameof(Forwarded)))
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "NothingToChange",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.NothingToChange,
                     "Say what to change: -Add, -Remove or -Replace with Seen, Answered, Flagged, Deleted or Draft, and/or -Forwarded or -Forwarded:$false.", null);
             }
         }

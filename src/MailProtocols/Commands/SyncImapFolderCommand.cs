@@ -160,7 +160,7 @@ namespace MailProtocols.Commands
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                ThrowMailError(MailErrorKind.WriteError, "FileWriteFailed", $"The destination '{_root}' could not be created: {ex.Message}", _root);
+                ThrowMailError(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed, $"The destination '{_root}' could not be created: {ex.Message}", _root);
             }
 
             if (_lock.TakenOverFrom != null)

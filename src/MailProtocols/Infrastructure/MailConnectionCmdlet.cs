@@ -226,7 +226,7 @@ namespace MailProtocols.Commands
                 }
             }
 
-            ThrowMailError(MailErrorKind.NotFound, "ClientCertificateNotFound",
+            ThrowMailError(MailErrorKind.NotFound, MailErrorReason.ClientCertificateNotFound,
                 $"No certificate with the thumbprint {wanted} and its private key is in the CurrentUser\\My or LocalMachine\\My store. " +
                 "Import it with its private key (Import-PfxCertificate on Windows), or pass it with -ClientCertificate.", thumbprint);
             return null;
