@@ -246,12 +246,14 @@ Describe 'Search-ImapFolder fetches only what is shown or asked for' {
         }
     }
 
-    It 'lets Save-MailAttachment work from the default output: it fetches the structure itself' {
+    It 'lets Save-MailAttachment work from the default output: it fetches the structures itself, in one command' {
         $files | Should -HaveCount 1
         $files[0].Name | Should -Be 'data.bin'
         [IO.File]::ReadAllBytes($files[0].FullName) | Should -Be $payload
         $structureFetches = @($afterSave | Select-Object -Skip $afterSearch.Count | Where-Object { $_ -match '^UID FETCH .*BODYSTRUCTURE' })
-        $structureFetches.Count | Should -BeGreaterThan 0
+        # Both piped summaries lacked their structure: one UID FETCH asks for both, not one per message.
+        $structureFetches | Should -HaveCount 1
+        $structureFetches[0] | Should -Match '^UID FETCH \d+[:,]\d+ '
     }
 
     It 'brings Attachments and HasAttachments with -IncludeStructure' {

@@ -21,7 +21,11 @@ namespace MailProtocols
         /// lists it (name, type, encoded size, part specifier) before anything is downloaded, so filters and
         /// ShouldProcess decide what travels. A message downloaded in full already has its attachments.
         /// </summary>
-        public static IReadOnlyList<MessageAttachment> Download(ImapMessage message, Func<MessageAttachment, bool> wanted, CancellationToken cancellationToken)
+        public static IReadOnlyList<MessageAttachment> Download(ImapMessage message, Func<MessageAttachment, bool> wanted, CancellationToken cancellationToken) =>
+            Download(message, null, wanted, cancellationToken);
+
+        /// <summary>As above, with the structure already fetched (<see cref="FetchStructures"/>), or null to fetch it.</summary>
+        public static IReadOnlyList<MessageAttachment> Download(ImapMessage message, object knownStructure, Func<MessageAttachment, bool> wanted, CancellationToken cancellationToken)
         {
             wanted = wanted ?? (_ => true);
             if (message.Mime != null || (message.Attachments != null && message.Attachments.All(a => a.Entity != null)))
@@ -31,7 +35,7 @@ namespace MailProtocols
 
             ImapSession session = message.Session ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NoSessionOnMessage,
                 $"{message} has no session. Pipe messages from Search-ImapFolder or Get-ImapMessage.");
-            BodyPart structure = message.BodyStructure ?? session.Run($"reading the structure of {message}", cancellationToken,
+            BodyPart structure = message.BodyStructure ?? knownStructure as BodyPart ?? session.Run($"reading the structure of {message}", cancellationToken,
                 token => FetchStructure(session, message, token), idempotent: true);
 
             // Decided before the download, and only once, even if a dropped connection makes the fetch run again.
@@ -86,6 +90,48 @@ namespace MailProtocols
             }
 
             return part is BodyPartBasic basic && basic.IsAttachment ? new[] { basic } : Enumerable.Empty<BodyPartBasic>();
+        }
+
+        /// <summary>
+        /// The BODYSTRUCTURE of each summary that lacks it, in one UID FETCH per folder (and per 2,000 messages)
+        /// instead of one per message; the messages themselves are not changed. Best effort: a group that fails
+        /// is left out, and <see cref="Download"/> fetches those one by one and reports their errors itself.
+        /// </summary>
+        public static IReadOnlyDictionary<ImapMessage, object> FetchStructures(IEnumerable<ImapMessage> messages, CancellationToken cancellationToken)
+        {
+            // ImapMessage keeps reference equality, so two equal-looking inputs stay two entries.
+            var structures = new Dictionary<ImapMessage, object>();
+            var groups = messages
+                .Where(m => m.Session != null && m.MimeData == null && m.BodyStructure == null)
+                .GroupBy(m => (m.Session, m.Folder, m.UidValidity));
+            foreach (var group in groups)
+            {
+                foreach (ImapMessage[] chunk in Batching.BySize(group, _ => 0, ImapMessageReader.SummaryBatchSize, long.MaxValue))
+                {
+                    try
+                    {
+                        IList<IMessageSummary> summaries = group.Key.Session.Run($"reading the structure of {chunk.Length} messages in '{group.Key.Folder}'", cancellationToken, token =>
+                        {
+                            IMailFolder folder = ImapMessageReader.OpenChecked(group.Key.Session, group.Key.Folder, group.Key.UidValidity, false, token);
+                            return folder.Fetch(chunk.Select(m => new UniqueId(m.Uid)).Distinct().ToList(), new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.BodyStructure), token);
+                        }, idempotent: true);
+                        var byUid = summaries.Where(s => s.Body != null).ToDictionary(s => s.UniqueId.Id, s => s.Body);
+                        foreach (ImapMessage message in chunk)
+                        {
+                            if (byUid.TryGetValue(message.Uid, out BodyPart body))
+                            {
+                                structures[message] = body;
+                            }
+                        }
+                    }
+                    catch (MailProtocolException)
+                    {
+                        // Left to the per-message path, which names the message in its error.
+                    }
+                }
+            }
+
+            return structures;
         }
 
         private static BodyPart FetchStructure(ImapSession session, ImapMessage message, CancellationToken token)

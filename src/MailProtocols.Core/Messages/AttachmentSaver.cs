@@ -7,7 +7,9 @@ namespace MailProtocols
     /// <summary>
     /// Save-MailAttachment: the attachments of each message whose name is wanted, each asked about and saved to
     /// a file of its own. A downloaded message holds its content; an IMAP summary has its attachments chosen
-    /// from its BODYSTRUCTURE and only those parts downloaded, one FETCH each.
+    /// from its BODYSTRUCTURE and only those parts downloaded, one FETCH each. Messages wait in a queue of
+    /// <see cref="QueueLength"/> so that the structures of the IMAP summaries among them travel in one
+    /// UID FETCH per folder rather than one per message (a default Search-ImapFolder does not fetch them).
     /// </summary>
     internal sealed class AttachmentSaver
     {
@@ -17,6 +19,10 @@ namespace MailProtocols
         private readonly AttachmentFiles _files;
         private readonly Func<string, bool> _nameWanted;
         private readonly bool _skipExisting;
+        /// <summary>Messages held before their structures are fetched together.</summary>
+        internal const int QueueLength = 200;
+
+        private readonly List<MailMessageBase> _queue = new List<MailMessageBase>();
         private int _saved;
         private int _skipped;
 
@@ -29,11 +35,45 @@ namespace MailProtocols
             _nameWanted = nameWanted;
         }
 
-        public void Save(MailMessageBase message, IOperationChannel channel)
+        /// <summary>Queues one message; a full queue is saved at once. Call <see cref="Flush"/> at the end.</summary>
+        public void Add(MailMessageBase message, IOperationChannel channel)
+        {
+            _queue.Add(message);
+            if (_queue.Count >= QueueLength)
+            {
+                Flush(channel);
+            }
+        }
+
+        /// <summary>
+        /// Saves every queued message, in the order they came. A failure of one message is its own error and the
+        /// rest go on; only <paramref name="stopReason"/> (a folder that cannot be created fails them all alike)
+        /// ends the whole run.
+        /// </summary>
+        public void Flush(IOperationChannel channel, string stopReason = MailErrorReason.CreateFolderFailed)
+        {
+            MailMessageBase[] queued = _queue.ToArray();
+            _queue.Clear();
+            IReadOnlyDictionary<ImapMessage, object> structures = ImapAttachmentReader.FetchStructures(queued.OfType<ImapMessage>(), channel.Cancellation);
+            foreach (MailMessageBase message in queued)
+            {
+                try
+                {
+                    Save(message, structures, channel);
+                }
+                catch (MailProtocolException ex) when (ex.Reason != stopReason)
+                {
+                    channel.Error(ex, message);
+                }
+            }
+        }
+
+        private void Save(MailMessageBase message, IReadOnlyDictionary<ImapMessage, object> structures, IOperationChannel channel)
         {
             if (message is ImapMessage imap && imap.MimeData == null)
             {
-                IReadOnlyList<MessageAttachment> downloaded = ImapAttachmentReader.Download(imap,
+                structures.TryGetValue(imap, out object structure);
+                IReadOnlyList<MessageAttachment> downloaded = ImapAttachmentReader.Download(imap, structure,
                     listed => _nameWanted(listed.Name ?? string.Empty) && Ask(message, listed, channel), channel.Cancellation);
                 foreach (MessageAttachment attachment in downloaded)
                 {

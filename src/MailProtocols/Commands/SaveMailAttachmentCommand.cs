@@ -45,9 +45,13 @@ namespace MailProtocols.Commands
             }
 
             // A folder that cannot be created fails every message alike, so it stops the command.
-            RunOperation(InputObject, channel => _saver.Save(InputObject, channel), MailErrorReason.CreateFolderFailed);
+            RunOperation(InputObject, channel => _saver.Add(InputObject, channel), MailErrorReason.CreateFolderFailed);
         }
 
-        protected override void EndProcessing() => CompleteProgress();
+        protected override void EndProcessing()
+        {
+            RunOperation(Path, channel => _saver.Flush(channel), MailErrorReason.CreateFolderFailed);
+            CompleteProgress();
+        }
     }
 }
