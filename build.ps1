@@ -104,7 +104,7 @@ function Invoke-TestServerBuild {
     $private = New-Item -ItemType Directory -Force (Join-Path $TestServerOut 'Private')
     Copy-Item (Join-Path $source 'MailProtocols.TestServer.psm1') $TestServerOut
     $testBed = Join-Path $RepoRoot 'tests/TestBed'
-    foreach ($file in 'MailTestBed.psm1', 'mailcheck.py', 'seed.py', 'watchdog.py', 'install-prerequisites.sh') {
+    foreach ($file in 'MailTestBed.psm1', 'TestPostfix.ps1', 'mailcheck.py', 'seed.py', 'watchdog.py', 'install-prerequisites.sh') {
         Copy-Item (Join-Path $testBed $file) $private
     }
     $manifest = (Get-Content -Raw (Join-Path $source 'MailProtocols.TestServer.psd1')) -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$Version'"

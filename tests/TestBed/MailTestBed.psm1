@@ -28,6 +28,7 @@ $script:SystemCaBundle = '/etc/ssl/certs/ca-certificates.crt'
 $script:MailUid = 65534   # nobody
 $script:MailGid = 65534   # nogroup
 $script:Utf8NoBom = [System.Text.UTF8Encoding]::new($false)
+. (Join-Path $PSScriptRoot 'TestPostfix.ps1')   # Start-TestDovecot -WithSmtp
 
 #region ----------------------------------------------------------------- private helpers
 
@@ -317,7 +318,7 @@ info_log_path = $($P.LogPath)
 debug_log_path = $($P.LogPath)
 log_timestamp = "%Y-%m-%d %H:%M:%S "
 
-protocols = imap pop3
+protocols = imap pop3$(if ($P.WithSmtp) { ' lmtp' })
 listen = 127.0.0.1
 shutdown_clients = yes
 
@@ -422,6 +423,7 @@ service stats {
     mode = 0666
   }
 }
+$(if ($P.WithSmtp) { Get-DovecotSmtpConfigText -P $P })
 "@
 }
 
@@ -445,6 +447,7 @@ function Write-AuthFiles {
     $dir = Join-Path $Bed.Root 'auth'
     foreach ($m in 'plain', 'login') { Write-FileAtomic -Path (Join-Path $dir "$m.passwd") -Content $pw.ToString() -MinimumStamp $stamp }
     foreach ($m in 'xoauth2', 'oauthbearer') { Write-FileAtomic -Path (Join-Path $dir "$m.passwd") -Content $tok.ToString() -MinimumStamp $stamp }
+    Write-PostfixRecipients -Bed $Bed
 }
 
 function ConvertTo-MaildirFlags {
@@ -718,6 +721,10 @@ function Start-TestDovecot {
     NoAcl        the Default layout without the ACL plugins and without the shared and public namespaces.
     The bed's FolderPrefix and Separator say how folder names are written; Get-TestFolderName turns
     a '/' name into the profile's.
+    .PARAMETER WithSmtp
+    Also start a private Postfix (TestPostfix.ps1): SmtpPort (STARTTLS offered) and SmtpsPort (implicit TLS)
+    on 127.0.0.1, SMTP AUTH against the bed's users through Dovecot, delivery into the bed's mailboxes over
+    LMTP for <user>@testbed.example (Get-TestSmtpAddress), log in SmtpLogPath (Get-TestSmtpLog).
     .PARAMETER KeepAuthPenalty
     Keep Dovecot's per-IP auth failure penalty (by default it is switched off so that failed-login
     tests don't slow every following login from 127.0.0.1 by 2-15 s).
@@ -741,7 +748,8 @@ function Start-TestDovecot {
         [string] $BaseDirectory,
         [string] $CaDirectory,
         [ValidateSet('Default', 'Exchange')]
-        [string] $CapabilityProfile = 'Default'
+        [string] $CapabilityProfile = 'Default',
+        [switch] $WithSmtp
     )
     if ([Environment]::UserName -ne 'root' -and (& id -u) -ne '0') { throw 'Start-TestDovecot must run as root.' }
     $dovecot = Find-Executable 'dovecot'
@@ -800,6 +808,13 @@ function Start-TestDovecot {
         InstanceName    = "mptb-$label-$id"
         MasterPid       = 0
         State           = $state
+        WithSmtp        = [bool]$WithSmtp
+        SmtpPort        = 0
+        SmtpsPort       = 0
+        SmtpDomain      = $script:SmtpDomain
+        SmtpMasterPid   = 0
+        PostfixRoot     = $(if ($WithSmtp) { Join-Path $root 'postfix' } else { $null })
+        SmtpLogPath     = Join-Path $root 'log/postfix.log'
     }
     Write-AuthFiles -Bed $bed
     if ($bed.Acl) { Initialize-PublicFolders -Bed $bed }
@@ -862,6 +877,10 @@ function Start-TestDovecot {
     $w = Invoke-Captured -FilePath $python -ArgumentList @($script:WatchdogPy, '--parent-pid', $PID, '--master-pid', $bed.MasterPid,
         '--conf', $bed.ConfigPath, '--root', $root, '--lifetime', [int]($LifetimeMinutes * 60), '--instance', $bed.InstanceName) -TimeoutSeconds 30
     if ($w.ExitCode -ne 0) { Write-Warning "watchdog did not start: $($w.StdErr)" }
+    if ($WithSmtp) {
+        try { Start-TestPostfix -Bed $bed -TimeoutSeconds $TimeoutSeconds -LifetimeMinutes $LifetimeMinutes }
+        catch { Stop-TestDovecot -Bed $bed; throw }
+    }
     $bed
 }
 
@@ -959,6 +978,7 @@ function Stop-TestDovecot {
     process {
         Assert-Bed $Bed
         foreach ($f in @($Bed.State.Fakes)) { try { Stop-FakeServer -Server $f } catch { } }
+        Stop-TestPostfix -Bed $Bed
         Stop-DovecotProcess -Bed $Bed
         # all mail/login processes gone too (they exit with the master)
         $root = $Bed.Root
@@ -1957,5 +1977,5 @@ Export-ModuleMember -Function @(
     'Get-DovecotLogoutStats', 'Get-TestRawLog', 'Invoke-DoveadmKick', 'Get-TestSession',
     'Invoke-MailCheck',
     'Start-FakeServer', 'Stop-FakeServer', 'Wait-FakeServerExit', 'Get-FakeTranscript', 'Get-FakeServerEvent',
-    'ConvertTo-ImapUtf7'
+    'ConvertTo-ImapUtf7', 'Get-TestSmtpLog', 'Get-TestSmtpAddress'
 )
