@@ -52,13 +52,17 @@
         'Save-Pop3Message'
         'Get-ImapQuota'
         'Test-MailConnection'
+        'Connect-Smtp'
+        'Disconnect-Smtp'
+        'New-MailMessage'
+        'Send-SmtpMessage'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('IMAP', 'POP3', 'Mail', 'MailKit', 'Email')
+            Tags       = @('IMAP', 'POP3', 'SMTP', 'Mail', 'MailKit', 'Email')
             ProjectUri = 'https://example.invalid/MailProtocols'
         }
     }
