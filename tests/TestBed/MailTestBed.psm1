@@ -1805,7 +1805,7 @@ function Start-FakeServer {
     imap-oauth (needs -Bed for the CA-signed cert, and -Token), imap-stall-command (never answers
     SELECT/EXAMINE), imap-stall-literal and imap-huge-literal (a body FETCH literal that never completes;
     the latter announces 4 GiB), imap-create-special-use (offers CREATE-SPECIAL-USE, remembers
-    CREATE "x" (USE (\Sent)) and lists the mark). See fakeserver.py. The server records every byte it
+    CREATE "x" (USE (\Sent)) and lists the mark), smtp-* (plain SMTP, see the README). See fakeserver.py. The server records every byte it
     receives (decrypted for TLS modes) in TranscriptPath and events (connect, TLS result, SASL) as
     JSON lines in EventsPath. It ends by itself after -Connections connections, after
     -LifetimeSeconds, or when this PowerShell process is gone.
@@ -1830,7 +1830,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'smtp-plain', 'smtp-no-starttls', 'smtp-starttls-refused', 'smtp-stall-data', 'smtp-drop-after-data')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,

@@ -222,12 +222,12 @@ namespace MailProtocols
             {
                 case MailMessagePriority.High:
                     mime.Priority = MessagePriority.Urgent;
-                    mime.XPriority = XMessagePriority.High;
+                    mime.XPriority = XMessagePriority.Highest;
                     mime.Importance = MessageImportance.High;
                     break;
                 case MailMessagePriority.Low:
                     mime.Priority = MessagePriority.NonUrgent;
-                    mime.XPriority = XMessagePriority.Low;
+                    mime.XPriority = XMessagePriority.Lowest;
                     mime.Importance = MessageImportance.Low;
                     break;
             }

@@ -159,7 +159,7 @@ namespace MailProtocols
             }
         }
 
-        private static bool IsInternational(MailboxAddress mailbox) => mailbox.Address.Any(c => c > 127);
+        private static bool IsInternational(MailboxAddress mailbox) => mailbox.LocalPart.Any(c => c > 127);
 
         internal static string Describe(MimeMessage mime) => $"the message '{mime.Subject}'";
     }
