@@ -99,8 +99,8 @@ namespace MailProtocols
             catch (MailProtocolException ex) when (envelope.AnyAccepted || progress.DataStarted)
             {
                 throw new MailProtocolException(MailErrorKind.Connection, "OutcomeUnknown",
-                    $"The connection to {session.Endpoint} failed while {Describe(mime)} was being sent, after the server had accepted its recipients ({ex.Message}) " +
-                    "So whether it was delivered is unknown, and it was not sent again. Ask a recipient or check the server's log before sending it once more.", ex);
+                    $"The connection to {session.Endpoint} failed while {Describe(mime)} was being sent, after the server had accepted its recipients: {ex.Message} " +
+                    "Whether it was delivered is unknown, and it was not sent again. Ask a recipient or check the server's log before sending it once more.", ex);
             }
             finally
             {
