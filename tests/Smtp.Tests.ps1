@@ -251,6 +251,36 @@ Describe 'Send-SmtpMessage' {
         $sent[0].message_id | Should -Be "<$($reply.MessageId)>"
     }
 
+    It 'arrives while Watch-ImapFolder waits on the recipient''s INBOX' {
+        $a = New-TestUser -Bed $SmtpBed
+        $log = Join-Path $Work 'watch.log'
+        $imap = Connect-Imap -Server localhost -Port $SmtpBed.ImapPort -Credential $a.Credential -NotDefault -ProtocolLogPath $log
+        # Another runspace sends once the watch is idling (its protocol log says so), so nothing arrives before it waits.
+        $sender = [powershell]::Create()
+        $null = $sender.AddScript({
+                param($module, $log, $smtp, $from, $to)
+                Import-Module $module
+                $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                while ($true) {
+                    $stream = [IO.File]::Open($log, 'Open', 'Read', 'ReadWrite')
+                    try { $text = [IO.StreamReader]::new($stream).ReadToEnd() } finally { $stream.Dispose() }
+                    if ($text -match 'S: \+ idling') { break }
+                    if ([DateTime]::UtcNow -gt $deadline) { throw 'The watch did not start idling.' }
+                    Start-Sleep -Milliseconds 50
+                }
+                Send-SmtpMessage @smtp -From $from -To $to -Subject 'watched' -Body 'x' | Out-Null
+            }).AddArgument($env:MAILPROTOCOLS_MODULE).AddArgument($log).AddArgument($SmtpParams).AddArgument($SenderAddress).AddArgument((Get-TestSmtpAddress $a))
+        $handle = $sender.BeginInvoke()
+        try {
+            $arrived = Watch-ImapFolder -Session $imap -TimeoutSec 60 | Select-Object -First 1
+            $handle.AsyncWaitHandle.WaitOne(30000) | Should -BeTrue
+            $sender.EndInvoke($handle)
+            $sender.Streams.Error | Should -BeNullOrEmpty
+            $arrived.Subject | Should -Be 'watched'
+        }
+        finally { $sender.Dispose(); $imap | Disconnect-Imap }
+    }
+
     It 'refuses header injection through the subject, headers and addresses' -ForEach @(
         @{ Case = 'subject'; Splat = @{ Subject = "Hi`r`nBcc: victim@example.com" }; Id = 'HeaderInjection' }
         @{ Case = 'header value'; Splat = @{ Header = @{ 'X-Ticket' = "1`nBcc: victim@example.com" } }; Id = 'HeaderInjection' }
