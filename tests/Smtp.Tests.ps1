@@ -133,6 +133,11 @@ Describe 'Connect-Smtp' {
         (Get-FakeServerEvent -Server $f -WaitForExit).event | Should -Not -Contain 'login-command'
     }
 
+    It 'is not confused with POP3 by Test-MailConnection' {
+        Test-MailConnection -Server localhost -Protocol Smtp -Port $SmtpBed.SmtpPort -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'TestMailConnectionProtocolNotSupported,MailProtocols.Commands.TestMailConnectionCommand'
+    }
+
     It 'tries a wrong password exactly once' {
         $wrong = [pscredential]::new($Sender.Name, (ConvertTo-SecureString 'wrong-password' -AsPlainText -Force))
         $err = $null
