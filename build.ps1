@@ -122,16 +122,17 @@ function Install-Pester {
 }
 
 function Install-Dovecot {
-    if (Get-Command dovecot -ErrorAction SilentlyContinue) { return }
+    # Postfix and Dovecot's LMTP are for the sending tests and the demo's last runbook (Start-TestDovecot -WithSmtp).
+    if ((Get-Command dovecot -ErrorAction SilentlyContinue) -and (Test-Path /usr/sbin/postfix) -and (Test-Path /usr/lib/dovecot/lmtp)) { return }
     $isRoot = $IsLinux -and ((& id -u) -eq '0')
     if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        Write-Host 'Installing Dovecot (dovecot-imapd, dovecot-pop3d) with apt-get...'
+        Write-Host 'Installing Dovecot (dovecot-imapd, dovecot-pop3d, dovecot-lmtpd) and Postfix with apt-get...'
         $env:DEBIAN_FRONTEND = 'noninteractive'
         # The script also keeps the packaged system-wide Dovecot from starting; the tests run private instances.
         Invoke-Native bash @((Join-Path $RepoRoot 'tests/TestBed/install-prerequisites.sh'))
         return
     }
-    throw 'The tests and the demo need Dovecot 2.3 (IMAP and POP3). On Debian/Ubuntu run as root: apt-get install dovecot-imapd dovecot-pop3d. They also run Dovecot as root, so run this task as root.'
+    throw 'The tests and the demo need Dovecot 2.3 (IMAP, POP3 and LMTP) and Postfix. On Debian/Ubuntu run as root: bash tests/TestBed/install-prerequisites.sh. They also run Dovecot and Postfix as root, so run this task as root.'
 }
 
 function Invoke-WithTestBedTrust {
