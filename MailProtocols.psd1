@@ -16,6 +16,7 @@
         'Formats/MailFiles.Format.ps1xml'
         'Formats/Diagnostics.Format.ps1xml'
         'Formats/ImapLive.Format.ps1xml'
+        'Formats/Smtp.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'

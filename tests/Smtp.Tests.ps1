@@ -166,6 +166,8 @@ Describe 'Send-SmtpMessage' {
         $r.Accepted | Should -Be @((Get-TestSmtpAddress $a), (Get-TestSmtpAddress $b))
         $r.Rejected.ForEach('Address') | Should -Be 'nobody-here@testbed.example'
         $r.Rejected.StatusCode | Should -Be 550
+        # The default table names who got it and who did not.
+        $r | Out-String -Width 250 | Should -Match "$($r.QueueId).*mixed.*$([regex]::Escape((Get-TestSmtpAddress $a))).*nobody-here@testbed\.example \(550\)"
         (Wait-Arrival -User $a)[0].subject | Should -Be 'mixed'
         (Wait-Arrival -User $b)[0].subject | Should -Be 'mixed'
     }
