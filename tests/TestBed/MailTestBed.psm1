@@ -370,6 +370,13 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $($P.Root)/auth/%Lm.passwd
 }
+# Tokens issued by the local identity provider (idp.py), one line per mailbox they open; it removes a
+# token when it expires, so the server really refuses an expired one. Tried when the first passdb says no.
+passdb {
+  driver = passwd-file
+  mechanisms = xoauth2 oauthbearer
+  args = scheme=PLAIN username_format=%u $($P.Root)/auth/idp.passwd
+}
 userdb {
   driver = static
   args = uid=nobody gid=nogroup home=$($P.MailRoot)/%u allow_all_users=yes
@@ -817,6 +824,7 @@ function Start-TestDovecot {
         SmtpLogPath     = Join-Path $root 'log/postfix.log'
     }
     Write-AuthFiles -Bed $bed
+    [System.IO.File]::WriteAllText((Join-Path $root 'auth/idp.passwd'), '')
     if ($bed.Acl) { Initialize-PublicFolders -Bed $bed }
 
     $lastError = $null
@@ -1830,7 +1838,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'smtp-plain', 'smtp-no-starttls', 'smtp-starttls-refused', 'smtp-stall-data', 'smtp-drop-after-data')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'imap-oauth-not-connected', 'smtp-plain', 'smtp-no-starttls', 'smtp-starttls-refused', 'smtp-stall-data', 'smtp-drop-after-data')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,
@@ -1854,7 +1862,7 @@ function Start-FakeServer {
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath, '--token', $Token)
         if ($OAuthUser) { $a += @('--user', $OAuthUser) }
     }
-    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject') {
+    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-oauth-not-connected') {
         if (-not $Bed) { throw "$Mode needs -Bed (for the test-CA-signed certificate)." }
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath)
     }

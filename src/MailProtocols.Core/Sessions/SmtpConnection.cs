@@ -9,9 +9,6 @@ namespace MailProtocols
     /// <summary>The SMTP connection behind an <see cref="SmtpSession"/>.</summary>
     internal sealed class SmtpConnection : MailConnection
     {
-        /// <summary>The OAuth scope a Microsoft 365 token for SMTP AUTH needs (for a token provider).</summary>
-        internal const string OAuthScope = "https://outlook.office.com/SMTP.Send";
-
         private SmtpConnection(SmtpSession session)
             : base(session)
         {

@@ -6,6 +6,8 @@ namespace MailProtocols.Commands
     [OutputType(typeof(ImapSession))]
     public sealed class ConnectImapCommand : ConnectCmdlet<ImapSession>
     {
+        internal override string SignInPermission => "IMAP";
+
         internal override ImapSession CreateSession(ConnectionSettings settings) => ImapConnection.NewSession(settings);
 
         /// <summary>

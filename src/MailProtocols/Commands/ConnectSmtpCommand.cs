@@ -7,5 +7,8 @@ namespace MailProtocols.Commands
     public sealed class ConnectSmtpCommand : ConnectCmdlet<SmtpSession>
     {
         internal override SmtpSession CreateSession(ConnectionSettings settings) => SmtpConnection.NewSession(settings);
+
+        /// <summary>Microsoft 365: the delegated scope https://outlook.office.com/SMTP.Send (app-only: the .default scope).</summary>
+        internal override string SignInPermission => "SMTP.Send";
     }
 }
