@@ -16,6 +16,7 @@
         'Formats/MailFiles.Format.ps1xml'
         'Formats/Diagnostics.Format.ps1xml'
         'Formats/ImapLive.Format.ps1xml'
+        'Formats/Smtp.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -53,13 +54,17 @@
         'Save-Pop3Message'
         'Get-ImapQuota'
         'Test-MailConnection'
+        'Connect-Smtp'
+        'Disconnect-Smtp'
+        'New-MailMessage'
+        'Send-SmtpMessage'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
     AliasesToExport        = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('IMAP', 'POP3', 'Mail', 'MailKit', 'Email')
+            Tags       = @('IMAP', 'POP3', 'SMTP', 'Mail', 'MailKit', 'Email')
             ProjectUri = 'https://example.invalid/MailProtocols'
         }
     }

@@ -104,7 +104,7 @@ function Invoke-TestServerBuild {
     $private = New-Item -ItemType Directory -Force (Join-Path $TestServerOut 'Private')
     Copy-Item (Join-Path $source 'MailProtocols.TestServer.psm1') $TestServerOut
     $testBed = Join-Path $RepoRoot 'tests/TestBed'
-    foreach ($file in 'MailTestBed.psm1', 'mailcheck.py', 'seed.py', 'watchdog.py', 'install-prerequisites.sh') {
+    foreach ($file in 'MailTestBed.psm1', 'TestPostfix.ps1', 'mailcheck.py', 'seed.py', 'watchdog.py', 'install-prerequisites.sh') {
         Copy-Item (Join-Path $testBed $file) $private
     }
     $manifest = (Get-Content -Raw (Join-Path $source 'MailProtocols.TestServer.psd1')) -replace "ModuleVersion(\s*)=(\s*)'[^']*'", "ModuleVersion`$1=`$2'$Version'"
@@ -122,16 +122,19 @@ function Install-Pester {
 }
 
 function Install-Dovecot {
-    if (Get-Command dovecot -ErrorAction SilentlyContinue) { return }
+    # Postfix and Dovecot's LMTP are for the sending tests and the demo's last runbook (Start-TestDovecot -WithSmtp);
+    # mbsync is the reference of the two-way sync's differential tests.
+    if ((Get-Command dovecot -ErrorAction SilentlyContinue) -and (Test-Path /usr/sbin/postfix) -and (Test-Path /usr/lib/dovecot/lmtp) -and
+        (Get-Command mbsync -ErrorAction SilentlyContinue)) { return }
     $isRoot = $IsLinux -and ((& id -u) -eq '0')
     if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        Write-Host 'Installing Dovecot (dovecot-imapd, dovecot-pop3d) with apt-get...'
+        Write-Host 'Installing Dovecot (dovecot-imapd, dovecot-pop3d, dovecot-lmtpd), Postfix and isync with apt-get...'
         $env:DEBIAN_FRONTEND = 'noninteractive'
         # The script also keeps the packaged system-wide Dovecot from starting; the tests run private instances.
         Invoke-Native bash @((Join-Path $RepoRoot 'tests/TestBed/install-prerequisites.sh'))
         return
     }
-    throw 'The tests and the demo need Dovecot 2.3 (IMAP and POP3). On Debian/Ubuntu run as root: apt-get install dovecot-imapd dovecot-pop3d. They also run Dovecot as root, so run this task as root.'
+    throw 'The tests and the demo need Dovecot 2.3 (IMAP, POP3 and LMTP), Postfix and mbsync (isync). On Debian/Ubuntu run as root: bash tests/TestBed/install-prerequisites.sh. They also run Dovecot and Postfix as root, so run this task as root.'
 }
 
 function Invoke-WithTestBedTrust {

@@ -13,12 +13,16 @@ Import-Module $ModulePath -Force
 Import-Module (Join-Path $PSScriptRoot '../tests/TestBed/MailTestBed.psm1') -Force
 . (Join-Path $PSScriptRoot 'SampleMail.ps1')
 
-$bed = Start-TestDovecot -Name 'demo'
+$bed = Start-TestDovecot -Name 'demo' -WithSmtp
 try {
     $user = New-TestUser -Bed $bed -Name 'demo'
     Add-SampleMail -Bed $bed -User $user.Name
+    # The request the last runbook answers, from a colleague whose mailbox then shows the reply arriving.
+    $requester = New-TestUser -Bed $bed -Name 'sam'
+    $null = Add-TestMessage -Bed $bed -User $user.Name -Subject 'Access request: wiki' -From 'Sam <sam@testbed.example>' -To 'demo@testbed.example' `
+        -MessageId '<request-1@testbed.example>' -Body "Hi,`r`ncould I get access to the wiki?`r`nSam`r`n"
 
-    $common = @{ Server = 'localhost'; ImapPort = $bed.ImapPort; Pop3Port = $bed.Pop3Port; Credential = $user.Credential }
+    $common = @{ Server = 'localhost'; ImapPort = $bed.ImapPort; Pop3Port = $bed.Pop3Port; SmtpPort = $bed.SmtpPort; Credential = $user.Credential }
     foreach ($runbook in Get-ChildItem $PSScriptRoot -File | Where-Object Name -Match '^\d\d-.*\.ps1$' | Sort-Object Name) {
         Write-Host ''
         Write-Host ('=' * 72) -ForegroundColor Cyan
@@ -31,7 +35,15 @@ try {
         & $runbook.FullName @splat | Out-Host
         Get-MailSession -Protocol Imap | Disconnect-Imap
         Get-MailSession -Protocol Pop3 | Disconnect-Pop3 -Rollback
+        Get-MailSession -Protocol Smtp | Disconnect-Smtp
     }
+    Write-Host ''
+    Write-Host "The reply arriving in Sam's INBOX:" -ForegroundColor Cyan
+    $sam = Connect-Imap -Server localhost -Port $bed.ImapPort -Credential $requester.Credential -NotDefault
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while (-not ($arrived = Search-ImapFolder -Session $sam -Folder INBOX -Subject 'Re: Access request') -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+    $arrived | Get-ImapMessage -Session $sam -Full | Format-List Subject, From, Date, TextBody | Out-Host
+    $sam | Disconnect-Imap
     Write-Host ''
     Write-Host 'Demo finished.' -ForegroundColor Green
     Write-Host 'More runbooks, each with its Pester tests (mocks and a local test server): examples/Runbooks; see Get-Help about_MailProtocols_Testing.'

@@ -62,4 +62,8 @@ Describe 'Module manifest' {
     It 'has the about topic' {
         (Get-Help about_MailProtocols | Out-String) | Should -Match 'TLS is required'
     }
+
+    It 'has the sending guide with the migration from Send-MailMessage' {
+        (Get-Help about_MailProtocols_Sending | Out-String) | Should -Match 'DeliveryNotificationOption'
+    }
 }

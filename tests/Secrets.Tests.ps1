@@ -65,6 +65,41 @@ finally { Stop-Transcript | Out-Null }
     }
 }
 
+Describe 'Secrets stay secret over SMTP' {
+    BeforeAll {
+        $script:SmtpBed = Start-TestDovecot -Name 'secrets-smtp' -WithSmtp
+        $script:SmtpUser = New-TestUser -Bed $SmtpBed -WithOAuthToken
+        $script:SmtpSecrets = @($SmtpUser.Password, $SmtpUser.AccessToken,
+            [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes("`0$($SmtpUser.Name)`0$($SmtpUser.Password)")),
+            [Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($SmtpUser.Password)))
+    }
+    AfterAll { Stop-TestDovecot -Bed $SmtpBed }
+
+    It 'never appear in the SMTP protocol log, verbose text, output or error records (password, token, wrong password)' {
+        $log = Join-Path $TestDrive 'smtp.log'
+        $address = "$($SmtpUser.Name)@$($SmtpBed.SmtpDomain)"
+        $token = ConvertTo-SecureString $SmtpUser.AccessToken -AsPlainText -Force
+        $wrong = 'Wrong-' + $SmtpUser.Password
+        $bad = [pscredential]::new($SmtpUser.Name, (ConvertTo-SecureString $wrong -AsPlainText -Force))
+        $streams = & {
+            $s = Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -Credential $SmtpUser.Credential -ProtocolLogPath $log -NotDefault -Verbose
+            $s | Format-List * -Force | Out-String
+            New-MailMessage -From $address -To $address -Subject 'secret test' -Body 'x' | Send-SmtpMessage -Session $s -Verbose | Format-List * | Out-String
+            $s | Disconnect-Smtp -Verbose
+            Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -UserName $SmtpUser.Name -AccessToken $token -ProtocolLogPath $log -NotDefault -Verbose | Disconnect-Smtp
+            try { Send-SmtpMessage -Server localhost -Port $SmtpBed.SmtpPort -Credential $bad -From $address -To $address -Subject 'x' -Body 'x' -Verbose -ErrorAction Stop }
+            catch { Get-ErrorText $_ }
+        } 4>&1 2>&1 | Out-String
+        $streams | Should -Match 'AuthenticationFailed|rejected the log-in'
+        $text = Get-Content -Raw $log
+        $text | Should -Match 'AUTH'
+        foreach ($secret in $SmtpSecrets + $wrong) {
+            $text.Contains($secret) | Should -BeFalse -Because 'the SMTP protocol log must not contain a secret'
+            $streams.Contains($secret) | Should -BeFalse -Because 'output, verbose text and errors must not contain a secret'
+        }
+    }
+}
+
 Describe 'Load' {
     It 'leaves no leaked handles or threads after 200 connect/log-in/disconnect cycles' {
         # Warm up (first TLS handshake, JIT) before counting.

@@ -28,6 +28,7 @@ $script:SystemCaBundle = '/etc/ssl/certs/ca-certificates.crt'
 $script:MailUid = 65534   # nobody
 $script:MailGid = 65534   # nogroup
 $script:Utf8NoBom = [System.Text.UTF8Encoding]::new($false)
+. (Join-Path $PSScriptRoot 'TestPostfix.ps1')   # Start-TestDovecot -WithSmtp
 
 #region ----------------------------------------------------------------- private helpers
 
@@ -317,7 +318,7 @@ info_log_path = $($P.LogPath)
 debug_log_path = $($P.LogPath)
 log_timestamp = "%Y-%m-%d %H:%M:%S "
 
-protocols = imap pop3
+protocols = imap pop3$(if ($P.WithSmtp) { ' lmtp' })
 listen = 127.0.0.1
 shutdown_clients = yes
 
@@ -429,6 +430,7 @@ service stats {
     mode = 0666
   }
 }
+$(if ($P.WithSmtp) { Get-DovecotSmtpConfigText -P $P })
 "@
 }
 
@@ -452,6 +454,7 @@ function Write-AuthFiles {
     $dir = Join-Path $Bed.Root 'auth'
     foreach ($m in 'plain', 'login') { Write-FileAtomic -Path (Join-Path $dir "$m.passwd") -Content $pw.ToString() -MinimumStamp $stamp }
     foreach ($m in 'xoauth2', 'oauthbearer') { Write-FileAtomic -Path (Join-Path $dir "$m.passwd") -Content $tok.ToString() -MinimumStamp $stamp }
+    Write-PostfixRecipients -Bed $Bed
 }
 
 function ConvertTo-MaildirFlags {
@@ -725,6 +728,10 @@ function Start-TestDovecot {
     NoAcl        the Default layout without the ACL plugins and without the shared and public namespaces.
     The bed's FolderPrefix and Separator say how folder names are written; Get-TestFolderName turns
     a '/' name into the profile's.
+    .PARAMETER WithSmtp
+    Also start a private Postfix (TestPostfix.ps1): SmtpPort (STARTTLS offered) and SmtpsPort (implicit TLS)
+    on 127.0.0.1, SMTP AUTH against the bed's users through Dovecot, delivery into the bed's mailboxes over
+    LMTP for <user>@testbed.example (Get-TestSmtpAddress), log in SmtpLogPath (Get-TestSmtpLog).
     .PARAMETER KeepAuthPenalty
     Keep Dovecot's per-IP auth failure penalty (by default it is switched off so that failed-login
     tests don't slow every following login from 127.0.0.1 by 2-15 s).
@@ -748,7 +755,8 @@ function Start-TestDovecot {
         [string] $BaseDirectory,
         [string] $CaDirectory,
         [ValidateSet('Default', 'Exchange')]
-        [string] $CapabilityProfile = 'Default'
+        [string] $CapabilityProfile = 'Default',
+        [switch] $WithSmtp
     )
     if ([Environment]::UserName -ne 'root' -and (& id -u) -ne '0') { throw 'Start-TestDovecot must run as root.' }
     $dovecot = Find-Executable 'dovecot'
@@ -807,6 +815,13 @@ function Start-TestDovecot {
         InstanceName    = "mptb-$label-$id"
         MasterPid       = 0
         State           = $state
+        WithSmtp        = [bool]$WithSmtp
+        SmtpPort        = 0
+        SmtpsPort       = 0
+        SmtpDomain      = $script:SmtpDomain
+        SmtpMasterPid   = 0
+        PostfixRoot     = $(if ($WithSmtp) { Join-Path $root 'postfix' } else { $null })
+        SmtpLogPath     = Join-Path $root 'log/postfix.log'
     }
     Write-AuthFiles -Bed $bed
     [System.IO.File]::WriteAllText((Join-Path $root 'auth/idp.passwd'), '')
@@ -870,6 +885,10 @@ function Start-TestDovecot {
     $w = Invoke-Captured -FilePath $python -ArgumentList @($script:WatchdogPy, '--parent-pid', $PID, '--master-pid', $bed.MasterPid,
         '--conf', $bed.ConfigPath, '--root', $root, '--lifetime', [int]($LifetimeMinutes * 60), '--instance', $bed.InstanceName) -TimeoutSeconds 30
     if ($w.ExitCode -ne 0) { Write-Warning "watchdog did not start: $($w.StdErr)" }
+    if ($WithSmtp) {
+        try { Start-TestPostfix -Bed $bed -TimeoutSeconds $TimeoutSeconds -LifetimeMinutes $LifetimeMinutes }
+        catch { Stop-TestDovecot -Bed $bed; throw }
+    }
     $bed
 }
 
@@ -967,6 +986,7 @@ function Stop-TestDovecot {
     process {
         Assert-Bed $Bed
         foreach ($f in @($Bed.State.Fakes)) { try { Stop-FakeServer -Server $f } catch { } }
+        Stop-TestPostfix -Bed $Bed
         Stop-DovecotProcess -Bed $Bed
         # all mail/login processes gone too (they exit with the master)
         $root = $Bed.Root
@@ -1793,7 +1813,7 @@ function Start-FakeServer {
     imap-oauth (needs -Bed for the CA-signed cert, and -Token), imap-stall-command (never answers
     SELECT/EXAMINE), imap-stall-literal and imap-huge-literal (a body FETCH literal that never completes;
     the latter announces 4 GiB), imap-create-special-use (offers CREATE-SPECIAL-USE, remembers
-    CREATE "x" (USE (\Sent)) and lists the mark). See fakeserver.py. The server records every byte it
+    CREATE "x" (USE (\Sent)) and lists the mark), smtp-* (plain SMTP, see the README). See fakeserver.py. The server records every byte it
     receives (decrypted for TLS modes) in TranscriptPath and events (connect, TLS result, SASL) as
     JSON lines in EventsPath. It ends by itself after -Connections connections, after
     -LifetimeSeconds, or when this PowerShell process is gone.
@@ -1818,7 +1838,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'imap-oauth-not-connected')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'imap-oauth-not-connected', 'smtp-plain', 'smtp-no-starttls', 'smtp-starttls-refused', 'smtp-stall-data', 'smtp-drop-after-data')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,
@@ -1965,5 +1985,5 @@ Export-ModuleMember -Function @(
     'Get-DovecotLogoutStats', 'Get-TestRawLog', 'Invoke-DoveadmKick', 'Get-TestSession',
     'Invoke-MailCheck',
     'Start-FakeServer', 'Stop-FakeServer', 'Wait-FakeServerExit', 'Get-FakeTranscript', 'Get-FakeServerEvent',
-    'ConvertTo-ImapUtf7'
+    'ConvertTo-ImapUtf7', 'Get-TestSmtpLog', 'Get-TestSmtpAddress'
 )

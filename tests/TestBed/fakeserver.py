@@ -70,7 +70,8 @@ MODES = ['imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned'
          'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth',
          'imap-starttls-inject', 'pop3-starttls-inject', 'imap-hostile-folders',
          'imap-stall-command', 'imap-stall-literal',
-         'imap-huge-literal', 'imap-create-special-use', 'imap-oauth-not-connected']
+         'imap-huge-literal', 'imap-create-special-use', 'imap-oauth-not-connected',
+         'smtp-plain', 'smtp-no-starttls', 'smtp-starttls-refused', 'smtp-stall-data', 'smtp-drop-after-data']
 
 STALL_MODES = ('imap-stall-command', 'imap-stall-literal', 'imap-huge-literal')
 ONE_MESSAGE = ('imap-stall-literal', 'imap-huge-literal')
@@ -574,6 +575,71 @@ def pop3_session(c, ctx, mode, certs=None):
         else:
             c.send(b'-ERR Unknown command.\r\n')
 
+# ---------------------------------------------------------------- SMTP
+
+def smtp_session(c, ctx, mode):
+    """Plain SMTP that accepts any log-in, sender and recipient; see the README for what each mode does differently."""
+    c.send(b'220 fake.example ESMTP Fake\r\n')
+    while not c.closed:
+        raw = c.readline()
+        if raw is None:
+            return
+        line = raw.decode('utf-8', 'replace').rstrip('\r\n')
+        cmd = line.split(' ', 1)[0].upper()
+        if cmd in ('EHLO', 'HELO'):
+            caps = [b'fake.example', b'PIPELINING', b'SIZE 10485760', b'8BITMIME', b'ENHANCEDSTATUSCODES']
+            if mode != 'smtp-no-starttls':
+                caps.append(b'STARTTLS')
+            caps.append(b'AUTH PLAIN LOGIN')
+            c.send(b''.join((b'250-' if i < len(caps) - 1 else b'250 ') + cap + b'\r\n' for i, cap in enumerate(caps)))
+        elif cmd == 'STARTTLS':
+            ctx.event('starttls')
+            c.send(b'454 4.7.0 TLS not available due to local problem\r\n')
+        elif cmd == 'AUTH':
+            toks = line.split(' ')
+            ctx.event('login-command', mechanism=toks[1].upper() if len(toks) > 1 else '')
+            if len(toks) == 2:
+                c.send(b'334 \r\n')
+                if c.readline() is None:
+                    return
+                if toks[1].upper() == 'LOGIN':
+                    c.send(b'334 \r\n')
+                    if c.readline() is None:
+                        return
+            c.send(b'235 2.7.0 Authentication successful\r\n')
+        elif cmd == 'MAIL':
+            ctx.event('mail-from', line=line)
+            c.send(b'250 2.1.0 Ok\r\n')
+        elif cmd == 'RCPT':
+            ctx.event('rcpt-to', line=line)
+            c.send(b'250 2.1.5 Ok\r\n')
+        elif cmd == 'DATA':
+            ctx.event('data')
+            c.send(b'354 End data with <CR><LF>.<CR><LF>\r\n')
+            if mode == 'smtp-stall-data':
+                c.readexact(1)
+                stall(c, ctx, 'data')
+                return
+            while True:
+                data = c.readline()
+                if data is None:
+                    return
+                if data == b'.\r\n':
+                    break
+            ctx.event('data-complete')
+            if mode == 'smtp-drop-after-data':
+                ctx.event('dropped')
+                c.closed = True
+                return
+            c.send(b'250 2.0.0 Ok: queued as FAKE1\r\n')
+        elif cmd in ('RSET', 'NOOP'):
+            c.send(b'250 2.0.0 Ok\r\n')
+        elif cmd == 'QUIT':
+            c.send(b'221 2.0.0 Bye\r\n')
+            return
+        else:
+            c.send(b'502 5.5.2 Error: command not recognized\r\n')
+
 # ---------------------------------------------------------------- TLS
 
 def make_selfsigned(tmpdir):
@@ -626,7 +692,9 @@ def handle(ctx, sock, mode, certs):
         if sock is None:
             return
     c = Conn(ctx, sock)
-    if mode.startswith('pop3'):
+    if mode.startswith('smtp'):
+        smtp_session(c, ctx, mode)
+    elif mode.startswith('pop3'):
         pop3_session(c, ctx, mode, certs)
     else:
         if a.capability:

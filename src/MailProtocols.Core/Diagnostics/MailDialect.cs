@@ -10,8 +10,19 @@ namespace MailProtocols
     /// </summary>
     internal abstract class MailDialect
     {
-        public static MailDialect For(MailProtocol protocol) =>
-            protocol == MailProtocol.Imap ? (MailDialect)new ImapDialect() : new Pop3Dialect();
+        public static MailDialect For(MailProtocol protocol)
+        {
+            switch (protocol)
+            {
+                case MailProtocol.Imap:
+                    return new ImapDialect();
+                case MailProtocol.Pop3:
+                    return new Pop3Dialect();
+                default:
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "ProtocolNotSupported",
+                        $"Test-MailConnection tests IMAP and POP3 servers, not {protocol}. For an SMTP server, run Connect-Smtp -Verbose: it reports TLS and the capabilities, and names what failed (certificate, STARTTLS, log-in) when it fails.");
+            }
+        }
 
         public abstract MailProtocol Protocol { get; }
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
+using MailKit.Net.Smtp;
 using MailKit.Security;
 
 namespace MailProtocols
@@ -53,6 +54,9 @@ namespace MailProtocols
                 case Pop3CommandException pce:
                     return new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                         $"{where} refused {action}: {pce.StatusText}", ex);
+                case SmtpCommandException sce:
+                    return new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                        $"{where} answered {(int)sce.StatusCode} to {action}: {sce.Message}", ex);
                 case OperationCanceledException _:
                     return TimedOut(session, action, ex);
                 case TimeoutException _:
@@ -65,6 +69,7 @@ namespace MailProtocols
                     return TimedOut(session, action, ex);
                 case ImapProtocolException _ when !IsDisconnectNotice(ex):
                 case Pop3ProtocolException _ when !IsDisconnectNotice(ex):
+                case SmtpProtocolException _ when !IsDisconnectNotice(ex):
                     // MailKit drops the connection after any protocol error, but the cause is what the server sent
                     // (e.g. a literal of 4 GB), not a lost connection: reported as such, and a read is not retried.
                     return new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ProtocolError,
@@ -72,6 +77,7 @@ namespace MailProtocols
                 case IOException _:
                 case ImapProtocolException _:
                 case Pop3ProtocolException _:
+                case SmtpProtocolException _:
                     return session.IsConnected
                         ? new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ProtocolError,
                             $"{where} sent a response that could not be understood during {action}: {ex.Message}", ex)

@@ -15,6 +15,7 @@ namespace MailProtocols
     {
         Imap,
         Pop3,
+        Smtp,
     }
 
     public enum ImapSessionState

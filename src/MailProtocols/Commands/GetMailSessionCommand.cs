@@ -4,7 +4,7 @@ using System.Management.Automation;
 namespace MailProtocols.Commands
 {
     [Cmdlet(VerbsCommon.Get, "MailSession")]
-    [OutputType(typeof(ImapSession), typeof(Pop3Session))]
+    [OutputType(typeof(ImapSession), typeof(Pop3Session), typeof(SmtpSession))]
     public sealed class GetMailSessionCommand : MailCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -1,0 +1,10 @@
+namespace MailProtocols
+{
+    public enum SmtpSessionState
+    {
+        Disconnected,
+        /// <summary>Connected but not logged in.</summary>
+        Connected,
+        Authenticated,
+    }
+}
