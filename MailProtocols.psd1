@@ -16,6 +16,7 @@
         'Formats/MailFiles.Format.ps1xml'
         'Formats/Diagnostics.Format.ps1xml'
         'Formats/ImapLive.Format.ps1xml'
+        'Formats/Migration.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -41,6 +42,7 @@
         'Set-ImapFlag'
         'Watch-ImapFolder'
         'Sync-ImapFolder'
+        'Copy-ImapMailbox'
         'Export-ImapFolder'
         'Get-MailSession'
         'Get-Pop3Mailbox'
