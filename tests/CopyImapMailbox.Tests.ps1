@@ -144,11 +144,12 @@ Describe 'Copy-ImapMailbox into an Exchange-like server (Sent Items, Deleted Ite
 Import-Module '$env:MAILPROTOCOLS_MODULE'
 `$s = Connect-Imap -Server localhost -Port $($Src.ImapPort) -Credential ([pscredential]::new('$($from.Name)', (ConvertTo-SecureString '$($from.Password)' -AsPlainText -Force))) -NotDefault
 `$d = Connect-Imap -Server localhost -Port $($Exo.ImapPort) -Credential ([pscredential]::new('$($to.Name)', (ConvertTo-SecureString '$($to.Password)' -AsPlainText -Force))) -NotDefault
-Copy-ImapMailbox -Source `$s -Destination `$d -WhatIf | Out-Null
+'objects: ' + @(Copy-ImapMailbox -Source `$s -Destination `$d -WhatIf).Count
 "@
         $out | Should -Match ([regex]::Escape('"Create folder" on target "folder ''Projects/Web''')) -Because 'the folder it would create is named'
         $out | Should -Match ([regex]::Escape('"Append messages" on target "12 message(s)')) -Because 'Sent''s 12 messages would be appended'
         $out | Should -Match ([regex]::Escape("into 'Sent Items'"))
+        $out | Should -Match 'objects: 0' -Because 'nothing was copied, so no result says so'
         Get-FolderNames -Bed $Exo -User $to | Sort-Object | Should -Be ($before | Sort-Object)
         (Invoke-MailCheck -Bed $Exo -User $to -Command imap-status -Arguments INBOX).messages | Should -Be 0
     }

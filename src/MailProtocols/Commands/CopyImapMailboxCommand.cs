@@ -59,12 +59,18 @@ namespace MailProtocols.Commands
                 Before = Before.HasValue ? new DateTimeOffset(Before.Value) : (DateTimeOffset?)null,
                 FolderMap = ReadFolderMap(),
                 UpdateFlags = UpdateFlags,
+                PlanOnly = IsWhatIf(),
             };
 
             RunOperation($"mailbox of {Source.UserName} on {Source.Server}", channel => new ImapMailboxCopy(Source, Destination, options, channel).Run());
         }
 
         protected override void EndProcessing() => CompleteProgress();
+
+        private bool IsWhatIf() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object whatIf)
+                ? ((SwitchParameter)whatIf).IsPresent
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
         private IReadOnlyDictionary<string, string> ReadFolderMap()
         {

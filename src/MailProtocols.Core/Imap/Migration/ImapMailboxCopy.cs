@@ -62,7 +62,7 @@ namespace MailProtocols
                 FolderPair pair = pairs[i];
                 _channel.Verbose($"'{pair.Source.FullName}' goes to '{pair.Destination}' ({pair.Reason}{(pair.DestinationExists ? string.Empty : ", to be created")}).");
                 ImapMailboxCopyResult result = CopyFolder(pair, i, pairs.Count);
-                if (result != null)
+                if (result != null && !_options.PlanOnly)
                 {
                     _channel.Output(result);
                 }

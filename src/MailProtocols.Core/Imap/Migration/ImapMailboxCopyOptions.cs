@@ -22,5 +22,8 @@ namespace MailProtocols
         public IReadOnlyDictionary<string, string> FolderMap { get; set; }
 
         public bool UpdateFlags { get; set; }
+
+        /// <summary>Only say what would be done (-WhatIf): no result objects, which would read as if the copy had run.</summary>
+        public bool PlanOnly { get; set; }
     }
 }
