@@ -181,6 +181,18 @@ Import-Module '$env:MAILPROTOCOLS_MODULE'
         Assert-SameMail $Src $from 'Projects/Web' $Exo $to 'Clients/Web' 5
     }
 
+    It 'names a missing -Folder in a non-terminating error and copies the others' {
+        $r = Copy-ImapMailbox -Source $s -Destination $d -Folder 'No/Such', Junk -ErrorAction SilentlyContinue -ErrorVariable failed
+        $failed | Should -HaveCount 1
+        $failed[0].FullyQualifiedErrorId | Should -Be 'CopyImapMailboxFolderNotFound,MailProtocols.Commands.CopyImapMailboxCommand'
+        $failed[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $r.Source | Should -Be 'Junk'
+    }
+
+    It 'refuses one session as both source and destination' {
+        { Copy-ImapMailbox -Source $s -Destination $s -ErrorAction Stop } | Should -Throw -ErrorId 'CopyImapMailboxSameSession,MailProtocols.Commands.CopyImapMailboxCommand'
+    }
+
     It 'copies back into the "/" server by the same names (Sent Items to Sent)' {
         $back = New-TestUser -Bed $Src
         $b = Connect-Bed -Bed $Src -User $back

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Threading.Tasks;
 
 namespace MailProtocols
 {
@@ -115,13 +116,24 @@ namespace MailProtocols
             }
             catch (MailProtocolException ex)
             {
-                result.Errors++;
-                result.ErrorMessage = result.ErrorMessage ?? ex.Message;
-                _channel.Error(ex, pair.Source.FullName);
+                Fail(result, ex, pair);
+            }
+            catch (Exception ex) when (ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+                // A large message is spooled through the temporary folder; a full disk there fails this folder only.
+                Fail(result, new MailProtocolException(MailErrorKind.WriteError, "TempFileFailed",
+                    $"A large message of '{pair.Source.FullName}' could not be spooled to the temporary folder '{System.IO.Path.GetTempPath()}': {ex.Message} Free some space there (or point TMPDIR elsewhere) and run the copy again.", ex), pair);
             }
 
             result.Duration = clock.Elapsed;
             return changed || result.Errors > 0 || result.Created ? result : null;
+        }
+
+        private void Fail(ImapMailboxCopyResult result, MailProtocolException error, FolderPair pair)
+        {
+            result.Errors++;
+            result.ErrorMessage = result.ErrorMessage ?? error.Message;
+            _channel.Error(error, pair.Source.FullName);
         }
 
         /// <summary>Reads both folders, plans, appends what is missing and updates flags. False when a change was declined (-WhatIf).</summary>
@@ -129,10 +141,30 @@ namespace MailProtocols
         {
             string from = pair.Source.FullName;
             string to = pair.Destination;
-            FolderContents source = _source.ReadMessages(from, false, _channel.Cancellation);
-            FolderContents destination = destinationExists
-                ? _destination.ReadMessages(to, true, _channel.Cancellation)
-                : new FolderContents { KeywordsAccepted = true };
+            // Both sides at once: two sessions, two servers, each busy with its own FETCH.
+            Task<FolderContents> sourceRead = Task.Run(() => _source.ReadMessages(from, false, _channel.Cancellation));
+            FolderContents destination;
+            try
+            {
+                destination = destinationExists
+                    ? _destination.ReadMessages(to, true, _channel.Cancellation)
+                    : new FolderContents { KeywordsAccepted = true };
+            }
+            catch
+            {
+                // The source's read must be over before its session is used again; its own failure no longer matters.
+                try
+                {
+                    sourceRead.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+
+                throw;
+            }
+
+            FolderContents source = sourceRead.GetAwaiter().GetResult();
             MailboxCopyPlan plan = MailboxCopyPlanner.Plan(source.Messages, destination.Messages, _options.Since, _options.Before, _options.UpdateFlags, destination.KeywordsAccepted);
 
             // On a re-run after a cut, what the cut run appended now counts as already there.
