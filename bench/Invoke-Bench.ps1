@@ -28,9 +28,9 @@ param(
     [ValidateRange(1, 100)]
     [int] $ImportRuns = 7,
 
-    # Memory measurements to make, each in a fresh pwsh (the big-message ones need -BigMessageMB).
-    [ValidateSet('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'ImapBig', 'Pop3Big')]
-    [string[]] $MemoryScenario = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'ImapBig', 'Pop3Big'),
+    # Memory measurements to make, each in a fresh pwsh (the big-message ones need -BigMessageMB);
+    # by default MemoryScenarios of bench/Targets.psd1.
+    [string[]] $MemoryScenario,
 
     # Size of the one big message for the memory measurement; 0 leaves it out.
     [ValidateRange(0, 2000)]
@@ -55,6 +55,7 @@ Set-StrictMode -Version 3.0
 $repoRoot = Split-Path $PSScriptRoot -Parent
 Import-Module (Join-Path $repoRoot 'tests/TestBed/MailTestBed.psm1')
 Import-Module (Join-Path $PSScriptRoot 'Bench.psm1') -Force
+if (-not $MemoryScenario) { $MemoryScenario = @((Get-BenchDefinition).MemoryScenarios) }
 
 $ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
 $ownBed = -not $Bed
@@ -91,9 +92,8 @@ try {
 
     if (-not $hasMbsync) { $notes.Add('mbsync is not installed and could not be installed (apt-get install isync, as root).') }
     Write-Host ("-- side by side: module, raw MailKit, mbsync, Python ({0:0} s)" -f $watch.Elapsed.TotalSeconds)
-    # The one-message-at-a-time reference costs a round trip per message; above 20,000 it adds many minutes and shows nothing new.
     $measurements = Invoke-InterleavedBench -ModulePath $ModulePath -RawDll $rawDll -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs `
-        -Expected $Messages -WithMbsync $hasMbsync -WithGetStream ($Messages -le 20000) -Notes $notes
+        -Expected $Messages -WithMbsync $hasMbsync -Notes $notes
     try {
         Write-Host ('-- Import-Module ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
         $import = Measure-ImportModule -ModulePath $ModulePath -Runs $ImportRuns

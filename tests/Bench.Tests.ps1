@@ -12,6 +12,20 @@ BeforeAll {
 }
 
 Describe 'Benchmark harness' {
+    It 'has a consistent bench/Targets.psd1: every key a row or target names is measured' {
+        $definition = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../bench/Targets.psd1')
+        $keys = @($definition.Measurements.Key) + 'module.import'
+        $keys | Group-Object | Where-Object Count -GT 1 | ForEach-Object Name | Should -BeNullOrEmpty -Because 'a key is measured once'
+        foreach ($row in $definition.Rows) {
+            foreach ($column in 'Module', 'Raw', 'Mbsync', 'Python') { if ($row[$column]) { $row[$column] | Should -BeIn $keys -Because $row.Work } }
+        }
+        foreach ($target in $definition.Targets) {
+            $target.Check | Should -BeIn @('Ratio', 'MaxSeconds', 'MaxGrowthMB', 'Scaling', 'RoundTrips') -Because $target.Id
+            foreach ($key in @($target['Key'], $target['Versus']) + @($target['Keys']) | Where-Object { $_ }) { $key | Should -BeIn $keys -Because $target.Id }
+        }
+        foreach ($m in $definition.Measurements) { $m.Client | Should -BeIn @('module', 'raw', 'python', 'mbsync') -Because $m.Key }
+    }
+
     It 'seeds the realistic mix: 200 messages, about 10% with attachments, flags mixed' {
         $Result.Mailbox.Count | Should -Be 200
         $Result.Mailbox.WithAttachment | Should -BeIn (18..22)
