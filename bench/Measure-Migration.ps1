@@ -178,7 +178,7 @@ folderfilter = lambda folder: folder == 'INBOX'
     if ($ReportPath) {
         $lines = @(
             '<!-- MIGRATION -->'
-            '## Mailbox migration (IMAP to IMAP)'
+            '### Mailbox migration, IMAP to IMAP (issue 17)'
             ''
             ("Recorded by ``bench/Measure-Migration.ps1 -Messages {0} -Runs {1}`` on {2:yyyy-MM-dd}: one INBOX of {0:N0} messages ({3:0.0} MB, the seed of the main benchmark) copied from one local Dovecot into an empty mailbox on another, plaintext on loopback, the median of {1} runs, each into a fresh destination user; then a second, no-change run of the same copy. Every destination was checked to hold all {0:N0} messages. The machine has 2 cores shared with other work, so the numbers move by some 10-20 % between runs." -f $Messages, $Runs, (Get-Date), $mb)
             ''
@@ -197,7 +197,10 @@ folderfilter = lambda folder: folder == 'INBOX'
         )
         $section = $lines -join "`n"
         $doc = if (Test-Path $ReportPath) { Get-Content -LiteralPath $ReportPath -Raw } else { "# Performance`n" }
-        $doc = if ($doc -match '(?s)<!-- MIGRATION -->.*?<!-- /MIGRATION -->') { [regex]::Replace($doc, '(?s)<!-- MIGRATION -->.*?<!-- /MIGRATION -->', { $section }) } else { $doc.TrimEnd() + "`n`n" + $section + "`n" }
+        # Inside the hand-written FINDINGS part, which ./build.ps1 -Task Bench keeps when it regenerates the file.
+        $doc = if ($doc -match '(?s)<!-- MIGRATION -->.*?<!-- /MIGRATION -->') { [regex]::Replace($doc, '(?s)<!-- MIGRATION -->.*?<!-- /MIGRATION -->', { $section }) }
+        elseif ($doc.Contains('<!-- /FINDINGS -->')) { $doc.Replace('<!-- /FINDINGS -->', $section + "`n`n<!-- /FINDINGS -->") }
+        else { $doc.TrimEnd() + "`n`n" + $section + "`n" }
         Set-Content -LiteralPath $ReportPath -Value $doc -NoNewline -Encoding utf8NoBOM
     }
     $rows
