@@ -48,6 +48,7 @@
         'Get-Pop3Mailbox'
         'Get-Pop3Message'
         'Import-MailMessage'
+        'Set-MailFileFlag'
         'Remove-Pop3Message'
         'Reset-Pop3Session'
         'Save-MailAttachment'

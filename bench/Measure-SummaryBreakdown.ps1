@@ -7,6 +7,7 @@
     times in this one warm pwsh (minimum and median of -Runs after a warm-up, wall and CPU seconds):
       - MailKit Fetch(0, -1) of the summary items, on the module's own ImapClient (the dependency's ceiling);
       - MailKit UID SEARCH ALL, then UID FETCH in batches of 500 to 10,000 (what the module does, without it);
+      - Search-ImapFolder -First 1 (the fixed cost of a command);
       - $null = Search-ImapFolder (the cmdlet, nothing downstream);
       - Search-ImapFolder | Measure-Object (the benchmark's pipeline).
     The difference between the lines is the cost of batching and of the PowerShell pipeline; see the
@@ -25,7 +26,9 @@ param(
     [ValidateRange(1, 100)] [int] $Runs = 7,
     # First download the whole folder once in this process, as the benchmark's long-lived module process
     # has done before it times the summaries; then measure.
-    [switch] $AfterDownload
+    [switch] $AfterDownload,
+    # Plaintext on loopback (-Security None on the IMAP port), so TLS does not dilute the ratios.
+    [switch] $Plaintext
 )
 
 $ErrorActionPreference = 'Stop'
@@ -40,7 +43,8 @@ try {
     $user = New-TestUser -Bed $bed
     Disable-RawLog $bed $user
     $null = Add-BenchMailbox -Bed $bed -User $user -Count $Messages
-    $session = Connect-Imap -Server localhost -Port $bed.ImapsPort -Security SslOnConnect -Credential $user.Credential -NotDefault
+    $session = if ($Plaintext) { Connect-Imap -Server localhost -Port $bed.ImapPort -Security None -Credential $user.Credential -NotDefault -WarningAction SilentlyContinue }
+    else { Connect-Imap -Server localhost -Port $bed.ImapsPort -Security SslOnConnect -Credential $user.Credential -NotDefault }
 
     # The module's MailKit lives in its own load context: reach its types through the client's assembly.
     # The client belongs to the session's engine (MailProtocols.Core's ImapConnection).
@@ -48,7 +52,8 @@ try {
     $engine = $session.GetType().GetProperty('Engine', $nonPublic).GetValue($session)
     $client = $engine.GetType().GetProperty('Client', $nonPublic).GetValue($engine)
     $mailKit = $client.GetType().Assembly
-    $items = [Enum]::Parse($mailKit.GetType('MailKit.MessageSummaryItems'), 'UniqueId,Flags,InternalDate,Size,Envelope,BodyStructure')
+    # What a default summary asks for (ImapMessageReader.SummaryItems); -IncludeStructure adds BodyStructure.
+    $items = [Enum]::Parse($mailKit.GetType('MailKit.MessageSummaryItems'), 'UniqueId,Flags,InternalDate,Size,Envelope')
     $request = [Activator]::CreateInstance($mailKit.GetType('MailKit.FetchRequest'), @($items))
     $all = $mailKit.GetType('MailKit.Search.SearchQuery').GetField('All').GetValue($null)
     $uidList = [Collections.Generic.List`1].MakeGenericType($mailKit.GetType('MailKit.UniqueId'))
@@ -69,6 +74,7 @@ try {
         'MailKit SEARCH + FETCH per 500'      = { Invoke-Batched 500 }
         'MailKit SEARCH + FETCH per 2,000'    = { Invoke-Batched 2000 }
         'MailKit SEARCH + FETCH per 10,000'   = { Invoke-Batched 10000 }
+        'Search-ImapFolder -First 1 (fixed cost)' = { $null = Search-ImapFolder -Session $session -Folder INBOX -First 1 }
         '$null = Search-ImapFolder'           = { $null = Search-ImapFolder -Session $session -Folder INBOX }
         'Search-ImapFolder | Measure-Object'  = { Search-ImapFolder -Session $session -Folder INBOX | Measure-Object | Out-Null }
     }

@@ -73,12 +73,12 @@
     #   Scaling     seconds per message of each of Keys at the largest size / at the smallest >= 1,000 <= Limit
     #   RoundTrips  every counted operation needs <= max(Allowance, messages / MessagesPerRoundTrip + Allowance) round trips
     Targets         = @(
-        @{ Id = 'Summaries'; Work = 'Summaries'; Target = '≤ 1.5× raw MailKit'; Check = 'Ratio'; Key = 'module.Summaries'; Versus = 'raw.summaries'; Limit = 1.5 }
+        @{ Id = 'Summaries'; Work = 'Summaries'; Target = '≤ 1.1× raw MailKit fetching the same items'; Check = 'Ratio'; Key = 'module.Summaries'; Versus = 'raw.summaries'; Limit = 1.1 }
         @{ Id = 'ImapDownload'; Work = 'Full IMAP download'; Target = '≤ 1.5× mbsync. Our real goal is to match or beat it: consider a second connection for large folders if it helps.'; Check = 'Ratio'; Key = 'module.ImapDownload'; Versus = 'mbsync.full'; Limit = 1.5 }
         @{ Id = 'Pop3Download'; Work = 'POP3 download'; Target = '≤ 1.5× raw pipelined MailKit'; Check = 'Ratio'; Key = 'module.Pop3Download'; Versus = 'raw.pop3'; Limit = 1.5 }
         @{ Id = 'Resync'; Work = 'No-change re-sync of 10,000 messages'; Target = '≤ 0.5 s, nearly flat from 10,000 to 100,000 with CONDSTORE'; Check = 'MaxSeconds'; Key = 'module.SyncAgain'; Limit = 0.5 }
         @{ Id = 'Memory'; Work = 'Peak working-set growth during a 10,000-message download, and during a 200 MB message'; Target = '≤ 100 MB'; Check = 'MaxGrowthMB'; Scenarios = @('ImapDownload', 'Pop3Download', 'ImapBig', 'Pop3Big', 'SyncFirst'); Limit = 100 }
-        @{ Id = 'Import'; Work = '`Import-Module`'; Target = 'adds ≤ 0.25 s'; Check = 'MaxSeconds'; Key = 'module.import'; Limit = 0.25 }
+        @{ Id = 'Import'; Work = '`Import-Module`'; Target = 'adds ≤ 0.15 s'; Check = 'MaxSeconds'; Key = 'module.import'; Limit = 0.15 }
         @{ Id = 'Scaling'; Work = 'Scaling from 1,000 to 100,000 messages'; Target = 'linear'; Check = 'Scaling'; Keys = @('module.Summaries', 'module.ImapDownload', 'module.Pop3Download', 'module.SyncFirst', 'module.Flags'); Limit = 1.5 }
         @{ Id = 'Commands'; Work = 'Protocol commands'; Target = 'grow only with batching; the protocol log shows no per-message round trips'; Check = 'RoundTrips'; MessagesPerRoundTrip = 20; Allowance = 10 }
     )

@@ -199,8 +199,10 @@ function ConvertTo-Block([string[]]$Lines) {
             $blocks.Add([pscustomobject]@{ Kind = 'heading'; Text = $Matches[1] }); $open = $null; continue
         }
         if ($line -match '^\s*([-*+]|\d+[.)])\s+(.*)$') {
-            $marker = if ($Matches[1] -match '\d') { $Matches[1] } else { '-' }
-            $open = [pscustomobject]@{ Kind = 'item'; Marker = $marker; Text = $Matches[2] }
+            # Keep both groups first: the -match below replaces $Matches.
+            $bullet = $Matches[1]; $itemText = $Matches[2]
+            $marker = if ($bullet -match '\d') { $bullet } else { '-' }
+            $open = [pscustomobject]@{ Kind = 'item'; Marker = $marker; Text = $itemText }
             $blocks.Add($open); continue
         }
         if ($open -and $open.Kind -in 'para', 'item') { $open.Text += ' ' + $line.Trim(); continue }

@@ -51,7 +51,7 @@ finally {
 Search-ImapFolder -Subject 'Grüße' | Format-List Subject, From, Date, Flags, Size
 
 'Attachments, listed from BODYSTRUCTURE without downloading them:'
-Search-ImapFolder | Where-Object HasAttachments | ForEach-Object {
+Search-ImapFolder -IncludeStructure | Where-Object HasAttachments | ForEach-Object {
     $message = $_
     $_.Attachments | Select-Object @{ n = 'Message'; e = { $message.Subject } }, Name, ContentType, Size, PartSpecifier
 } | Format-Table

@@ -349,7 +349,7 @@ Describe 'Hostile attachment names' {
         $dir = Join-Path $fence 'a/b/out'
         $session = Connect-TestImap -User $User -NotDefault
         try {
-            $message = Get-ImapMessage -Session $session -Folder INBOX
+            $message = Get-ImapMessage -Session $session -Folder INBOX -IncludeStructure
             @($message.Attachments).Count | Should -Be $Cases.Count
             $files = @($message | Save-MailAttachment -Path $dir)
         }

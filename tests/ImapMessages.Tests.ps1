@@ -27,7 +27,7 @@ Describe 'Get-ImapMessage' {
     AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
 
     It 'outputs summaries by -Folder and -Uid, like Search-ImapFolder' {
-        $got = @(Get-ImapMessage -Session $session -Folder INBOX -Uid $uids[0], $uids[1])
+        $got = @(Get-ImapMessage -Session $session -Folder INBOX -Uid $uids[0], $uids[1] -IncludeStructure)
         $got.Uid | Should -Be @($uids[0], $uids[1])
         $got[0].Subject | Should -Be 'plain one'
         $got[0].TextBody | Should -BeNullOrEmpty
@@ -54,7 +54,7 @@ Describe 'Get-ImapMessage' {
     }
 
     It 'parses the whole message with -Full: text, html, headers and attachments with their part specifiers' {
-        $summary = Search-ImapFolder -Session $session -Subject 'rich one'
+        $summary = Search-ImapFolder -Session $session -Subject 'rich one' -IncludeStructure
         $full = $summary | Get-ImapMessage -Full
         $full.TextBody.Trim() | Should -Be 'The text part.'
         $full.HtmlBody | Should -Match 'The html part.'
@@ -368,7 +368,7 @@ Describe 'Save-MailAttachment with IMAP summaries' {
         $dir = Join-Path ([IO.Path]::GetTempPath()) "mp-attach-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
         $log = New-ImapLogPath 'attach'
         $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
-        $summary = Search-ImapFolder -Session $session -Subject scan
+        $summary = Search-ImapFolder -Session $session -Subject scan -IncludeStructure
         $files = @($summary | Save-MailAttachment -Path $dir)
         $session | Disconnect-Imap
         $stats = @(Get-DovecotLogoutStats -Bed $Bed -User $user)[-1]

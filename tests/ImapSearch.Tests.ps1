@@ -100,7 +100,7 @@ Describe 'Search-ImapFolder criteria, checked against the server''s own SEARCH' 
     It 'outputs summaries with every field of the issue' {
         $server = Invoke-MailCheck -Bed $Bed -User $user -Command imap-messages -Arguments INBOX
         $status = Invoke-MailCheck -Bed $Bed -User $user -Command imap-status -Arguments INBOX
-        $found = @(Search-ImapFolder -Session $session)
+        $found = @(Search-ImapFolder -Session $session -IncludeStructure)
         $found | Should -HaveCount $total
         foreach ($m in $found) {
             $m.GetType().FullName | Should -Be 'MailProtocols.ImapMessage'
@@ -188,7 +188,7 @@ Describe 'Search-ImapFolder wire behaviour' {
         Add-TestMessageBatch -Bed $Bed -User $user -Count 5000 -AttachmentEvery 10 | Out-Null
         $log = New-ImapLogPath 'batch'
         $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
-        $found = @(Search-ImapFolder -Session $session)
+        $found = @(Search-ImapFolder -Session $session -IncludeStructure)
         $session | Disconnect-Imap
         $stats = @(Get-DovecotLogoutStats -Bed $Bed -User $user)[-1]
         $commands = Get-ImapClientCommands -Path $log
@@ -209,6 +209,64 @@ Describe 'Search-ImapFolder wire behaviour' {
     It 'downloads no bodies and no header blocks (Dovecot: body_count=0)' {
         $stats.body_count | Should -Be 0
         $stats.hdr_count | Should -Be 0
+    }
+}
+
+Describe 'Search-ImapFolder fetches only what is shown or asked for' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        $payload = [byte[]](1..200)
+        Add-TestMessage -Bed $Bed -User $user -Subject 'plain' -Body "No attachment here.`r`n" | Out-Null
+        Add-TestMessage -Bed $Bed -User $user -Subject 'with file' -Body "See the file.`r`n" -AttachmentName 'data.bin' -AttachmentBytes $payload | Out-Null
+        $log = New-ImapLogPath 'structure'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $found = @(Search-ImapFolder -Session $session)
+        $afterSearch = @(Get-ImapClientCommands -Path $log)
+        $dir = Join-Path $TestDrive 'structure-attachments'
+        $files = @($found | Save-MailAttachment -Path $dir)
+        $afterSave = @(Get-ImapClientCommands -Path $log)
+        $withStructure = @(Search-ImapFolder -Session $session -IncludeStructure)
+        $session | Disconnect-Imap
+        $commands = @(Get-ImapClientCommands -Path $log)
+    }
+
+    It 'asks for no BODYSTRUCTURE in a default search, and says the attachment properties were not fetched' {
+        $found | Should -HaveCount 2
+        @($afterSearch | Where-Object { $_ -match 'FETCH' }).Count | Should -BeGreaterThan 0
+        @($afterSearch | Where-Object { $_ -match 'BODYSTRUCTURE' }) | Should -BeNullOrEmpty
+        # The whole of a folder that fits in one batch: one UID FETCH 1:*, no SEARCH.
+        @($afterSearch | Where-Object { $_ -match '^UID SEARCH' }) | Should -BeNullOrEmpty
+        @($afterSearch | Where-Object { $_ -match '^UID FETCH 1:\* ' }) | Should -HaveCount 1
+        foreach ($m in $found) {
+            $m.HasAttachments | Should -BeNullOrEmpty -Because 'null means not fetched'
+            $null -eq $m.HasAttachments | Should -BeTrue
+            $null -eq $m.Attachments | Should -BeTrue
+            $m.Subject | Should -Not -BeNullOrEmpty
+            $m.Size | Should -BeGreaterThan 0
+        }
+    }
+
+    It 'lets Save-MailAttachment work from the default output: it fetches the structure itself' {
+        $files | Should -HaveCount 1
+        $files[0].Name | Should -Be 'data.bin'
+        [IO.File]::ReadAllBytes($files[0].FullName) | Should -Be $payload
+        $structureFetches = @($afterSave | Select-Object -Skip $afterSearch.Count | Where-Object { $_ -match '^UID FETCH .*BODYSTRUCTURE' })
+        $structureFetches.Count | Should -BeGreaterThan 0
+    }
+
+    It 'brings Attachments and HasAttachments with -IncludeStructure' {
+        ($withStructure | Where-Object Subject -EQ 'plain').HasAttachments | Should -BeExactly $false
+        ($withStructure | Where-Object Subject -EQ 'plain').Attachments | Should -HaveCount 0
+        $file = $withStructure | Where-Object Subject -EQ 'with file'
+        $file.HasAttachments | Should -BeTrue
+        $file.Attachments.Name | Should -Be 'data.bin'
+        @($commands | Select-Object -Skip $afterSave.Count | Where-Object { $_ -match '^UID FETCH .*ENVELOPE.*BODYSTRUCTURE|^UID FETCH .*BODYSTRUCTURE.*ENVELOPE' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'fetches the structure for has:attachment, which only it can answer' {
+        $s = Connect-TestImap -User $user -NotDefault
+        try { @(Search-ImapFolder -Session $s -Query 'has:attachment').Subject | Should -Be @('with file') }
+        finally { $s | Disconnect-Imap }
     }
 }
 
@@ -256,7 +314,9 @@ Describe 'Search-ImapFolder on a server without SORT' {
         $fetches | Should -HaveCount 2
         $fetches[0] | Should -Match 'ENVELOPE'
         $fetches[0] | Should -Not -Match 'BODYSTRUCTURE'
-        $fetches[1] | Should -Match 'BODYSTRUCTURE'
+        $fetches[1] | Should -Match 'ENVELOPE'
+        # Summaries leave BODYSTRUCTURE out unless -IncludeStructure asks for it.
+        $fetches[1] | Should -Not -Match 'BODYSTRUCTURE'
     }
 }
 

@@ -65,7 +65,7 @@ Describe 'Watch-ImapFolder with IDLE' {
         $other = Start-OtherClient -User $user -Log $log -Count ([regex]::Matches((Read-SharedText $log), 'S: \+ idling').Count + 1) -Action $Append -ActionArgs (New-RawMessageFile -Subject 'Shape check')
         $watched = Watch-ImapFolder -Session $session -TimeoutSec 60 | Select-Object -First 1
         $null = Receive-Background $other
-        $searched = Search-ImapFolder -Session $session -Uid $watched.Uid
+        $searched = Search-ImapFolder -Session $session -Uid $watched.Uid -IncludeStructure
         foreach ($property in 'Uid', 'Folder', 'UidValidity', 'Subject', 'From', 'To', 'MessageId', 'Size', 'Flags', 'InternalDate', 'HasAttachments') {
             $watched.$property | Should -Be $searched.$property -Because "$property must match"
         }

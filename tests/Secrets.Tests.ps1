@@ -84,3 +84,65 @@ Describe 'Load' {
         Get-MailSession | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Microsoft 365 sign-in secrets stay secret' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestBed/IdentityProvider.psm1') -Force
+        $script:AppUser = New-TestUser -Bed $Bed
+        $script:ClientSecretText = 'M365-Secret-' + [guid]::NewGuid().ToString('N')
+        $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=secrets test app', $rsa,
+            [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $certificate = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(30))
+        $script:PfxPath = Join-Path $TestDrive 'app.pfx'
+        $script:PfxPassword = 'Pfx-' + [guid]::NewGuid().ToString('N')
+        [IO.File]::WriteAllBytes($PfxPath, $certificate.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pfx, $PfxPassword))
+        $pemPath = Join-Path $TestDrive 'app.pem'
+        Set-Content -LiteralPath $pemPath -Value $certificate.ExportCertificatePem() -NoNewline
+        # The private key in the forms it could leak: PEM body and base64 of its bytes.
+        $script:PrivateKeyBase64 = [Convert]::ToBase64String($rsa.ExportPkcs8PrivateKey())
+        $script:Idp = Start-TestIdentityProvider -Bed $Bed -Apps @{
+            'secret-app' = @{ secret = $ClientSecretText; mailboxes = @($AppUser.Name) }
+            'cert-app'   = @{ certificate = $pemPath; mailboxes = @($AppUser.Name) }
+        }
+    }
+    AfterAll { Stop-TestIdentityProvider -Provider $Idp }
+
+    It 'never shows tokens, refresh tokens, the client secret or the private key in a transcript, verbose/debug text, errors or protocol logs' {
+        $transcript = Join-Path $TestDrive 'm365-transcript.txt'
+        $log = Join-Path $TestDrive 'm365-protocol.log'
+        $console = Invoke-ChildPwsh -Raw -Environment @{ MP_SECRET = $ClientSecretText; MP_PFX = $PfxPassword } -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$secret = ConvertTo-SecureString `$env:MP_SECRET -AsPlainText -Force
+`$wrong = ConvertTo-SecureString (`$env:MP_SECRET + 'x') -AsPlainText -Force
+`$cert = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new('$PfxPath', `$env:MP_PFX, 'Exportable')
+Start-Transcript -Path '$transcript' -IncludeInvocationHeader | Out-Null
+try {
+    `$s = Connect-Imap -Server localhost -Port $($Bed.ImapPort) -ClientId secret-app -Authority '$($Idp.Authority)' -ClientSecret `$secret -UserName '$($AppUser.Name)' -ProtocolLogPath '$log' -Verbose -Debug -NotDefault
+    `$s | Format-List * -Force | Out-Host
+    `$s | ConvertTo-Json -Depth 3 -WarningAction SilentlyContinue | Out-Host
+    `$p = Connect-Pop3 -Server localhost -Port $($Bed.Pop3Port) -ClientId cert-app -Authority '$($Idp.Authority)' -ClientCertificate `$cert -UserName '$($AppUser.Name)' -ProtocolLogPath '$log' -Verbose -Debug -NotDefault
+    `$p | Format-List * -Force | Out-Host
+    Test-MailConnection localhost Imap -Port $($Bed.ImapPort) -ClientId secret-app -Authority '$($Idp.Authority)' -ClientSecret `$secret -UserName '$($AppUser.Name)' -Verbose | Format-List * -Force | Out-Host
+    Connect-Imap -Server localhost -Port $($Bed.ImapPort) -ClientId secret-app -Authority '$($Idp.Authority)' -ClientSecret `$wrong -UserName '$($AppUser.Name)' -Verbose -ErrorAction Continue 2>&1 | Format-List * -Force | Out-Host
+    `$Error | Format-List * -Force | Out-Host
+    `$s | Disconnect-Imap -Verbose
+    `$p | Disconnect-Pop3 -Verbose
+}
+finally { Stop-Transcript | Out-Null }
+"@
+        $text = Get-Content -Raw $transcript
+        $text | Should -Match 'Token acquired by ClientSecret'
+        $text | Should -Match 'ClientCredentialRejected'
+        $issued = Get-TestIssuedToken -Provider $Idp
+        $issued.Count | Should -BeGreaterOrEqual 3
+        foreach ($where in @{ Name = 'the transcript'; Text = $text }, @{ Name = 'the console'; Text = $console }, @{ Name = 'the protocol log'; Text = (Get-Content -Raw $log) }) {
+            foreach ($secret in @($ClientSecretText, $PfxPassword, $PrivateKeyBase64.Substring(0, 64)) + $issued) {
+                $where.Text.Contains($secret) | Should -BeFalse -Because "$($where.Name) must not contain a secret"
+            }
+            # The access tokens' first part, in case one is cut: a JWT starts with eyJ.
+            $where.Text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{20,}'
+        }
+    }
+}

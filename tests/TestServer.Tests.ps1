@@ -95,7 +95,7 @@ Describe 'Start-MailTestServer in a process that trusts the test CA' {
         $p = $User.ImapParameters
         $imap = Connect-Imap @p -NotDefault
         try {
-            $message = Search-ImapFolder -Session $imap -Folder 'Reports/2023'
+            $message = Search-ImapFolder -Session $imap -Folder 'Reports/2023' -IncludeStructure
             $message.HasAttachments | Should -BeTrue
             $parts = @(Save-MailAttachment -InputObject $message -Path (Join-Path $TestDrive 'att'))
             [IO.File]::ReadAllBytes($parts[0].FullName) | Should -Be ([byte[]](1..10))

@@ -39,7 +39,7 @@ BeforeAll {
     $script:Imap = Connect-TestImap -User $User -NotDefault
     $script:Pop3 = Connect-TestPop3 $User -With @{ NotDefault = $true }
     $script:Work = Join-Path $Bed.Root "tmp/views-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
-    $script:Summaries = @(Search-ImapFolder -Session $Imap -Folder INBOX)
+    $script:Summaries = @(Search-ImapFolder -Session $Imap -Folder INBOX -IncludeStructure)
     $script:Pop3Messages = @(Get-Pop3Message -Session $Pop3)
     $script:Pop3Saved = @(Save-Pop3Message -Session $Pop3 -Path (Join-Path $Work 'pop3'))
     $script:Imported = @(Import-MailMessage -Path (Join-Path $Work 'pop3/*.eml'))

@@ -20,6 +20,8 @@ namespace MailProtocols.LoadContext
         private static readonly string[] IsolatedAssemblies =
         {
             "MailProtocols.Core", "MailKit", "MimeKit", "BouncyCastle.Cryptography",
+            // Microsoft 365 sign-in: Az, Graph and ExchangeOnlineManagement load their own MSAL into the default context.
+            "Microsoft.Identity.Client", "Microsoft.Identity.Client.Extensions.Msal", "Microsoft.IdentityModel.Abstractions",
         };
 
         /// <summary>What loads into the default context: the cmdlets and the public types.</summary>

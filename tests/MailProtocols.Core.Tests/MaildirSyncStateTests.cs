@@ -146,5 +146,57 @@ namespace MailProtocols.Tests
             Assert.Equal(MailErrorKind.WriteError, error.Kind);
             Assert.Equal("FileWriteFailed", error.Reason);
         }
-    }
+    
+        [Fact]
+        public void MessageRecordsAndPendingAppendsRoundTrip()
+        {
+            var state = new MaildirSyncState
+            {
+                UidValidity = 7,
+                Messages = new System.Collections.Generic.List<SyncedMessage>
+                {
+                    new SyncedMessage { Uid = 1, BaseName = "1700000000.1_7.mailprotocols,S=10", Letters = "FS" },
+                    new SyncedMessage { Uid = 2, BaseName = null, Letters = "T" },
+                    new SyncedMessage { Uid = 3, BaseName = "a name with spaces", Letters = "" },
+                },
+                PendingAppends = { new PendingAppend { BaseName = "1700000001.M1P2.host x", MessageId = "abc@example.org", UidNext = 40 }, new PendingAppend { BaseName = "n", UidNext = 41 } },
+            };
+            state.Write(_dir.Path);
+
+            MaildirSyncState back = MaildirSyncState.Read(_dir.Path);
+
+            Assert.Equal(3, back.Messages.Count);
+            Assert.Equal("FS", back.Messages[0].Letters);
+            Assert.Equal("1700000000.1_7.mailprotocols,S=10", back.Messages[0].BaseName);
+            Assert.True(back.Messages[1].DeletedLocally);
+            Assert.Equal("a name with spaces", back.Messages[2].BaseName);
+            Assert.Equal(string.Empty, back.Messages[2].Letters);
+            Assert.Equal(2, back.PendingAppends.Count);
+            Assert.Equal("abc@example.org", back.PendingAppends[0].MessageId);
+            Assert.Equal("1700000001.M1P2.host x", back.PendingAppends[0].BaseName);
+            Assert.Equal(40u, back.PendingAppends[0].UidNext);
+            Assert.Null(back.PendingAppends[1].MessageId);
+        }
+
+        [Fact]
+        public void APullOnlyStateHasNoRecordsAndAnEmptyTwoWayStateHasSome()
+        {
+            new MaildirSyncState { UidValidity = 7 }.Write(_dir.Path);
+            Assert.Null(MaildirSyncState.Read(_dir.Path).Messages);
+
+            new MaildirSyncState { UidValidity = 7, Messages = new System.Collections.Generic.List<SyncedMessage>() }.Write(_dir.Path);
+            Assert.NotNull(MaildirSyncState.Read(_dir.Path).Messages);
+        }
+
+        [Fact]
+        public void AHostileFolderNameCannotForgeMessageRecords()
+        {
+            new MaildirSyncState { Folder = "x\ntwoway=true\nm 5 S forged\na 1 - forged", UidValidity = 77 }.Write(_dir.Path);
+
+            MaildirSyncState back = MaildirSyncState.Read(_dir.Path);
+
+            Assert.Null(back.Messages);
+            Assert.Empty(back.PendingAppends);
+        }
+}
 }

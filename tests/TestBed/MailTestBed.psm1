@@ -369,6 +369,13 @@ passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u $($P.Root)/auth/%Lm.passwd
 }
+# Tokens issued by the local identity provider (idp.py), one line per mailbox they open; it removes a
+# token when it expires, so the server really refuses an expired one. Tried when the first passdb says no.
+passdb {
+  driver = passwd-file
+  mechanisms = xoauth2 oauthbearer
+  args = scheme=PLAIN username_format=%u $($P.Root)/auth/idp.passwd
+}
 userdb {
   driver = static
   args = uid=nobody gid=nogroup home=$($P.MailRoot)/%u allow_all_users=yes
@@ -376,7 +383,7 @@ userdb {
 
 $(Get-DovecotNamespaceText -P $P)
 protocol imap {
-  mail_plugins = `$mail_plugins imap_quota$(if ($P.Acl) { ' imap_acl' })
+  mail_plugins = `$mail_plugins imap_quota$(if ($P.Acl) { ' imap_acl' })$(if ($P.CapabilityProfile -ne 'Exchange') { ' imap_zlib' })
 $(if ($P.CapabilityProfile -eq 'Exchange') { "  imap_capability = $script:ExchangeImapCapability" })
 }
 
@@ -802,6 +809,7 @@ function Start-TestDovecot {
         State           = $state
     }
     Write-AuthFiles -Bed $bed
+    [System.IO.File]::WriteAllText((Join-Path $root 'auth/idp.passwd'), '')
     if ($bed.Acl) { Initialize-PublicFolders -Bed $bed }
 
     $lastError = $null
@@ -1810,7 +1818,7 @@ function Start-FakeServer {
     #>
     [CmdletBinding()]
     param(
-        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use')][string] $Mode,
+        [Parameter(Mandatory)][ValidateSet('imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth', 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-stall-command', 'imap-stall-literal', 'imap-huge-literal', 'imap-hostile-folders', 'imap-create-special-use', 'imap-oauth-not-connected')][string] $Mode,
         $Bed,
         [string] $Token,
         [string] $OAuthUser,
@@ -1834,7 +1842,7 @@ function Start-FakeServer {
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath, '--token', $Token)
         if ($OAuthUser) { $a += @('--user', $OAuthUser) }
     }
-    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject') {
+    if ($Mode -in 'imap-starttls-inject', 'pop3-starttls-inject', 'imap-oauth-not-connected') {
         if (-not $Bed) { throw "$Mode needs -Bed (for the test-CA-signed certificate)." }
         $a += @('--cert', $Bed.ServerCertPath, '--key', $Bed.ServerKeyPath)
     }

@@ -27,6 +27,12 @@ Modes:
                        AUTH=OAUTHBEARER; accepts XOAUTH2/OAUTHBEARER with
                        --token (and --user if given), refuses PLAIN/LOGIN;
                        records the decoded SASL exchange in --events.
+  imap-oauth-not-connected  like Exchange Online when the app's service principal
+                       is not registered or has no access to the mailbox:
+                       implicit TLS with --cert/--key; XOAUTH2/OAUTHBEARER with
+                       any token succeed (sasl event with the user), and every
+                       later command but LOGOUT is answered
+                       "BAD User is authenticated but not connected."
   imap-plain-ok        plain IMAP with STARTTLS not offered but otherwise a
                        minimal working server (alias of imap-no-starttls).
   imap-preauth         plain IMAP whose greeting is PREAUTH (already logged in,
@@ -64,7 +70,7 @@ MODES = ['imap-no-starttls', 'pop3-no-starttls', 'silent', 'imap-tls-selfsigned'
          'pop3-tls-selfsigned', 'imap-oauth', 'imap-plain-ok', 'imap-preauth',
          'imap-starttls-inject', 'pop3-starttls-inject', 'imap-hostile-folders',
          'imap-stall-command', 'imap-stall-literal',
-         'imap-huge-literal', 'imap-create-special-use']
+         'imap-huge-literal', 'imap-create-special-use', 'imap-oauth-not-connected']
 
 STALL_MODES = ('imap-stall-command', 'imap-stall-literal', 'imap-huge-literal')
 ONE_MESSAGE = ('imap-stall-literal', 'imap-huge-literal')
@@ -365,6 +371,9 @@ def imap_session(c, ctx, caps, mode, certs=None):
             continue
         if mode == 'imap-create-special-use' and create_special_use_command(c, tag, cmd, rest):
             continue
+        if getattr(c, 'not_connected', False) and cmd != 'LOGOUT':
+            c.send('%s BAD User is authenticated but not connected.\r\n' % tag)
+            continue
         if cmd == 'CAPABILITY':
             c.send('* CAPABILITY %s\r\n%s OK Capability completed.\r\n' % (caps, tag))
         elif cmd == 'NOOP' or cmd == 'CHECK':
@@ -460,6 +469,13 @@ def imap_authenticate(c, ctx, tag, rest, caps, mode):
         pw = c.readline()
         if pw is None:
             return
+    if mode == 'imap-oauth-not-connected':
+        text = data.decode('utf-8', 'replace')
+        user = next((f[5:] for f in text.split('\x01') if f.startswith('user=')), None)
+        ctx.event('sasl', mechanism=mech, user=user)
+        c.not_connected = True
+        c.send('%s OK AUTHENTICATE completed.\r\n' % tag)
+        return
     if mode == 'imap-oauth':
         ok, user = check_oauth(ctx, mech, data)
         if ok:
@@ -605,7 +621,7 @@ def handle(ctx, sock, mode, certs):
     if mode == 'silent':
         Conn(ctx, sock).drain()
         return
-    if mode in ('imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth'):
+    if mode in ('imap-tls-selfsigned', 'pop3-tls-selfsigned', 'imap-oauth', 'imap-oauth-not-connected'):
         sock = tls_wrap(ctx, sock, *certs)
         if sock is None:
             return
@@ -617,6 +633,8 @@ def handle(ctx, sock, mode, certs):
             caps = a.capability
         elif mode == 'imap-oauth':
             caps = 'IMAP4rev1 SASL-IR AUTH=PLAIN AUTH=XOAUTH2 AUTH=OAUTHBEARER'
+        elif mode == 'imap-oauth-not-connected':
+            caps = 'IMAP4 IMAP4rev1 AUTH=PLAIN AUTH=XOAUTH2 SASL-IR'
         elif mode == 'imap-starttls-inject':
             caps = 'IMAP4rev1 STARTTLS LOGINDISABLED'
         elif mode == 'imap-preauth':
@@ -653,6 +671,10 @@ def main():
             tmpdir = tempfile.mkdtemp(prefix='fakeserver-')
             certs = make_selfsigned(tmpdir)
     elif a.mode in ('imap-starttls-inject', 'pop3-starttls-inject'):
+        if not (a.cert and a.key):
+            ap.error(a.mode + ' needs --cert and --key')
+        certs = (a.cert, a.key)
+    elif a.mode == 'imap-oauth-not-connected':
         if not (a.cert and a.key):
             ap.error(a.mode + ' needs --cert and --key')
         certs = (a.cert, a.key)

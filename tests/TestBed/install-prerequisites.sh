@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tests/TestBed needs on a Debian machine (idempotent; run as root):
-#   dovecot-imapd + dovecot-pop3d (Dovecot 2.3), python3, openssl, ca-certificates;
-#   with --bench also isync (mbsync) and offlineimap for bench/.
+#   dovecot-imapd + dovecot-pop3d (Dovecot 2.3), python3, openssl, ca-certificates, isync (mbsync);
+#   with --bench also offlineimap for bench/Measure-Migration.ps1.
 # The packages' own system-wide Dovecot is kept from starting (it would listen on
 # *:143/993/110/995); the test bed starts private instances on 127.0.0.1 instead.
 set -euo pipefail
@@ -13,9 +13,10 @@ need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
-# --bench: also the tools the benchmarks compare with (mbsync, OfflineIMAP); the test suite needs neither.
+# mbsync, the reference of the two-way sync's differential tests (tests/ImapSyncMbsync.Tests.ps1).
+command -v mbsync >/dev/null 2>&1 || need+=(isync)
+# --bench: also OfflineIMAP, which bench/Measure-Migration.ps1 compares Copy-ImapMailbox with; the tests do not need it.
 if [ "${1:-}" = "--bench" ]; then
-    command -v mbsync >/dev/null 2>&1 || need+=(isync)
     command -v offlineimap >/dev/null 2>&1 || need+=(offlineimap)
 fi
 

@@ -25,9 +25,14 @@ namespace MailProtocols
         private TimeSpan _certificateCheckTime;
         private bool _implicitTlsDetected;
         private bool _pinMatches;
+        private readonly Action<string> _show;
+        private readonly Action<string> _warn;
+        private string _tokenProblem;
 
-        public ConnectionTestRun(MailDialect dialect, ConnectionSettings settings, CancellationToken cancellationToken)
+        public ConnectionTestRun(MailDialect dialect, ConnectionSettings settings, CancellationToken cancellationToken, Action<string> show = null, Action<string> warn = null)
         {
+            _show = show ?? (_ => { });
+            _warn = warn ?? (_ => { });
             _dialect = dialect;
             _settings = settings;
             _cancellation = cancellationToken;
@@ -44,6 +49,11 @@ namespace MailProtocols
 
         public ConnectionReport Execute()
         {
+            if (_settings.SignIn != null)
+            {
+                SignInSteps();
+            }
+
             Stream connection = _settings.Proxy != null ? ConnectThroughProxy() : null;
             if (_settings.Proxy == null)
             {
@@ -142,6 +152,12 @@ namespace MailProtocols
                 return;
             }
 
+            if (_tokenProblem != null)
+            {
+                Add(ConnectionStepName.Login, ConnectionStepStatus.Skipped, TimeSpan.Zero, $"Not attempted: {_tokenProblem}.");
+                return;
+            }
+
             if (_settings.UserName == null)
             {
                 Add(ConnectionStepName.Login, ConnectionStepStatus.Skipped, TimeSpan.Zero, "No -Credential given, so the log-in was not tested.");
@@ -173,8 +189,24 @@ namespace MailProtocols
             recorder.StopRecordingClient();
             TimeSpan start = _clock.Elapsed;
             // One attempt with one mechanism, as Connect-* does: a wrong password must not count three times.
-            string how = LoginMechanism.Describe(LoginMechanism.Choose(client.AuthenticationMechanisms), _dialect.Protocol);
-            Exception failure = WithDeadline(stream, token => LoginMechanism.Authenticate(client, _settings.CreatePasswordCredential(), token), out bool timedOut);
+            string how = _settings.UsesOAuth
+                ? LoginMechanism.Describe(OAuthLogin.Choose(client, _settings.TokenSource != null) ?? "XOAUTH2", _dialect.Protocol)
+                : LoginMechanism.Describe(LoginMechanism.Choose(client.AuthenticationMechanisms), _dialect.Protocol);
+            Exception failure = WithDeadline(stream, token =>
+            {
+                if (_settings.TokenSource != null)
+                {
+                    OAuthLogin.AuthenticateSignedIn(client, Endpoint, _dialect.Protocol, _settings.UserName, _settings.TokenSource, token);
+                }
+                else if (_settings.UsesOAuth)
+                {
+                    OAuthLogin.Authenticate(client, _settings.UserName, _settings.RevealAccessToken(), Endpoint, token);
+                }
+                else
+                {
+                    LoginMechanism.Authenticate(client, _settings.CreatePasswordCredential(), token);
+                }
+            }, out bool timedOut);
             TimeSpan duration = _clock.Elapsed - start;
             _report.LoginTime = duration;
             _report.LoginSucceeded = failure == null;
@@ -184,7 +216,11 @@ namespace MailProtocols
                 return;
             }
 
-            string message = failure is AuthenticationException
+            string message = failure is MailProtocolException explained
+                ? explained.Message
+                : OAuthLogin.IsNotConnected(failure)
+                ? OAuthLogin.NotConnected(Endpoint, _settings.TokenSource?.Account, _settings.UserName, failure).Message
+                : failure is AuthenticationException
                 ? $"The server rejected the log-in for '{_settings.UserName}' with {how} (one attempt): {Sentence(failure.Message)} Check the user name and password."
                 : timedOut
                     ? $"No answer to the log-in within {TimeoutSeconds} s."

@@ -12,14 +12,16 @@ namespace MailProtocols
     /// </summary>
     public static class ConnectionTester
     {
-        public static ConnectionReport Test(MailProtocol protocol, ConnectionSettings settings, CancellationToken cancellationToken)
+        /// <param name="show">With a sign-in: messages for the user (the device code), called on this thread at once.</param>
+        /// <param name="warn">With a sign-in: warnings (no protected token cache), on this thread.</param>
+        public static ConnectionReport Test(MailProtocol protocol, ConnectionSettings settings, CancellationToken cancellationToken, Action<string> show = null, Action<string> warn = null)
         {
             if (settings == null)
             {
                 throw new ArgumentNullException(nameof(settings));
             }
 
-            return new ConnectionTestRun(MailDialect.For(protocol), settings, cancellationToken).Execute();
+            return new ConnectionTestRun(MailDialect.For(protocol), settings, cancellationToken, show, warn).Execute();
         }
     }
 }

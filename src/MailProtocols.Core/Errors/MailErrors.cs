@@ -43,6 +43,8 @@ namespace MailProtocols
                 case FolderNotFoundException fnf:
                     return new MailProtocolException(MailErrorKind.NotFound, "FolderNotFound",
                         $"The folder '{fnf.FolderName}' does not exist on {where}. List the folders with Get-ImapFolder.", ex);
+                case ImapCommandException ice when OAuthLogin.IsNotConnected(ice):
+                    return OAuthLogin.NotConnected(where, session.SignedInAs, session.UserName, ex);
                 case ImapCommandException ice when ImapPermission.IsDenied(ice):
                     return ImapPermission.Denied(session, action, ice);
                 case ImapCommandException ice:

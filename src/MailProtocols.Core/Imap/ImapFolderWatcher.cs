@@ -356,7 +356,7 @@ namespace MailProtocols
             }
 
             uint from = _highest + 1;
-            List<IMessageSummary> summaries = folder.Fetch(new UniqueIdRange(new UniqueId(from), UniqueId.MaxValue), new FetchRequest(ImapMessageReader.SummaryItems), token)
+            List<IMessageSummary> summaries = folder.Fetch(new UniqueIdRange(new UniqueId(from), UniqueId.MaxValue), new FetchRequest(ImapMessageReader.StructureItems), token)
                 .Where(s => s.UniqueId.Id >= from).OrderBy(s => s.UniqueId.Id).ToList();
             bool relist;
             lock (_gate)

@@ -23,10 +23,11 @@ namespace MailProtocols
             private readonly FolderStatus _status;
             private readonly ImapSyncResult _result;
             private readonly CancellationToken _token;
+            private readonly ISet<uint> _skip;
             private uint _validity;
 
             public FolderRun(ImapMaildirSync owner, ImapSyncTarget target, MaildirFolder maildir, MaildirSyncState saved, FolderStatus status,
-                ImapSyncResult result, CancellationToken token)
+                ImapSyncResult result, CancellationToken token, ISet<uint> skip = null)
             {
                 _owner = owner;
                 _session = owner._session;
@@ -36,6 +37,7 @@ namespace MailProtocols
                 _status = status;
                 _result = result;
                 _token = token;
+                _skip = skip ?? new HashSet<uint>();
             }
 
             public void Execute()
@@ -54,6 +56,14 @@ namespace MailProtocols
                 }
 
                 bool current = _saved != null && !resync;
+
+                // Messages deleted locally whose deletion went to the server (two-way) are not downloaded again.
+                var skip = new HashSet<uint>(_skip);
+                if (current && _saved.Messages != null)
+                {
+                    skip.UnionWith(_saved.Messages.Where(m => m.DeletedLocally).Select(m => m.Uid));
+                }
+
                 uint highest = current ? _saved.HighestUid : 0;
                 bool modSeqs = opened.Supports(FolderFeature.ModSequences) && _status.HighestModSeq != 0;
                 ulong changedSince = current && modSeqs ? _saved.HighestModSeq : 0;
@@ -114,12 +124,12 @@ namespace MailProtocols
                 }
 
                 // Messages the server has below the highest UID but the copy lacks (removed locally, or an interrupted run).
-                List<uint> missing = present == null ? new List<uint>() : present.Where(u => u <= highest && !local.ContainsKey(u)).OrderBy(u => u).ToList();
+                List<uint> missing = present == null ? new List<uint>() : present.Where(u => u <= highest && !local.ContainsKey(u) && !skip.Contains(u)).OrderBy(u => u).ToList();
                 List<ServerMessage> restore = missing.Count == 0 ? new List<ServerMessage>() : _session.Run($"reading messages missing from the copy of '{_path}'", _token, t =>
                     Reopen(t).Fetch(missing.Select(u => new UniqueId(u)).ToList(), new FetchRequest(MetadataItems), t).Select(ServerMessage.From).OrderBy(m => m.Uid).ToList(),
                     idempotent: true);
 
-                var download = restore.Concat(above.Where(m => !local.ContainsKey(m.Uid))).ToList();
+                var download = restore.Concat(above.Where(m => !local.ContainsKey(m.Uid) && !skip.Contains(m.Uid))).ToList();
                 var state = new MaildirSyncState
                 {
                     Folder = _path,
@@ -127,6 +137,10 @@ namespace MailProtocols
                     HighestUid = highest,
                     HighestModSeq = current ? _saved.HighestModSeq : 0,
                     Complete = false,
+
+                    // What two-way runs recorded stays for them; a recreated folder's records name other messages.
+                    Messages = _saved?.Messages == null ? null : current ? _saved.Messages : new List<SyncedMessage>(),
+                    PendingAppends = _saved?.PendingAppends ?? new List<PendingAppend>(),
                 };
                 Download(download, highest, state);
 

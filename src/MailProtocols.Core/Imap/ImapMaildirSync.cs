@@ -86,6 +86,10 @@ namespace MailProtocols
             string path = target.FullName;
             var maildir = new MaildirFolder(DirectoryFor(target));
             bool isRoot = string.Equals(maildir.Path.TrimEnd(Path.DirectorySeparatorChar), _root.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal);
+            if (Direction != ImapSyncDirection.Pull)
+            {
+                return SyncBothWays(target, maildir, isRoot, clock, cancellationToken);
+            }
 
             // The root of a Maildir++ tree is INBOX and must be a Maildir itself, or readers refuse the tree.
             new MaildirFolder(_root).Create(isSubfolder: false);
@@ -107,6 +111,21 @@ namespace MailProtocols
             }
 
             new FolderRun(this, target, maildir, saved, status, result, cancellationToken).Execute();
+            result.Duration = clock.Elapsed;
+            return result;
+        }
+
+        private ImapSyncResult SyncBothWays(ImapSyncTarget target, MaildirFolder maildir, bool isRoot, Stopwatch clock, CancellationToken cancellationToken)
+        {
+            if (!PlanOnly)
+            {
+                new MaildirFolder(_root).Create(isSubfolder: false);
+                maildir.Create(isSubfolder: !isRoot);
+                maildir.RemoveLeftovers();
+            }
+
+            var result = new ImapSyncResult { Folder = target.FullName, Path = maildir.Path };
+            new TwoWayRun(this, target, maildir, MaildirSyncState.Read(maildir.Path), result, cancellationToken).Execute();
             result.Duration = clock.Elapsed;
             return result;
         }

@@ -16,9 +16,15 @@ namespace MailProtocols
     /// </summary>
     internal static class ImapMessageReader
     {
-        /// <summary>What a summary holds: no header block and no body, only what the server already parsed.</summary>
+        /// <summary>
+        /// What a summary holds by default: what the table shows, no header block, no body and no BODYSTRUCTURE
+        /// (parsing BODYSTRUCTURE is most of the cost of a summary, and only the attachment properties need it).
+        /// </summary>
         internal const MessageSummaryItems SummaryItems = MessageSummaryItems.UniqueId | MessageSummaryItems.Flags |
-            MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure;
+            MessageSummaryItems.InternalDate | MessageSummaryItems.Size | MessageSummaryItems.Envelope;
+
+        /// <summary>A summary with BODYSTRUCTURE: Attachments and HasAttachments (-IncludeStructure, Watch-ImapFolder, -BodyPart).</summary>
+        internal const MessageSummaryItems StructureItems = SummaryItems | MessageSummaryItems.BodyStructure;
 
         /// <summary>UIDs per UID FETCH of summaries: 10,000 messages take five commands.</summary>
         internal const int SummaryBatchSize = 2000;
@@ -28,8 +34,16 @@ namespace MailProtocols
 
         private static readonly Regex PartSpecifierPattern = new Regex(@"^[1-9][0-9]*(\.[1-9][0-9]*)*$", RegexOptions.CultureInvariant);
 
+        internal static MessageSummaryItems ItemsFor(bool withStructure, bool withHeaders = false) =>
+            (withStructure ? StructureItems : SummaryItems) | (withHeaders ? MessageSummaryItems.Headers : MessageSummaryItems.None);
+
+        /// <summary>
+        /// The UIDs matching <paramref name="criteria"/>, in output order. With <paramref name="prefetchSmallFolder"/>, a
+        /// whole folder in UID order that fits in one batch costs one UID FETCH 1:* (the summaries come back prefetched)
+        /// instead of a SEARCH and then a FETCH.
+        /// </summary>
         public static ImapSearchResult Search(ImapSession session, string folderPath, ImapSearchCriteria criteria, ImapSortField? sortBy,
-            bool descending, int? first, CancellationToken cancellationToken) =>
+            bool descending, int? first, bool withStructure, bool prefetchSmallFolder, CancellationToken cancellationToken) =>
             session.Run($"searching '{folderPath}'", cancellationToken, token =>
             {
                 IMailFolder folder = ImapFolderOperations.Open(session, folderPath, false, token);
@@ -37,7 +51,19 @@ namespace MailProtocols
                 bool serverSort = sortBy.HasValue && session.Features.Sort;
                 IList<UniqueId> uids;
                 IDictionary<uint, IMessageSummary> prefetched = null;
-                if (serverSort)
+                if (prefetchSmallFolder && query == SearchQuery.All && !sortBy.HasValue && folder.Count <= SummaryBatchSize && !(first < folder.Count))
+                {
+                    // Bounded by the batch size, so memory stays as with batches; messages that arrive meanwhile come too.
+                    List<IMessageSummary> all = folder.Count == 0 ? new List<IMessageSummary>()
+                        : folder.Fetch(UniqueIdRange.All, new FetchRequest(ItemsFor(withStructure)), token).OrderBy(s => s.UniqueId.Id).ToList();
+                    prefetched = all.ToDictionary(s => s.UniqueId.Id);
+                    uids = all.Select(s => s.UniqueId).ToList();
+                    if (descending)
+                    {
+                        uids = uids.Reverse().ToList();
+                    }
+                }
+                else if (serverSort)
                 {
                     uids = folder.Sort(query, new[] { ImapSorting.OrderFor(sortBy.Value, descending) }, token);
                 }
@@ -46,7 +72,7 @@ namespace MailProtocols
                     uids = folder.Search(query, token).OrderBy(u => u.Id).ToList();
                     if (sortBy.HasValue)
                     {
-                        uids = ImapSorting.SortOnClient(folder, uids, sortBy.Value, descending, first, out prefetched, token);
+                        uids = ImapSorting.SortOnClient(folder, uids, sortBy.Value, descending, first, ItemsFor(withStructure), out prefetched, token);
                     }
                     else if (descending)
                     {
@@ -59,26 +85,26 @@ namespace MailProtocols
                     uids = uids.Take(first.Value).ToList();
                 }
 
-                return new ImapSearchResult(folder.FullName, folder.UidValidity, uids, prefetched, serverSort);
+                return new ImapSearchResult(folder.FullName, folder.UidValidity, uids, prefetched, serverSort, withStructure);
             }, idempotent: true);
 
         /// <summary>
-        /// Summaries (envelope, flags, size, dates, BODYSTRUCTURE) in batches of <see cref="SummaryBatchSize"/>,
-        /// in the order of <paramref name="uids"/>. Each batch re-opens the folder if another command
-        /// selected a different one in between, and fails if its UIDVALIDITY is no longer <paramref name="uidValidity"/>.
+        /// Summaries (envelope, flags, size, dates; BODYSTRUCTURE with <paramref name="withStructure"/>) in batches of
+        /// <see cref="SummaryBatchSize"/>, in the order of <paramref name="uids"/>. Each batch re-opens the folder if another
+        /// command selected a different one in between, and fails if its UIDVALIDITY is no longer <paramref name="uidValidity"/>.
         /// </summary>
         public static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IEnumerable<uint> uids,
-            bool withHeaders, bool markSeen, CancellationToken cancellationToken) =>
-            FetchSummaries(session, folderPath, uidValidity, ToUniqueIds(uids), null, withHeaders, markSeen, cancellationToken);
+            bool withHeaders, bool withStructure, bool markSeen, CancellationToken cancellationToken) =>
+            FetchSummaries(session, folderPath, uidValidity, ToUniqueIds(uids), null, ItemsFor(withStructure, withHeaders), markSeen, cancellationToken);
 
         /// <summary>The summaries of what <see cref="Search"/> found, reusing what a client-side sort already fetched.</summary>
         public static IEnumerable<ImapFetchBatch> FetchFound(ImapSession session, ImapSearchResult found, CancellationToken cancellationToken) =>
-            FetchSummaries(session, found.Folder, found.UidValidity, found.UniqueIds, found.Prefetched, false, false, cancellationToken);
+            FetchSummaries(session, found.Folder, found.UidValidity, found.UniqueIds, found.Prefetched, ItemsFor(found.WithStructure), false, cancellationToken);
 
         private static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
-            IDictionary<uint, IMessageSummary> prefetched, bool withHeaders, bool markSeen, CancellationToken cancellationToken)
+            IDictionary<uint, IMessageSummary> prefetched, MessageSummaryItems items, bool markSeen, CancellationToken cancellationToken)
         {
-            var request = new FetchRequest(withHeaders ? SummaryItems | MessageSummaryItems.Headers : SummaryItems);
+            var request = new FetchRequest(items);
             foreach (List<UniqueId> batch in Batches(uids, SummaryBatchSize))
             {
                 yield return session.Run($"fetching summaries from '{folderPath}'", cancellationToken, token =>
@@ -126,7 +152,7 @@ namespace MailProtocols
                 yield return session.Run($"downloading messages from '{folderPath}'", cancellationToken, token =>
                 {
                     var folder = (ImapFolder)OpenChecked(session, folderPath, uidValidity, markSeen, token);
-                    Dictionary<uint, ImapMessage> messages = Summaries(session, folder, batch, known, token);
+                    Dictionary<uint, ImapMessage> messages = Summaries(session, folder, batch, known, false, token);
                     var downloaded = new Dictionary<uint, ImapMessage>();
                     folder.GetStreams(batch.Where(u => messages.ContainsKey(u.Id)).ToList(), (f, index, uid, stream) =>
                     {
@@ -163,7 +189,8 @@ namespace MailProtocols
                 yield return session.Run($"downloading part {partSpecifier} from '{folderPath}'", cancellationToken, token =>
                 {
                     var folder = (ImapFolder)OpenChecked(session, folderPath, uidValidity, markSeen, token);
-                    Dictionary<uint, ImapMessage> messages = Summaries(session, folder, batch, known, token);
+                    // HasPart below needs BODYSTRUCTURE.
+                    Dictionary<uint, ImapMessage> messages = Summaries(session, folder, batch, known, true, token);
                     var done = new Dictionary<uint, ImapMessage>();
                     var missingParts = new List<uint>();
                     foreach (UniqueId uid in batch.Where(u => messages.ContainsKey(u.Id)))
@@ -225,15 +252,18 @@ namespace MailProtocols
             }
         }
 
-        /// <summary>Messages for a batch: the known ones copied (callers' objects stay as they were), the rest fetched as summaries.</summary>
+        /// <summary>
+        /// Messages for a batch: the known ones copied (callers' objects stay as they were), the rest fetched as summaries;
+        /// with <paramref name="withStructure"/>, known ones without BODYSTRUCTURE are fetched again with it.
+        /// </summary>
         private static Dictionary<uint, ImapMessage> Summaries(ImapSession session, IMailFolder folder, List<UniqueId> batch,
-            IDictionary<uint, ImapMessage> known, CancellationToken token)
+            IDictionary<uint, ImapMessage> known, bool withStructure, CancellationToken token)
         {
             var messages = new Dictionary<uint, ImapMessage>();
             var toFetch = new List<UniqueId>();
             foreach (UniqueId uid in batch)
             {
-                if (known != null && known.TryGetValue(uid.Id, out ImapMessage message))
+                if (known != null && known.TryGetValue(uid.Id, out ImapMessage message) && (!withStructure || message.BodyStructure != null))
                 {
                     messages[uid.Id] = message.Clone();
                 }
@@ -245,7 +275,7 @@ namespace MailProtocols
 
             if (toFetch.Count > 0)
             {
-                foreach (IMessageSummary summary in folder.Fetch(toFetch, new FetchRequest(SummaryItems), token))
+                foreach (IMessageSummary summary in folder.Fetch(toFetch, new FetchRequest(ItemsFor(withStructure)), token))
                 {
                     messages[summary.UniqueId.Id] = ImapMessage.FromSummary(summary, folder, session);
                 }

@@ -98,6 +98,16 @@ namespace MailProtocols
             return fullName;
         }
 
+        /// <summary>The inverse of <see cref="WithoutPersonalPrefix"/>: "INBOX.Projects" for "Projects" where personal folders live below "INBOX.".</summary>
+        public static string WithPersonalPrefix(ImapClient client, string localName)
+        {
+            FolderNamespace space = List(client, ImapNamespaceKind.Personal).FirstOrDefault();
+            string root = space == null ? string.Empty : Root(space);
+            return root.Length == 0 || space.DirectorySeparator == '\0' || string.Equals(localName, "INBOX", StringComparison.OrdinalIgnoreCase)
+                ? localName
+                : root + space.DirectorySeparator + localName;
+        }
+
         private static string Root(FolderNamespace space)
         {
             string path = space.Path ?? string.Empty;

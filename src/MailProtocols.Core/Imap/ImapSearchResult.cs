@@ -7,7 +7,8 @@ namespace MailProtocols
     /// <summary>The UIDs one SEARCH (or SORT) found, in output order.</summary>
     internal sealed class ImapSearchResult
     {
-        public ImapSearchResult(string folder, uint uidValidity, IList<UniqueId> uids, IDictionary<uint, IMessageSummary> prefetched, bool sortedByServer)
+        public ImapSearchResult(string folder, uint uidValidity, IList<UniqueId> uids, IDictionary<uint, IMessageSummary> prefetched, bool sortedByServer,
+            bool withStructure)
         {
             Folder = folder;
             UidValidity = uidValidity;
@@ -15,6 +16,7 @@ namespace MailProtocols
             Uids = uids.Select(u => u.Id).ToList();
             Prefetched = prefetched;
             SortedByServer = sortedByServer;
+            WithStructure = withStructure;
         }
 
         public string Folder { get; }
@@ -30,5 +32,8 @@ namespace MailProtocols
         public IDictionary<uint, IMessageSummary> Prefetched { get; }
 
         public bool SortedByServer { get; }
+
+        /// <summary>Whether the summaries are fetched with BODYSTRUCTURE (Search-ImapFolder -IncludeStructure or -HasAttachment).</summary>
+        public bool WithStructure { get; }
     }
 }

@@ -31,10 +31,10 @@ namespace MailProtocols
         /// key is fetched here; otherwise the whole summaries are, and they are reused for the output.
         /// </summary>
         internal static IList<UniqueId> SortOnClient(IMailFolder folder, IList<UniqueId> uids, ImapSortField field, bool descending, int? first,
-            out IDictionary<uint, IMessageSummary> prefetched, CancellationToken token)
+            MessageSummaryItems summaryItems, out IDictionary<uint, IMessageSummary> prefetched, CancellationToken token)
         {
             bool keysOnly = first.HasValue && first.Value < uids.Count;
-            var request = new FetchRequest(keysOnly ? MessageSummaryItems.UniqueId | KeyItems(field) : ImapMessageReader.SummaryItems);
+            var request = new FetchRequest(keysOnly ? MessageSummaryItems.UniqueId | KeyItems(field) : summaryItems);
             var summaries = new List<IMessageSummary>();
             foreach (List<UniqueId> batch in ImapMessageReader.Batches(uids, ImapMessageReader.SummaryBatchSize))
             {

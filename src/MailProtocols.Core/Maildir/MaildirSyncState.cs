@@ -37,6 +37,15 @@ namespace MailProtocols
 
         public DateTimeOffset? Synced { get; set; }
 
+        /// <summary>
+        /// Per message, what the last two-way run left on both sides (the base of the flag merge); null in a
+        /// state only pull-only runs wrote, which the first two-way run upgrades in place.
+        /// </summary>
+        public List<SyncedMessage> Messages { get; set; }
+
+        /// <summary>APPENDs sent or about to be sent whose new UIDs are not on the local file yet.</summary>
+        public List<PendingAppend> PendingAppends { get; set; } = new List<PendingAppend>();
+
         public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
         /// <summary>The state in the directory, or null when there is none or it cannot be read (then the folder is checked in full).</summary>
@@ -59,8 +68,22 @@ namespace MailProtocols
             }
 
             var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var messages = new List<SyncedMessage>();
+            var pending = new List<PendingAppend>();
             foreach (string line in lines)
             {
+                if (line.StartsWith("m ", StringComparison.Ordinal))
+                {
+                    ReadMessage(line, messages);
+                    continue;
+                }
+
+                if (line.StartsWith("a ", StringComparison.Ordinal))
+                {
+                    ReadPending(line, pending);
+                    continue;
+                }
+
                 int equals = line.IndexOf('=');
                 if (line.StartsWith("#", StringComparison.Ordinal) || equals <= 0)
                 {
@@ -84,6 +107,8 @@ namespace MailProtocols
                 HighestModSeq = values.TryGetValue("highestmodseq", out string modSeq) && ulong.TryParse(modSeq, NumberStyles.None, CultureInfo.InvariantCulture, out ulong m) ? m : 0,
                 Count = values.TryGetValue("count", out string count) && int.TryParse(count, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int c) ? c : -1,
                 Complete = values.TryGetValue("complete", out string complete) && complete == "true",
+                Messages = values.TryGetValue("twoway", out string twoWay) && twoWay == "true" ? messages : null,
+                PendingAppends = pending,
             };
             if (values.TryGetValue("synced", out string synced) &&
                 DateTimeOffset.TryParse(synced, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset when))
@@ -107,6 +132,25 @@ namespace MailProtocols
             Append(text, "count", Count.ToString(CultureInfo.InvariantCulture));
             Append(text, "complete", Complete ? "true" : "false");
             Append(text, "synced", (Synced ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+            if (Messages != null)
+            {
+                // One line per message: "m <uid> <letters or -> <unique name or - once deleted locally>".
+                Append(text, "twoway", "true");
+                foreach (SyncedMessage message in Messages)
+                {
+                    text.Append("m ").Append(message.Uid.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                        .Append(string.IsNullOrEmpty(message.Letters) ? "-" : message.Letters).Append(' ')
+                        .Append(message.BaseName ?? "-").Append('\n');
+                }
+            }
+
+            foreach (PendingAppend append in PendingAppends ?? new List<PendingAppend>())
+            {
+                // "a <uidnext> <message-id or -> <unique name>"; the name is last because only it may hold spaces.
+                text.Append("a ").Append(append.UidNext.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                    .Append(string.IsNullOrEmpty(append.MessageId) ? "-" : append.MessageId).Append(' ')
+                    .Append(append.BaseName).Append('\n');
+            }
             byte[] bytes = new UTF8Encoding(false).GetBytes(text.ToString());
             MaildirFolder.Io($"writing the sync state in '{directory}'", () =>
             {
@@ -118,9 +162,34 @@ namespace MailProtocols
             });
         }
 
+        private static void ReadMessage(string line, List<SyncedMessage> messages)
+        {
+            string[] parts = line.Split(new[] { ' ' }, 4);
+            if (parts.Length == 4 && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid) && uid != 0)
+            {
+                messages.Add(new SyncedMessage
+                {
+                    Uid = uid,
+                    Letters = parts[2] == "-" ? string.Empty : MaildirSyncPlanner.Flags(parts[2]),
+                    BaseName = parts[3] == "-" ? null : parts[3],
+                });
+            }
+        }
+
+        private static void ReadPending(string line, List<PendingAppend> pending)
+        {
+            string[] parts = line.Split(new[] { ' ' }, 4);
+            if (parts.Length == 4 && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint uidNext) && parts[3].Length > 0)
+            {
+                pending.Add(new PendingAppend { UidNext = uidNext, MessageId = parts[2] == "-" ? null : parts[2], BaseName = parts[3] });
+            }
+        }
+
         private static uint ReadUInt(Dictionary<string, string> values, string key) =>
             values.TryGetValue(key, out string text) && uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint value) ? value : 0;
 
-        private static void Append(StringBuilder text, string key, string value) => text.Append(key).Append('=').Append(value ?? string.Empty).Append('\n');
+        // A line break in a value (a hostile folder name) would make lines of its own, such as message records.
+        private static void Append(StringBuilder text, string key, string value) =>
+            text.Append(key).Append('=').Append((value ?? string.Empty).Replace('\r', ' ').Replace('\n', ' ')).Append('\n');
     }
 }

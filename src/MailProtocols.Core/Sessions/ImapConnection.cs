@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 
@@ -36,6 +37,22 @@ namespace MailProtocols
         private protected override int PlainPort => 143;
 
         private protected override void OnReconnected() => OpenFolder = null;
+
+        /// <summary>
+        /// COMPRESS=DEFLATE (RFC 4978) when -Compress asked for it and the server offers it: after the log-in, so the
+        /// credentials are not in the compressed stream, and before any SELECT. Without the capability the session
+        /// stays uncompressed (Compressed is false; Connect-Imap warns).
+        /// </summary>
+        private protected override void AfterLogin(CancellationToken token)
+        {
+            var session = (ImapSession)Session;
+            session.Compressed = false;
+            if (session.Settings.Compress && (Client.Capabilities & ImapCapabilities.Compress) != 0)
+            {
+                Client.Compress(token);
+                session.Compressed = true;
+            }
+        }
 
         private protected override string[] ReadCapabilities()
         {

@@ -224,6 +224,7 @@ namespace MailProtocols
                         ConnectSocket(deadline.Token);
                         Session.AuthenticationMechanisms = Service.AuthenticationMechanisms.OrderBy(m => m, StringComparer.Ordinal).ToArray();
                         Authenticate(deadline.Token);
+                        AfterLogin(deadline.Token);
                     }
                     catch (Exception)
                     {
@@ -269,6 +270,11 @@ namespace MailProtocols
         }
 
         private protected abstract string[] ReadCapabilities();
+
+        /// <summary>Runs after every log-in (also after a reconnect), before any other command: IMAP turns on COMPRESS here.</summary>
+        private protected virtual void AfterLogin(CancellationToken token)
+        {
+        }
 
         private void ConnectSocket(CancellationToken token)
         {
@@ -339,23 +345,14 @@ namespace MailProtocols
                 return;
             }
 
-            string accessToken = Settings.RevealAccessToken();
-            SaslMechanism mechanism;
-            if (Service.AuthenticationMechanisms.Contains("OAUTHBEARER"))
+            if (Settings.TokenSource == null)
             {
-                mechanism = new SaslMechanismOAuthBearer(UserName, accessToken);
-            }
-            else if (Service.AuthenticationMechanisms.Contains("XOAUTH2"))
-            {
-                mechanism = new SaslMechanismOAuth2(UserName, accessToken);
-            }
-            else
-            {
-                throw new MailProtocolException(MailErrorKind.Authentication, "OAuthNotOffered",
-                    $"{Endpoint} offers neither OAUTHBEARER nor XOAUTH2 (it offers: {string.Join(", ", Session.AuthenticationMechanisms)}). Log in with -Credential instead.");
+                OAuthLogin.Authenticate(Service, UserName, Settings.RevealAccessToken(), Endpoint, token);
+                return;
             }
 
-            Service.Authenticate(mechanism, token);
+            // Signed in: a current token at every log-in (the first, and each reconnect after a drop or an expiry).
+            OAuthLogin.AuthenticateSignedIn(Service, Session, Settings.TokenSource, token);
         }
 
         private bool ValidateCertificate(object sender, X509Certificate certificate, X509Chain chain, SslPolicyErrors errors)

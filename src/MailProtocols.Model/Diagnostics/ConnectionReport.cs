@@ -35,7 +35,7 @@ namespace MailProtocols
         public string Security { get; }
 
         /// <summary>The user name of the -Credential, if one was given.</summary>
-        public string UserName { get; }
+        public string UserName { get; internal set; }
 
         public DateTime StartedAt { get; }
 

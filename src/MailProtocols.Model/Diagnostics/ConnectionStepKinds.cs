@@ -14,6 +14,10 @@ namespace MailProtocols
         /// <summary>The capabilities and SASL mechanisms the server lists before log-in.</summary>
         Capabilities,
         Login,
+        /// <summary>With -ClientId: the sign-in authority (Microsoft Entra ID or -Authority) answered. Reported first.</summary>
+        Authority,
+        /// <summary>With -ClientId: a token was acquired (flow, account, expiry, scopes or roles, audience; never the token).</summary>
+        Token,
     }
 
     public enum ConnectionStepStatus

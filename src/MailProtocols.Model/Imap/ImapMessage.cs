@@ -4,7 +4,8 @@ namespace MailProtocols
 {
     /// <summary>
     /// A message in an IMAP folder. Uid, Folder and UidValidity identify it on the server; the
-    /// envelope, flags, size and attachment list come from one FETCH, and the parsed body
+    /// envelope, flags and size come from one FETCH, the attachment list (Attachments, HasAttachments)
+    /// only with -IncludeStructure (BODYSTRUCTURE; null without it), and the parsed body
     /// (TextBody, HtmlBody, Headers) only after Get-ImapMessage -Full, -HeadersOnly or -BodyPart.
     /// </summary>
     public sealed class ImapMessage : MailMessageBase

@@ -23,6 +23,21 @@ namespace MailProtocols
         /// <summary>Local files kept by -KeepDeleted although their messages are gone from the server.</summary>
         public int Kept { get; set; }
 
+        /// <summary>Local messages appended to the server (-Direction Push or Both).</summary>
+        public int Appended { get; set; }
+
+        /// <summary>Messages whose local flag changes went to the server (-Direction Push or Both).</summary>
+        public int FlagsPushed { get; set; }
+
+        /// <summary>Messages deleted locally and marked \Deleted on the server (-Direction Push or Both).</summary>
+        public int DeletedOnServer { get; set; }
+
+        /// <summary>Messages removed from the server with UID EXPUNGE (-Expunge): only those this run deleted.</summary>
+        public int Expunged { get; set; }
+
+        /// <summary>Messages deleted on one side and changed on the other: kept on both sides, each named in a warning.</summary>
+        public int Conflicts { get; set; }
+
         /// <summary>Bytes written for the new messages.</summary>
         public long Bytes { get; set; }
 

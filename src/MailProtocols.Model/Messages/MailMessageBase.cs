@@ -30,9 +30,10 @@ namespace MailProtocols
         /// <summary>
         /// True when the message has at least one attachment: from its MIME structure once it is known (IMAP
         /// BODYSTRUCTURE, a downloaded or imported message); for a POP3 listing (headers only), when the
-        /// Content-Type is multipart/mixed.
+        /// Content-Type is multipart/mixed. Null when it is not known: an IMAP summary fetched without its
+        /// structure (Search-ImapFolder and Get-ImapMessage without -IncludeStructure); Attachments is null then too.
         /// </summary>
-        public bool HasAttachments { get; set; }
+        public bool? HasAttachments { get; set; }
 
         /// <summary>Header name to value(s), in the order they appear. Null until the headers were downloaded.</summary>
         public MessageHeader[] Headers { get; set; }

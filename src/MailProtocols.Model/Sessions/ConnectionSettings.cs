@@ -38,7 +38,16 @@ namespace MailProtocols
 
         public SecureString ProxyPassword { get; set; }
 
-        internal bool UsesOAuth => AccessToken != null;
+        /// <summary>Sign in to get tokens (Microsoft 365 or another authority), or null.</summary>
+        public OAuthSignInSettings SignIn { get; set; }
+
+        /// <summary>Where a signed-in session gets a current token at every log-in; set by the engine.</summary>
+        internal IAccessTokenSource TokenSource { get; set; }
+
+        /// <summary>IMAP: compress the connection (COMPRESS=DEFLATE) after log-in when the server offers it.</summary>
+        public bool Compress { get; set; }
+
+        internal bool UsesOAuth => AccessToken != null || TokenSource != null;
 
         internal NetworkCredential CreatePasswordCredential() => new NetworkCredential(UserName, Password);
 

@@ -43,6 +43,12 @@ namespace MailProtocols
         /// <summary>What the server offers (read at every log-in), in words: <c>$session.Features.Move</c>.</summary>
         public ImapFeatures Features { get; internal set; } = new ImapFeatures();
 
+        /// <summary>
+        /// True when the connection is compressed (Connect-Imap -Compress, and the server offers COMPRESS=DEFLATE).
+        /// Features.Compress says whether the server offers it.
+        /// </summary>
+        public bool Compressed { get; internal set; }
+
         /// <summary>Folder names seen on this session, for tab completion without a network call.</summary>
         internal ImapFolderCache FolderCache { get; } = new ImapFolderCache();
     }

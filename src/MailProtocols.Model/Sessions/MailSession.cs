@@ -23,7 +23,14 @@ namespace MailProtocols
 
         public int Port { get; internal set; }
 
+        /// <summary>The name the session logs in with (for a shared mailbox with a password: user\shared).</summary>
         public string UserName => Settings.UserName;
+
+        /// <summary>Who signed in: the account or app behind the token, or the credential's user.</summary>
+        public string SignedInAs { get; internal set; }
+
+        /// <summary>The mailbox the session opened: the shared mailbox, else the signed-in user's.</summary>
+        public string Mailbox { get; internal set; }
 
         public bool IsConnected => Engine != null && Engine.IsConnected;
 

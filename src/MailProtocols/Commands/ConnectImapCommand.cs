@@ -6,7 +6,17 @@ namespace MailProtocols.Commands
     [OutputType(typeof(ImapSession))]
     public sealed class ConnectImapCommand : ConnectCmdlet<ImapSession>
     {
-        internal override ImapSession CreateSession(ConnectionSettings settings) => ImapConnection.NewSession(settings);
+        internal override string SignInPermission => "IMAP";
+
+        /// <summary>COMPRESS=DEFLATE after log-in, where the server offers it; otherwise a warning and no compression.</summary>
+        [Parameter]
+        public SwitchParameter Compress { get; set; }
+
+        internal override ImapSession CreateSession(ConnectionSettings settings)
+        {
+            settings.Compress = Compress;
+            return ImapConnection.NewSession(settings);
+        }
 
         /// <summary>
         /// One LIST of the folder names, so Tab completion of -Folder works at once (completers never touch the
@@ -14,6 +24,11 @@ namespace MailProtocols.Commands
         /// </summary>
         private protected override void OnOpened(ImapSession session)
         {
+            if (Compress && !session.Compressed)
+            {
+                WriteWarning($"-Compress: {session.Server} does not offer COMPRESS=DEFLATE, so session {session.Id} is not compressed.");
+            }
+
             try
             {
                 ImapFolderNames.Load(session, CancellationToken);

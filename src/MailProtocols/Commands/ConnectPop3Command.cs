@@ -6,6 +6,8 @@ namespace MailProtocols.Commands
     [OutputType(typeof(Pop3Session))]
     public sealed class ConnectPop3Command : ConnectCmdlet<Pop3Session>
     {
+        internal override string SignInPermission => "POP";
+
         internal override Pop3Session CreateSession(ConnectionSettings settings) => Pop3Connection.NewSession(settings);
     }
 }

@@ -23,6 +23,10 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter MarkSeen { get; set; }
 
+        /// <summary>Summaries also carry BODYSTRUCTURE: Attachments and HasAttachments (null without it).</summary>
+        [Parameter]
+        public SwitchParameter IncludeStructure { get; set; }
+
         private protected override bool WholeFolderWithoutUid => true;
 
         protected override void BeginProcessing()
@@ -79,13 +83,13 @@ namespace MailProtocols.Commands
                 return ImapMessageReader.FetchBodyPart(set.Session, set.Folder, set.UidValidity, uids, set.Messages, BodyPart, MarkSeen, CancellationToken);
             }
 
-            return ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, uids, HeadersOnly, MarkSeen, CancellationToken);
+            return ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, uids, HeadersOnly, IncludeStructure, MarkSeen, CancellationToken);
         }
 
         /// <summary>-Folder without -Uid: every message, found with one SEARCH ALL.</summary>
         private IReadOnlyList<uint> AllUids(ImapMessageSet set, ref int total)
         {
-            ImapSearchResult all = ImapMessageReader.Search(set.Session, set.Folder, new ImapSearchCriteria(), null, false, null, CancellationToken);
+            ImapSearchResult all = ImapMessageReader.Search(set.Session, set.Folder, new ImapSearchCriteria(), null, false, null, false, false, CancellationToken);
             total += all.Uids.Count;
             return all.Uids;
         }

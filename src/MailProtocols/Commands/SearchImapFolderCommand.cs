@@ -122,6 +122,10 @@ namespace MailProtocols.Commands
         [ValidateRange(1, int.MaxValue)]
         public int First { get; set; }
 
+        /// <summary>Summaries also carry BODYSTRUCTURE: Attachments and HasAttachments (null without it).</summary>
+        [Parameter]
+        public SwitchParameter IncludeStructure { get; set; }
+
         protected override void BeginProcessing()
         {
             _progress = new ThrottledProgress(this, 4201, "Search-ImapFolder");
@@ -163,7 +167,9 @@ namespace MailProtocols.Commands
                     return;
                 }
 
-                ImapSearchResult found = ImapMessageReader.Search(session, folder, criteria, sortBy, Descending, first, CancellationToken);
+                // has:attachment has no IMAP search key: the summaries' BODYSTRUCTURE answers it, so it brings the structure.
+                bool withStructure = IncludeStructure || criteria.HasAttachment;
+                ImapSearchResult found = ImapMessageReader.Search(session, folder, criteria, sortBy, Descending, first, withStructure, true, CancellationToken);
                 WriteVerbose($"{found.Uids.Count} message(s) found in '{found.Folder}'" +
                     (sortBy.HasValue ? $", sorted by {sortBy} on the {(found.SortedByServer ? "server" : "client")}." : "."));
 
@@ -171,8 +177,7 @@ namespace MailProtocols.Commands
                 // The next batch is fetched while this one goes down the pipeline.
                 foreach (ImapFetchBatch batch in ReadAhead.Of(ImapMessageReader.FetchFound(session, found, CancellationToken)))
                 {
-                    // has:attachment has no IMAP search key: the summaries' BODYSTRUCTURE answers it.
-                    WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments) : batch.Messages, enumerateCollection: true);
+                    WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments == true) : batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;
                     _progress.Update(written, found.Uids.Count, $"{written} of {found.Uids.Count} summaries from {found.Folder}");
                 }

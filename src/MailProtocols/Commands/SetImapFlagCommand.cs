@@ -116,7 +116,7 @@ namespace MailProtocols.Commands
 
             TryInvoke(set.Folder, () =>
             {
-                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, set.Uids, false, false, CancellationToken))
+                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, set.Folder, set.UidValidity, set.Uids, false, false, false, CancellationToken))
                 {
                     WriteObject(batch.Messages, enumerateCollection: true);
                     WriteMissing(set, batch.Missing);

@@ -6,7 +6,7 @@ using System.Management.Automation;
 namespace MailProtocols.Commands
 {
     [Cmdlet(VerbsData.Sync, "ImapFolder", SupportsShouldProcess = true)]
-    [OutputType(typeof(ImapSyncResult))]
+    [OutputType(typeof(ImapSyncResult), typeof(ImapSyncPlanItem))]
     public sealed class SyncImapFolderCommand : ImapSessionCmdlet
     {
         private readonly HashSet<string> _done = new HashSet<string>(StringComparer.Ordinal);
@@ -29,6 +29,15 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter KeepDeleted { get; set; }
 
+        [Parameter]
+        public ImapSyncDirection Direction { get; set; } = ImapSyncDirection.Pull;
+
+        [Parameter]
+        public SwitchParameter Expunge { get; set; }
+
+        [Parameter]
+        public SwitchParameter CreateFolders { get; set; }
+
         protected override void BeginProcessing()
         {
             _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
@@ -37,7 +46,7 @@ namespace MailProtocols.Commands
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
-            var sync = new ImapMaildirSync(session, _root, KeepDeleted, Channel);
+            var sync = new ImapMaildirSync(session, _root, KeepDeleted, Channel) { Direction = Direction, Expunge = Expunge, PlanOnly = TwoWay && IsWhatIf() };
 
             foreach (string name in Folder)
             {
@@ -45,6 +54,12 @@ namespace MailProtocols.Commands
                 if (!TryInvoke($"folder '{name}'", () => targets = ImapMaildirSync.ResolveTargets(session, name, Recurse, CancellationToken)))
                 {
                     continue;
+                }
+
+                if (TwoWay && Recurse)
+                {
+                    // Local folders the server lacks: created with -CreateFolders, otherwise reported.
+                    TryInvoke($"folder '{name}'", () => targets = sync.ReconcileFolders(targets, CreateFolders, CancellationToken));
                 }
 
                 foreach (ImapSyncTarget target in targets)
@@ -91,7 +106,17 @@ namespace MailProtocols.Commands
                 return;
             }
 
-            if (!ShouldProcess($"folder '{target.FullName}' into '{directory}'", "Sync (download new messages, update flags, remove local copies of expunged messages)"))
+            if (TwoWay && IsWhatIf())
+            {
+                // -WhatIf on a two-way sync: the plan as objects; the core reads both sides and changes neither.
+                TryInvoke($"folder '{target.FullName}'", () => sync.Sync(target, CancellationToken));
+                return;
+            }
+
+            string action = TwoWay
+                ? "Sync both ways (changes go to the server as each is confirmed; new messages, flags and expunges come to the copy)"
+                : "Sync (download new messages, update flags, remove local copies of expunged messages)";
+            if (!ShouldProcess($"folder '{target.FullName}' into '{directory}'", action))
             {
                 return;
             }
@@ -102,6 +127,19 @@ namespace MailProtocols.Commands
                 ImapSyncResult result = sync.Sync(target, CancellationToken);
                 WriteObject(result);
             });
+        }
+
+        private bool TwoWay => Direction != ImapSyncDirection.Pull;
+
+        private bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object bound))
+            {
+                return bound is SwitchParameter s ? s.IsPresent : bound is bool b && b;
+            }
+
+            object preference = GetVariableValue("WhatIfPreference");
+            return preference is SwitchParameter p ? p.IsPresent : preference is bool on && on;
         }
 
         private void AcquireLock()

@@ -7,67 +7,24 @@ namespace MailProtocols.Commands
     /// Test-MailConnection: walks through DNS, TCP, greeting, STARTTLS, TLS, certificate, capabilities and
     /// log-in, and reports every step. A failed step is part of the report, never an error.
     /// </summary>
-    [Cmdlet(VerbsDiagnostic.Test, "MailConnection")]
+    [Cmdlet(VerbsDiagnostic.Test, "MailConnection", DefaultParameterSetName = NoLogInSet)]
     [OutputType(typeof(ConnectionReport))]
-    public sealed class TestMailConnectionCommand : MailCmdlet
+    public sealed class TestMailConnectionCommand : MailConnectionCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [Alias("ComputerName", "HostName")]
-        public string Server { get; set; }
+        /// <summary>No credential at all: every step up to the log-in.</summary>
+        private const string NoLogInSet = "NoLogIn";
 
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         public MailProtocol Protocol { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public MailSecurity Security { get; set; } = MailSecurity.Auto;
-
-        [Parameter]
-        [Credential]
-        public PSCredential Credential { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        /// <summary>Accept exactly the certificate with this SHA-256 or SHA-1 thumbprint (hex), trusted or not.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string CertificateThumbprint { get; set; }
 
         [Parameter]
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = 15;
 
-        [Parameter]
-        [ValidateNotNull]
-        public Uri Proxy { get; set; }
-
-        [Parameter]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential ProxyCredential { get; set; }
-
         protected override void ProcessRecord()
         {
-            bool withPassword = Credential != null && Credential != PSCredential.Empty;
-            var settings = new ConnectionSettings
-            {
-                Server = Server,
-                Port = Port,
-                Security = Security,
-                UserName = withPassword ? Credential.UserName : null,
-                Password = withPassword ? Credential.Password : null,
-                SkipCertificateCheck = SkipCertificateCheck,
-                CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                Proxy = Proxy,
-                ProxyUserName = ProxyCredential?.UserName,
-                ProxyPassword = ProxyCredential?.Password,
-            };
+            bool withPassword = WithPassword;
+            ConnectionSettings settings = CreateSettings(TimeSpan.FromSeconds(TimeoutSec));
 
             if (withPassword && Security == MailSecurity.None)
             {
@@ -82,7 +39,7 @@ namespace MailProtocols.Commands
             ConnectionReport report;
             try
             {
-                report = ConnectionTester.Test(Protocol, settings, CancellationToken);
+                report = ConnectionTester.Test(Protocol, settings, CancellationToken, ShowToUser, WriteWarning);
             }
             catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
             {

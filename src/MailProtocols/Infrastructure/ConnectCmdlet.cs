@@ -1,49 +1,12 @@
 using System;
 using System.Management.Automation;
-using System.Security;
 
 namespace MailProtocols.Commands
 {
     /// <summary>The parameters and flow shared by Connect-Imap and Connect-Pop3.</summary>
-    public abstract class ConnectCmdlet<TSession> : MailCmdlet
+    public abstract class ConnectCmdlet<TSession> : MailConnectionCmdlet
         where TSession : MailSession
     {
-        internal const string CredentialSet = "Credential";
-        internal const string OAuthSet = "OAuth";
-
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        [Alias("ComputerName", "HostName")]
-        public string Server { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [ValidateRange(1, 65535)]
-        public int Port { get; set; }
-
-        [Parameter]
-        public MailSecurity Security { get; set; } = MailSecurity.Auto;
-
-        [Parameter(Mandatory = true, ParameterSetName = CredentialSet)]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential Credential { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = OAuthSet)]
-        [ValidateNotNullOrEmpty]
-        public string UserName { get; set; }
-
-        [Parameter(Mandatory = true, ParameterSetName = OAuthSet)]
-        [ValidateNotNull]
-        public SecureString AccessToken { get; set; }
-
-        [Parameter]
-        public SwitchParameter SkipCertificateCheck { get; set; }
-
-        /// <summary>Accept exactly the certificate with this SHA-256 or SHA-1 thumbprint (hex), trusted or not.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string CertificateThumbprint { get; set; }
-
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSec { get; set; } = 60;
@@ -55,16 +18,10 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter NotDefault { get; set; }
 
-        [Parameter]
-        [ValidateNotNull]
-        public Uri Proxy { get; set; }
-
-        [Parameter]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential ProxyCredential { get; set; }
-
         internal abstract TSession CreateSession(ConnectionSettings settings);
+
+        /// <summary>The protocol's permission for a Microsoft 365 sign-in ("IMAP", "POP"): the scope is chosen from it.</summary>
+        internal abstract string SignInPermission { get; }
 
         /// <summary>Runs once the session is open and registered, before it is written out.</summary>
         private protected virtual void OnOpened(TSession session)
@@ -73,22 +30,8 @@ namespace MailProtocols.Commands
 
         protected override void ProcessRecord()
         {
-            var settings = new ConnectionSettings
-            {
-                Server = Server,
-                Port = Port,
-                Security = Security,
-                UserName = ParameterSetName == OAuthSet ? UserName : Credential.UserName,
-                Password = ParameterSetName == OAuthSet ? null : Credential.Password,
-                AccessToken = ParameterSetName == OAuthSet ? AccessToken : null,
-                SkipCertificateCheck = SkipCertificateCheck,
-                CertificateThumbprint = ReadCertificateThumbprint(CertificateThumbprint),
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-                ProtocolLogPath = ProtocolLogPath == null ? null : GetUnresolvedProviderPathFromPSPath(ProtocolLogPath),
-                Proxy = Proxy,
-                ProxyUserName = ProxyCredential?.UserName,
-                ProxyPassword = ProxyCredential?.Password,
-            };
+            ConnectionSettings settings = CreateSettings(TimeSpan.FromSeconds(TimeoutSec));
+            settings.ProtocolLogPath = ProtocolLogPath == null ? null : GetUnresolvedProviderPathFromPSPath(ProtocolLogPath);
 
             if (Security == MailSecurity.None)
             {
@@ -100,7 +43,15 @@ namespace MailProtocols.Commands
                 WriteWarning($"-SkipCertificateCheck: the identity of {Server} is not verified, so anyone in the middle can read the password. Use it only for a test server.");
             }
 
+            SignInOutcome signedIn = null;
+            if (!TryInvoke(Server, () => signedIn = SignIn(settings, SignInPermission)))
+            {
+                return;
+            }
+
             TSession session = CreateSession(settings);
+            session.SignedInAs = signedIn?.Account ?? SignedInAs;
+            session.Mailbox = SharedMailbox ?? signedIn?.Account ?? SignedInAs;
             string through = Proxy == null ? string.Empty : $" through the proxy {ProxyDescription.Of(Proxy)}";
             WriteVerbose($"Connecting to {session.Server}:{session.Port} ({session.Transport}){through} as {settings.UserName}.");
             bool opened = TryInvoke(Server, () => session.Open(CancellationToken));

@@ -74,7 +74,7 @@ namespace MailProtocols.Commands
             uint? validity = result.NewUidValidity;
             TryInvoke(result.DestinationName, () =>
             {
-                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, result.DestinationName, validity, newUids, false, false, CancellationToken))
+                foreach (ImapFetchBatch batch in ImapMessageReader.FetchSummaries(set.Session, result.DestinationName, validity, newUids, false, false, false, CancellationToken))
                 {
                     WriteObject(batch.Messages, enumerateCollection: true);
                 }

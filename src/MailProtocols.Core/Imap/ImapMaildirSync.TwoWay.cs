@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using MailKit;
+
+namespace MailProtocols
+{
+    internal sealed partial class ImapMaildirSync
+    {
+        /// <summary>Which way changes go; Pull (the default) is the one-way mirror.</summary>
+        public ImapSyncDirection Direction { get; set; }
+
+        /// <summary>With Push or Both: UID EXPUNGE the messages this run deleted on the server (only those).</summary>
+        public bool Expunge { get; set; }
+
+        /// <summary>With Push or Both: only write what would be done (-WhatIf), as <see cref="ImapSyncPlanItem"/> objects.</summary>
+        public bool PlanOnly { get; set; }
+
+        /// <summary>
+        /// A two-way run of one folder: read both sides, let <see cref="MaildirSyncPlanner"/> decide, carry out
+        /// the server's part (APPEND, UID STORE, \Deleted, UID EXPUNGE), then the local part, then (Both) the
+        /// pull run downloads what is new. The state is written after each batch of APPENDs and at the end.
+        /// </summary>
+        private sealed partial class TwoWayRun
+        {
+            private readonly ImapMaildirSync _owner;
+            private readonly ImapSession _session;
+            private readonly ImapSyncTarget _target;
+            private readonly string _path;
+            private readonly MaildirFolder _maildir;
+            private readonly MaildirSyncState _saved;
+            private readonly ImapSyncResult _result;
+            private readonly CancellationToken _token;
+            private readonly IOperationChannel _channel;
+            private Dictionary<uint, SyncedMessage> _records = new Dictionary<uint, SyncedMessage>();
+            private Dictionary<uint, SyncedMessage> _before = new Dictionary<uint, SyncedMessage>();
+            private Dictionary<uint, SyncedMessage> _appended = new Dictionary<uint, SyncedMessage>();
+            private bool _applied;
+            private List<PendingAppend> _pending = new List<PendingAppend>();
+            private uint _validity;
+            private uint _uidFloor;
+            private bool _serverChanged;
+
+            public TwoWayRun(ImapMaildirSync owner, ImapSyncTarget target, MaildirFolder maildir, MaildirSyncState saved, ImapSyncResult result, CancellationToken token)
+            {
+                _owner = owner;
+                _session = owner._session;
+                _target = target;
+                _path = target.FullName;
+                _maildir = maildir;
+                _saved = saved;
+                _result = result;
+                _token = token;
+                _channel = owner._channel;
+            }
+
+            private bool Both => _owner.Direction == ImapSyncDirection.Both;
+
+            public void Execute()
+            {
+                FolderStatus status = _owner.ReadStatus(_path, _token);
+                _result.Count = status.Count;
+                _result.UidValidity = status.UidValidity;
+                if (!_owner.PlanOnly && IsUnchanged(status))
+                {
+                    _channel.Verbose($"'{_path}' is unchanged on both sides since the last sync (UIDNEXT {status.UidNext}, HIGHESTMODSEQ {status.HighestModSeq}).");
+                    _result.Unchanged = true;
+                    return;
+                }
+
+                IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, !_owner.PlanOnly, t), idempotent: true);
+                _validity = opened.UidValidity;
+                _result.UidValidity = _validity;
+                bool resync = _saved != null && _saved.UidValidity != _validity;
+                List<SyncedMessage> records = resync ? null : _saved?.Messages;
+                foreach (SyncedMessage record in records ?? new List<SyncedMessage>())
+                {
+                    _before[record.Uid] = record;
+                }
+
+                List<LocalMessageFile> otherGeneration = new List<LocalMessageFile>();
+                List<LocalMessageFile> files = Directory.Exists(_maildir.Path)
+                    ? MaildirLocalFiles.Scan(_maildir, _validity, out otherGeneration)
+                    : new List<LocalMessageFile>();
+                List<ServerMessageFlags> server = ReadServerFlags();
+                _uidFloor = Math.Max(server.Count == 0 ? 1 : server.Max(m => m.Uid) + 1, opened.UidNext?.Id ?? 1);
+                _pending = (_saved?.PendingAppends ?? new List<PendingAppend>()).ToList();
+                ResolvePending(files);
+
+                MaildirSyncPlan plan = MaildirSyncPlanner.Plan(records, server, files, _owner.Direction, _owner.Expunge, _owner._keepDeleted);
+                if (_owner.PlanOnly)
+                {
+                    Emit(plan, resync && Both && !_owner._keepDeleted ? otherGeneration : new List<LocalMessageFile>());
+                    _session.Run($"closing '{_path}'", _token, t => _owner.Unselect(Reopen(t), t), idempotent: true);
+                    return;
+                }
+
+                if (resync)
+                {
+                    _channel.Warning($"The UIDVALIDITY of '{_path}' changed from {_saved.UidValidity} to {_validity}: the folder was recreated on the server. " +
+                        "Local messages not on the server yet are appended; the local copy of the rest is downloaded again" +
+                        (Both ? "." : " by the next -Direction Both or Pull run."));
+                }
+
+                foreach (SyncConflict conflict in plan.Conflicts)
+                {
+                    _result.Conflicts++;
+                    _channel.Warning($"Conflict in '{_path}': {conflict.Description}.");
+                }
+
+                _records = new Dictionary<uint, SyncedMessage>(plan.Synced);
+                if (resync && Both)
+                {
+                    CarryOverLocalChanges(otherGeneration);
+                }
+
+                AppendAll(plan.Appends);
+                StoreAll(plan.Stores);
+                DeleteOnServer(plan);
+                ChangeLocal(plan);
+                _applied = true;
+                WriteState(_saved);
+
+                if (Both)
+                {
+                    Pull(plan, resync, status);
+                }
+                else
+                {
+                    _session.Run($"closing '{_path}'", _token, t => _owner.Unselect(Reopen(t), t), idempotent: true);
+                }
+            }
+
+            /// <summary>Nothing to do when the server's STATUS matches the state (CONDSTORE) and every file matches its record.</summary>
+            private bool IsUnchanged(FolderStatus status)
+            {
+                if (_saved?.Messages == null || _saved.PendingAppends.Count > 0 || !_saved.Complete || _saved.UidValidity != status.UidValidity ||
+                    _saved.UidNext != status.UidNext || _saved.Count != status.Count || status.HighestModSeq == 0 || _saved.HighestModSeq != status.HighestModSeq)
+                {
+                    return false;
+                }
+
+                var byName = new Dictionary<string, SyncedMessage>(StringComparer.Ordinal);
+                foreach (SyncedMessage record in _saved.Messages)
+                {
+                    if (record.DeletedLocally)
+                    {
+                        if (_owner.Expunge)
+                        {
+                            return false;
+                        }
+
+                        continue;
+                    }
+
+                    byName[record.BaseName] = record;
+                }
+
+                List<LocalMessageFile> files = MaildirLocalFiles.Scan(_maildir, status.UidValidity, out List<LocalMessageFile> other);
+                return other.Count == 0 && files.Count == byName.Count &&
+                    files.All(f => byName.TryGetValue(f.BaseName, out SyncedMessage r) && MaildirSyncPlanner.Flags(f.Letters) == r.Letters);
+            }
+
+            /// <summary>The local part of the plan: renames for the server's flag changes, removals of what the server expunged.</summary>
+            private void ChangeLocal(MaildirSyncPlan plan)
+            {
+                foreach (LocalRename rename in plan.Renames)
+                {
+                    if (_records.TryGetValue(rename.Uid, out SyncedMessage record) && record.Letters != rename.Letters && !record.DeletedLocally)
+                    {
+                        // A STORE this rename depended on was declined: the file keeps its flags.
+                        continue;
+                    }
+
+                    MaildirLocalFiles.SetFlags(_maildir, rename.File, rename.Letters);
+                    _result.FlagsUpdated++;
+                }
+
+                foreach (LocalMessageFile file in plan.RemoveFiles)
+                {
+                    MaildirFolder.Io($"removing '{file.Path}'", () => File.Delete(file.Path));
+                    _result.Removed++;
+                }
+
+                _result.Kept += plan.KeptFiles.Count;
+            }
+
+            /// <summary>The pull run downloads what is new or restored; then every file on disk becomes a record.</summary>
+            private void Pull(MaildirSyncPlan plan, bool resync, FolderStatus status)
+            {
+                MaildirSyncState saved = resync ? _saved : MaildirSyncState.Read(_maildir.Path);
+                if (!resync && plan.Download.Any(u => u <= saved.HighestUid))
+                {
+                    // Messages to restore below the highest UID on disk: make the pull run list the server's UIDs.
+                    saved.Count = -1;
+                }
+
+                FolderStatus now = _serverChanged ? _owner.ReadStatus(_path, _token) : status;
+                var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
+                new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip).Execute();
+
+                _records = Records();
+                _appended.Clear();
+                foreach (LocalMessageFile file in MaildirLocalFiles.Scan(_maildir, _validity, out _).Where(f => f.Uid != 0))
+                {
+                    _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
+                }
+
+                WriteState(MaildirSyncState.Read(_maildir.Path), final: true);
+            }
+
+            /// <summary>
+            /// The state with the records and pending APPENDs as they are now; the pull part's values as <paramref name="pulled"/>
+            /// left them. Only the last write of a Both run is complete: any other leaves the next run a full check.
+            /// </summary>
+            private void WriteState(MaildirSyncState pulled, bool final = false)
+            {
+                bool same = final && pulled != null && pulled.UidValidity == _validity;
+                var state = new MaildirSyncState
+                {
+                    Folder = _path,
+                    UidValidity = pulled?.UidValidity ?? _validity,
+                    HighestUid = pulled?.HighestUid ?? 0,
+                    UidNext = same && pulled.Complete && Both ? pulled.UidNext : 0,
+                    HighestModSeq = pulled?.HighestModSeq ?? 0,
+                    Count = pulled?.Count ?? -1,
+                    Complete = same && pulled.Complete && Both,
+                    Synced = DateTimeOffset.UtcNow,
+                    Messages = Records().Values.OrderBy(r => r.Uid).ToList(),
+                    PendingAppends = _pending,
+                };
+                if (!Directory.Exists(_maildir.Path))
+                {
+                    _maildir.Create(isSubfolder: true);
+                }
+
+                state.Write(_maildir.Path);
+            }
+
+            /// <summary>
+            /// The records to write: until both sides have the plan's changes, those of the last sync (a cut run then
+            /// merges the same way again); afterwards the plan's. Messages appended so far are recorded either way.
+            /// </summary>
+            private Dictionary<uint, SyncedMessage> Records()
+            {
+                var records = new Dictionary<uint, SyncedMessage>(_applied ? _records : _before);
+                foreach (KeyValuePair<uint, SyncedMessage> appended in _appended)
+                {
+                    records[appended.Key] = appended.Value;
+                }
+
+                return records;
+            }
+
+            private List<ServerMessageFlags> ReadServerFlags() =>
+                _session.Run($"reading flags in '{_path}'", _token, t =>
+                {
+                    IMailFolder folder = Reopen(t);
+                    return folder.Count == 0
+                        ? new List<ServerMessageFlags>()
+                        : folder.Fetch(new UniqueIdRange(UniqueId.MinValue, UniqueId.MaxValue), new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags), t)
+                            .Select(s => new ServerMessageFlags { Uid = s.UniqueId.Id, Letters = ServerMessage.From(s).Letters }).ToList();
+                }, idempotent: true);
+
+            /// <summary>Under -WhatIf: every change as an object, and nothing changed on either side.</summary>
+            private void Emit(MaildirSyncPlan plan, List<LocalMessageFile> otherGeneration)
+            {
+                ImapSyncPlanItem Item(ImapSyncSide side, string action, uint uid, string flags, string path) =>
+                    new ImapSyncPlanItem { Side = side, Action = action, Folder = _path, Uid = uid, Flags = flags ?? string.Empty, Path = path };
+                string PathOf(uint uid) => plan.Files.TryGetValue(uid, out LocalMessageFile f) ? f.Path : null;
+
+                foreach (SyncConflict conflict in plan.Conflicts)
+                {
+                    _channel.Output(Item(plan.Download.Contains(conflict.Uid) ? ImapSyncSide.Local : ImapSyncSide.Server, "Conflict", conflict.Uid, null, PathOf(conflict.Uid)));
+                }
+
+                foreach (LocalMessageFile file in plan.Appends)
+                {
+                    _channel.Output(Item(ImapSyncSide.Server, "Append", 0, MaildirSyncPlanner.Flags(file.Letters), file.Path));
+                }
+
+                foreach (FlagStore store in plan.Stores)
+                {
+                    foreach (uint uid in store.Uids)
+                    {
+                        _channel.Output(Item(ImapSyncSide.Server, store.Add ? "AddFlags" : "RemoveFlags", uid, store.Letter.ToString(), PathOf(uid)));
+                    }
+                }
+
+                plan.MarkDeleted.ForEach(uid => _channel.Output(Item(ImapSyncSide.Server, "MarkDeleted", uid, "T", null)));
+                plan.Expunge.ForEach(uid => _channel.Output(Item(ImapSyncSide.Server, "Expunge", uid, null, PathOf(uid))));
+                plan.Renames.ForEach(r => _channel.Output(Item(ImapSyncSide.Local, "SetFlags", r.Uid, r.Letters, r.File.Path)));
+                plan.RemoveFiles.ForEach(f => _channel.Output(Item(ImapSyncSide.Local, "Remove", f.Uid, null, f.Path)));
+                otherGeneration.ForEach(f => _channel.Output(Item(ImapSyncSide.Local, "Remove", 0, null, f.Path)));
+                plan.KeptFiles.ForEach(f => _channel.Output(Item(ImapSyncSide.Local, "Keep", f.Uid, null, f.Path)));
+                plan.Download.ForEach(uid => _channel.Output(Item(ImapSyncSide.Local, "Download", uid, null, null)));
+            }
+
+            /// <summary>The folder, selected again (read-write unless planning) if the connection was re-established; a recreated folder stops the run.</summary>
+            private IMailFolder Reopen(CancellationToken token) => ImapMessageReader.OpenChecked(_session, _path, _validity, !_owner.PlanOnly, token);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+# Two-way Sync-ImapFolder (issue 16) under faults and at scale: a connection cut during each phase (through
+# tests/TestBed/faultproxy.py), after which a re-run finishes the job exactly once; 1,000 local flag changes in a
+# 10,000-message folder pushed with a handful of UID STORE commands; servers without CONDSTORE (the Exchange
+# profile) and with folders below INBOX. (the InboxPrefix profile).
+
+BeforeAll {
+    . $PSScriptRoot/Common.ps1
+    . $PSScriptRoot/ImapCommon.ps1
+    . $PSScriptRoot/ImapLiveCommon.ps1
+    . $PSScriptRoot/ImapTwoWayCommon.ps1
+    Import-Module (Join-Path $PSScriptRoot 'TestBed/FaultProxy.psm1') -Force
+
+    function Connect-ThroughProxy {
+        # A plaintext session through the proxy (the proxy reads the commands; -Security None warns, expected here).
+        param([Parameter(Mandatory)] $User, [Parameter(Mandatory)] $Proxy, [string] $ProtocolLogPath)
+        $p = @{ Server = '127.0.0.1'; Port = $Proxy.Port; Credential = $User.Credential; Security = 'None'; TimeoutSec = 15; NotDefault = $true }
+        if ($ProtocolLogPath) { $p.ProtocolLogPath = $ProtocolLogPath }
+        Connect-Imap @p -WarningAction SilentlyContinue
+    }
+
+    function New-TwoWayCopy {
+        # A user with -Count messages, synced two-way once into a fresh directory; returns user and directory.
+        param([int] $Count = 4, [string] $Prefix = 'f')
+        $user = New-TestUser -Bed $Bed
+        Add-ServerMessages -User $user -Count $Count -Prefix $Prefix
+        $s = Connect-TestImap -User $user -NotDefault
+        $dest = New-TestDirectory 'fault'
+        try { $null = Sync-ImapFolder -Session $s -Destination $dest -Direction Both }
+        finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+        [pscustomobject]@{ User = $user; Dest = $dest }
+    }
+
+    function Invoke-CutThenRerun {
+        # One Both run through a proxy that cuts at -Command (with -With's switches). A cut command the engine may repeat
+        # (FETCH, STORE, EXPUNGE of given UIDs) is retried on a new connection and the run succeeds; a cut APPEND fails the
+        # folder with ConnectionLost. Either way a second run on the same session follows. Returns the second run's result.
+        param([Parameter(Mandatory)] $Copy, [Parameter(Mandatory)] [string] $Command, [hashtable] $With = @{}, [switch] $Expunge, [switch] $Fails)
+        $p = @{ TargetPort = $Bed.ImapPort; CutAfterCommand = $Command }
+        foreach ($k in $With.Keys) { $p[$k] = $With[$k] }
+        $proxy = Start-FaultProxy @p
+        $s = Connect-ThroughProxy $Copy.User $proxy
+        try {
+            $first = Sync-ImapFolder -Session $s -Destination $Copy.Dest -Direction Both -Expunge:$Expunge -ErrorVariable errs -ErrorAction SilentlyContinue
+            @(Get-FaultProxyEvent $proxy | Where-Object event -EQ cut) | Should -HaveCount 1
+            if ($Fails) {
+                @($errs) | Should -HaveCount 1
+                $errs[0].FullyQualifiedErrorId | Should -BeLike 'SyncImapFolderConnectionLost,*'
+            }
+            else {
+                @($errs) | Should -HaveCount 0 -Because 'a command that can be repeated safely is retried on a new connection'
+                $script:FirstRun = $first
+            }
+            Sync-ImapFolder -Session $s -Destination $Copy.Dest -Direction Both -Expunge:$Expunge
+        }
+        finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue; Stop-FaultProxy $proxy }
+    }
+
+    function Get-MessageIdCounts {
+        # Message-ID -> how many messages carry it, on the server.
+        param([Parameter(Mandatory)] $User, [string] $Folder = 'INBOX')
+        $counts = @{}
+        $messages = Invoke-MailCheck -Bed $Bed -User $User -Command imap-messages -Arguments $Folder, '--uids', '1:*'
+        foreach ($m in $messages) { $id = $m.message_id.Trim('<', '>'); $counts[$id] = 1 + [int]$counts[$id] }
+        $counts
+    }
+}
+
+Describe 'Two-way Sync-ImapFolder when the connection breaks' {
+    It 'cut after the server stored an APPEND but before its OK: the re-run finds the message by Message-ID and does not append it again' {
+        $copy = New-TwoWayCopy
+        $null = New-LocalMessage -Directory $copy.Dest -MessageId 'once@test' -Letters 'S'
+        $rerun = Invoke-CutThenRerun -Copy $copy -Command '^\S+ APPEND ' -With @{ BeforeCompletion = $true } -Fails
+        $rerun.Appended | Should -Be 0
+        (Get-MessageIdCounts $copy.User)['once@test'] | Should -Be 1
+        $local = @(Get-ChildItem -LiteralPath (Join-Path $copy.Dest 'cur'), (Join-Path $copy.Dest 'new') -File | Where-Object { (Get-MessageIdOfFile $_.FullName) -eq 'once@test' })
+        $local | Should -HaveCount 1
+        $local[0].Name | Should -Match '\.mailprotocols,S=\d+:2,S$'
+        (Get-ServerFlagState -User $copy.User)['once@test'] | Should -Be 'S'
+    }
+
+    It 'cut before the APPEND reaches the server: the re-run appends it, once' {
+        $copy = New-TwoWayCopy
+        $null = New-LocalMessage -Directory $copy.Dest -MessageId 'late@test'
+        $rerun = Invoke-CutThenRerun -Copy $copy -Command '^\S+ APPEND ' -With @{ BeforeCommand = $true } -Fails
+        $rerun.Appended | Should -Be 1
+        (Get-MessageIdCounts $copy.User)['late@test'] | Should -Be 1
+    }
+
+    It 'cut before a UID STORE: the command is repeated on a new connection, the flags are pushed once, and the server''s own change comes down' {
+        $copy = New-TwoWayCopy
+        Set-LocalLetters -Directory $copy.Dest -MessageId 'f-1@test' -Letters 'S'
+        Set-LocalLetters -Directory $copy.Dest -MessageId 'f-2@test' -Letters 'F'
+        Set-ServerFlags -User $copy.User -MessageId 'f-3@test' -Flags '\Answered'
+        $rerun = Invoke-CutThenRerun -Copy $copy -Command '^\S+ UID STORE ' -With @{ CommandCount = 2; BeforeCommand = $true }
+        $script:FirstRun.FlagsPushed | Should -Be 2
+        $rerun.FlagsPushed + $rerun.FlagsUpdated | Should -Be 0
+        $server = Get-ServerFlagState -User $copy.User
+        $local = Get-LocalFlagState $copy.Dest
+        foreach ($id in 'f-1@test', 'f-2@test', 'f-3@test', 'f-4@test') { $local[$id] | Should -Be $server[$id] -Because $id }
+        $server['f-1@test'] | Should -Be 'S'
+        $server['f-2@test'] | Should -Be 'F'
+        $server['f-3@test'] | Should -Be 'R'
+    }
+
+    It 'cut after the server marked local deletions \Deleted but before its OK: repeated, no conflict, and -Expunge removes them' {
+        $copy = New-TwoWayCopy
+        Remove-LocalMessage -Directory $copy.Dest -MessageId 'f-2@test'
+        $rerun = Invoke-CutThenRerun -Copy $copy -Command '^\S+ UID STORE .*\\Deleted' -With @{ BeforeCompletion = $true } -Expunge
+        $script:FirstRun.Conflicts + $rerun.Conflicts | Should -Be 0
+        $script:FirstRun.Expunged | Should -Be 1
+        $rerun.New | Should -Be 0
+        $server = Get-ServerFlagState -User $copy.User
+        $server.ContainsKey('f-2@test') | Should -BeFalse
+        $server.Keys.Count | Should -Be 3
+        (Get-LocalFlagState $copy.Dest).Keys.Count | Should -Be 3
+    }
+
+    It 'cut after UID EXPUNGE but before its OK: repeated harmlessly; the next run has nothing to do and downloads nothing again' {
+        $copy = New-TwoWayCopy
+        Remove-LocalMessage -Directory $copy.Dest -MessageId 'f-4@test'
+        $rerun = Invoke-CutThenRerun -Copy $copy -Command '^\S+ UID EXPUNGE ' -With @{ BeforeCompletion = $true } -Expunge
+        $script:FirstRun.Expunged | Should -Be 1
+        $rerun.New + $rerun.Expunged | Should -Be 0
+        (Get-ServerFlagState -User $copy.User).ContainsKey('f-4@test') | Should -BeFalse
+        (Get-LocalFlagState $copy.Dest).ContainsKey('f-4@test') | Should -BeFalse
+    }
+
+    It 'cut while downloading new server messages after the push: the download is repeated, each message lands once, nothing is pushed twice' {
+        $copy = New-TwoWayCopy
+        Set-LocalLetters -Directory $copy.Dest -MessageId 'f-1@test' -Letters 'F'
+        $null = New-LocalMessage -Directory $copy.Dest -MessageId 'mine@test'
+        Add-ServerMessages -User $copy.User -Count 3 -Prefix 'arrived'
+        $rerun = Invoke-CutThenRerun -Copy $copy -Command '^\S+ UID FETCH .*BODY\.PEEK\[\]' -With @{ ThenBytes = 300 }
+        $script:FirstRun.Appended | Should -Be 1
+        $script:FirstRun.New | Should -Be 3
+        $rerun.Appended + $rerun.New | Should -Be 0
+        $counts = Get-MessageIdCounts $copy.User
+        $counts['mine@test'] | Should -Be 1
+        $local = Get-LocalFlagState $copy.Dest
+        $local.Keys.Count | Should -Be 8
+        @(Get-ChildItem -LiteralPath (Join-Path $copy.Dest 'cur') -File).Count | Should -Be 8 -Because 'no message twice on disk'
+        $local['f-1@test'] | Should -Be 'F'
+        (Get-ServerFlagState -User $copy.User)['f-1@test'] | Should -Be 'F'
+    }
+}
+
+Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag changes' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        $null = Add-TestMessageBatch -Bed $Bed -User $user -Count 10000 -NoFlags -AttachmentEvery 0
+        $log = New-ImapLogPath 'twoway10k'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        $dest = New-TestDirectory 'twoway10k'
+        $first = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+    }
+    AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue; Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue }
+
+    It 'pushes them with one UID STORE per distinct change (the protocol log counts them)' {
+        $first.New | Should -Be 10000
+        $files = @(Get-ChildItem -LiteralPath (Join-Path $dest 'cur') -File | Sort-Object { [int](($_.Name -split '[._]')[1]) })
+        # UIDs 1..700 read (S), 701..1000 flagged (F): two distinct changes.
+        for ($i = 0; $i -lt 1000; $i++) {
+            $letters = if ($i -lt 700) { 'S' } else { 'F' }
+            $base = $files[$i].Name -replace ':2,.*$', ''
+            [System.IO.File]::Move($files[$i].FullName, (Join-Path $dest "cur/${base}:2,$letters"))
+        }
+        $before = @(Get-ImapClientCommands -Path $log).Count
+
+        $result = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+
+        $result.FlagsPushed | Should -Be 1000
+        $stores = @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before | Where-Object { $_ -match '^UID STORE' })
+        $stores | Should -HaveCount 2
+        $flags = Invoke-MailCheck -Bed $Bed -User $user -Command imap-flags -Arguments INBOX, '--uids', '1:1100'
+        $wrong = foreach ($m in $flags) {
+            $expected = if ($m.uid -le 700) { '\Seen' } elseif ($m.uid -le 1000) { '\Flagged' } else { $null }
+            $actual = @($m.flags | Where-Object { $_ -ne '\Recent' })
+            if ("$actual" -ne "$expected") { "UID $($m.uid): '$actual' <> '$expected'" }
+        }
+        $wrong | Should -BeNullOrEmpty
+    }
+}
