@@ -17,6 +17,7 @@
         'Formats/Diagnostics.Format.ps1xml'
         'Formats/ImapLive.Format.ps1xml'
         'Formats/Smtp.Format.ps1xml'
+        'Formats/Migration.Format.ps1xml'
     )
     CmdletsToExport        = @(
         'Connect-Imap'
@@ -42,6 +43,7 @@
         'Set-ImapFlag'
         'Watch-ImapFolder'
         'Sync-ImapFolder'
+        'Copy-ImapMailbox'
         'Export-ImapFolder'
         'Get-MailSession'
         'Get-Pop3Mailbox'

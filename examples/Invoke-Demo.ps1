@@ -22,7 +22,12 @@ try {
     $null = Add-TestMessage -Bed $bed -User $user.Name -Subject 'Access request: wiki' -From 'Sam <sam@testbed.example>' -To 'demo@testbed.example' `
         -MessageId '<request-1@testbed.example>' -Body "Hi,`r`ncould I get access to the wiki?`r`nSam`r`n"
 
-    $common = @{ Server = 'localhost'; ImapPort = $bed.ImapPort; Pop3Port = $bed.Pop3Port; SmtpPort = $bed.SmtpPort; Credential = $user.Credential }
+    # A second server for the migration runbook: folders below INBOX. with '.', as Cyrus and Courier have them.
+    $target = Start-TestDovecot -Name 'demo-target' -Profile InboxPrefix
+    $targetUser = New-TestUser -Bed $target -Name 'demo'
+
+    $common = @{ Server = 'localhost'; ImapPort = $bed.ImapPort; Pop3Port = $bed.Pop3Port; SmtpPort = $bed.SmtpPort; Credential = $user.Credential
+        DestinationImapPort = $target.ImapPort; DestinationCredential = $targetUser.Credential }
     foreach ($runbook in Get-ChildItem $PSScriptRoot -File | Where-Object Name -Match '^\d\d-.*\.ps1$' | Sort-Object Name) {
         Write-Host ''
         Write-Host ('=' * 72) -ForegroundColor Cyan
@@ -49,5 +54,6 @@ try {
     Write-Host 'More runbooks, each with its Pester tests (mocks and a local test server): examples/Runbooks; see Get-Help about_MailProtocols_Testing.'
 }
 finally {
+    if ($target) { Stop-TestDovecot -Bed $target }
     Stop-TestDovecot -Bed $bed
 }

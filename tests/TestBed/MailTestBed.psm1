@@ -1730,7 +1730,7 @@ function Invoke-MailCheck {
     .PARAMETER User
     New-TestUser object or user name (password looked up in the bed).
     .PARAMETER Command
-    Subcommand, e.g. imap-folders, imap-status, imap-uids, imap-flags, imap-messages, imap-fetch,
+    Subcommand, e.g. imap-folders, imap-status, imap-uids, imap-flags, imap-messages, imap-digest, imap-fetch,
     imap-append, imap-store, imap-expunge, imap-create, imap-delete, imap-rename, imap-subscribe,
     imap-unsubscribe, imap-quota, imap-capability, pop3-capa, pop3-stat, pop3-list, pop3-uidl,
     pop3-retr, pop3-top, pop3-dele.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tests/TestBed needs on a Debian machine (idempotent; run as root):
-#   dovecot-imapd + dovecot-pop3d + dovecot-lmtpd (Dovecot 2.3), postfix, python3, openssl, ca-certificates, isync (mbsync).
+#   dovecot-imapd + dovecot-pop3d + dovecot-lmtpd (Dovecot 2.3), postfix, python3, openssl, ca-certificates, isync (mbsync);
+#   with --bench also offlineimap for bench/Measure-Migration.ps1.
 # The packages' own system-wide Dovecot is kept from starting (it would listen on
 # *:143/993/110/995); the test bed starts private instances on 127.0.0.1 instead.
 # Postfix is installed as "No configuration" (no /etc/postfix/main.cf, so no system
@@ -18,6 +19,10 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -f /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 # mbsync, the reference of the two-way sync's differential tests (tests/ImapSyncMbsync.Tests.ps1).
 command -v mbsync >/dev/null 2>&1 || need+=(isync)
+# --bench: also OfflineIMAP, which bench/Measure-Migration.ps1 compares Copy-ImapMailbox with; the tests do not need it.
+if [ "${1:-}" = "--bench" ]; then
+    command -v offlineimap >/dev/null 2>&1 || need+=(offlineimap)
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
     echo "test bed prerequisites present"

@@ -444,6 +444,39 @@ def cmd_imap_messages(m, a):
     return out
 
 
+def cmd_imap_digest(m, a):
+    """Per message: UID, flags, INTERNALDATE, size, Message-ID and the SHA-256 of BODY[] (compares two servers without moving bodies around)."""
+    import hashlib
+    _select(m, a.folder)
+    typ, data = m.uid('SEARCH', 'ALL')
+    _check(typ, data, 'UID SEARCH')
+    uids = [x.decode() for x in (data[0] or b'').split()]
+    out = []
+    for i in range(0, len(uids), 100):
+        typ, data = m.uid('FETCH', ','.join(uids[i:i + 100]), '(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])')
+        _check(typ, data, 'UID FETCH')
+        for meta, lits in _fetch_items(data):
+            body = lits[0] if lits else b''
+            idate = re.search(rb'INTERNALDATE "([^"]*)"', meta)
+            idt = None
+            if idate:
+                t = imaplib.Internaldate2tuple(b'INTERNALDATE "' + idate.group(1) + b'"')
+                idt = datetime.datetime.fromtimestamp(time.mktime(t), datetime.timezone.utc).isoformat() if t else idate.group(1).decode()
+            head = body.split(b'\r\n\r\n', 1)[0].decode('utf-8', 'replace')
+            size = re.search(rb'RFC822\.SIZE (\d+)', meta)
+            out.append({
+                'uid': _meta_uid(meta),
+                'flags': sorted(f for f in _meta_flags(meta) if f != '\\Recent'),
+                'internaldate': idt,
+                'size': int(size.group(1)) if size else None,
+                'message_id': _header_value(head, 'Message-ID'),
+                'sha256': hashlib.sha256(body).hexdigest(),
+                'length': len(body),
+            })
+    out.sort(key=lambda x: x['uid'])
+    return out
+
+
 def cmd_imap_fetch(m, a):
     _select(m, a.folder)
     section = a.section or ''
@@ -676,6 +709,7 @@ def build_parser():
     add('imap-uids', cmd_imap_uids, 'folder', ('--search', {}))
     add('imap-flags', cmd_imap_flags, 'folder', ('--uids', {'default': '1:*'}))
     add('imap-messages', cmd_imap_messages, 'folder', ('--uids', {'default': '1:*'}))
+    add('imap-digest', cmd_imap_digest, 'folder')
     add('imap-fetch', cmd_imap_fetch, 'folder', 'uid', ('--section', {}))
     add('imap-append', cmd_imap_append, 'folder', 'file', ('--flags', {}), ('--date', {}))
     add('imap-store', cmd_imap_store, 'folder', 'uids', 'op', ('flags', {'nargs': '+'}))

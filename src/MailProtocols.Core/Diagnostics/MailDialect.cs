@@ -19,7 +19,7 @@ namespace MailProtocols
                 case MailProtocol.Pop3:
                     return new Pop3Dialect();
                 default:
-                    throw new MailProtocolException(MailErrorKind.InvalidArgument, "ProtocolNotSupported",
+                    throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.ProtocolNotSupported,
                         $"Test-MailConnection tests IMAP and POP3 servers, not {protocol}. For an SMTP server, run Connect-Smtp -Verbose: it reports TLS and the capabilities, and names what failed (certificate, STARTTLS, log-in) when it fails.");
             }
         }

@@ -76,5 +76,7 @@ namespace MailProtocols
         public const string UnexpectedError = "UnexpectedError";
 
         public const string Unreachable = "Unreachable";
+
+        public const string ProtocolNotSupported = "ProtocolNotSupported";
     }
 }

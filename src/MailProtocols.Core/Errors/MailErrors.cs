@@ -55,7 +55,7 @@ namespace MailProtocols
                     return new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                         $"{where} refused {action}: {pce.StatusText}", ex);
                 case SmtpCommandException sce:
-                    return new MailProtocolException(MailErrorKind.Protocol, "ServerRejected",
+                    return new MailProtocolException(MailErrorKind.Protocol, MailErrorReason.ServerRejected,
                         $"{where} answered {(int)sce.StatusCode} to {action}: {sce.Message}", ex);
                 case OperationCanceledException _:
                     return TimedOut(session, action, ex);

@@ -38,5 +38,7 @@ namespace MailProtocols
         public const string UnsafeFileName = "UnsafeFileName";
 
         public const string UnsafeFolderName = "UnsafeFolderName";
+
+        public const string TempFileFailed = "TempFileFailed";
     }
 }

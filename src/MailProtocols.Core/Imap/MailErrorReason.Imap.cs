@@ -54,5 +54,9 @@ namespace MailProtocols
         public const string UidRequired = "UidRequired";
 
         public const string UidValidityChanged = "UidValidityChanged";
+
+        public const string InvalidFolderMap = "InvalidFolderMap";
+
+        public const string SameSession = "SameSession";
     }
 }

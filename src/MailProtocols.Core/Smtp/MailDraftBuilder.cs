@@ -128,7 +128,7 @@ namespace MailProtocols
 
             if (request.Forward != null)
             {
-                MimeMessage forwarded = request.Forward.Mime ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, "ForwardNotDownloaded",
+                MimeMessage forwarded = request.Forward.Mime ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.ForwardNotDownloaded,
                     $"The message to forward ({request.Forward}) was not downloaded. Pass one from Get-ImapMessage -Full, Get-Pop3Message or Import-MailMessage.");
                 builder.Attachments.Add(new MessagePart { Message = forwarded, ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) });
             }
@@ -146,7 +146,7 @@ namespace MailProtocols
         {
             if (!File.Exists(path))
             {
-                throw new MailProtocolException(MailErrorKind.NotFound, "AttachmentNotFound",
+                throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.AttachmentNotFound,
                     $"The file '{path}' to attach does not exist. Check the path.");
             }
 

@@ -23,7 +23,7 @@ namespace MailProtocols
         {
             if (value != null && value.IndexOfAny(new[] { '\r', '\n', '\0' }) >= 0)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "HeaderInjection",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.HeaderInjection,
                     $"The {what} contains a line break (CR or LF), which would start a new header line; it was refused. Remove the line break.");
             }
         }
@@ -33,13 +33,13 @@ namespace MailProtocols
             if (string.IsNullOrEmpty(name) || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
             {
                 NoLineBreaks($"header name '{name?.Replace("\r", "\\r").Replace("\n", "\\n")}'", name);
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidHeaderName",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidHeaderName,
                     $"'{name}' is not a header name: use printable ASCII letters, digits and '-' without spaces or ':' (for example X-Ticket-Id).");
             }
 
             if (Reserved.Contains(name))
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "HeaderReserved",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.HeaderReserved,
                     $"The header '{name}' is set by New-MailMessage's own parameters (-From, -To, -Subject, -InReplyTo, …); use those instead of -Header.");
             }
 
@@ -63,7 +63,7 @@ namespace MailProtocols
             if (string.IsNullOrWhiteSpace(value) || !MailboxAddress.TryParse(options, value, out MailboxAddress mailbox) ||
                 string.IsNullOrEmpty(mailbox.LocalPart) || string.IsNullOrEmpty(mailbox.Domain) || !mailbox.Domain.Contains('.') && mailbox.Domain != "localhost")
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "InvalidAddress",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.InvalidAddress,
                     $"'{value}' given to -{parameter} is not a mail address. Write one address per element: user@example.com or 'Name <user@example.com>'.");
             }
 

@@ -20,7 +20,7 @@ namespace MailProtocols
             }
             catch (IOException ex)
             {
-                throw new MailProtocolException(MailErrorKind.WriteError, "FileWriteFailed",
+                throw new MailProtocolException(MailErrorKind.WriteError, MailErrorReason.FileWriteFailed,
                     $"The message could not be written to '{path}': {ex.Message} Use -Force to replace an existing file.", ex);
             }
         }

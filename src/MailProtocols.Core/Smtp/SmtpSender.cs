@@ -37,15 +37,15 @@ namespace MailProtocols
 
         private static SmtpSendResult SendOne(SmtpSession session, MailMessageBase message, SmtpSendOptions options, IOperationChannel channel)
         {
-            MimeMessage mime = message.Mime ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, "NoContent",
+            MimeMessage mime = message.Mime ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NoContent,
                 $"{message} has no content to send. Build it with New-MailMessage, or pass a message from Get-ImapMessage -Full, Get-Pop3Message or Import-MailMessage.");
-            MailboxAddress sender = mime.Sender ?? mime.From.Mailboxes.FirstOrDefault() ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, "NoSender",
+            MailboxAddress sender = mime.Sender ?? mime.From.Mailboxes.FirstOrDefault() ?? throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NoSender,
                 $"{Describe(mime)} has no From address. Give New-MailMessage -From.");
             List<MailboxAddress> recipients = mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Concat(mime.Bcc.Mailboxes)
                 .GroupBy(m => m.Address, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
             if (recipients.Count == 0)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "NoRecipients", $"{Describe(mime)} has no To, Cc or Bcc address, so it cannot be sent.");
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.NoRecipients, $"{Describe(mime)} has no To, Cc or Bcc address, so it cannot be sent.");
             }
 
             CheckInternational(session, sender, recipients);
@@ -63,7 +63,7 @@ namespace MailProtocols
             long size = MailDraftBuilder.MeasuredSize(mime);
             if (session.MaxMessageSize > 0 && size > session.MaxMessageSize)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "MessageTooLarge",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.MessageTooLarge,
                     $"{Describe(mime)} is {size:N0} bytes, more than the {session.MaxMessageSize:N0} bytes {session.Endpoint} accepts (SIZE). Send large files as links instead.");
             }
 
@@ -98,7 +98,7 @@ namespace MailProtocols
             }
             catch (MailProtocolException ex) when (envelope.AnyAccepted || progress.DataStarted)
             {
-                throw new MailProtocolException(MailErrorKind.Connection, "OutcomeUnknown",
+                throw new MailProtocolException(MailErrorKind.Connection, MailErrorReason.OutcomeUnknown,
                     $"The connection to {session.Endpoint} failed while {Describe(mime)} was being sent, after the server had accepted its recipients: {ex.Message} " +
                     "Whether it was delivered is unknown, and it was not sent again. Ask a recipient or check the server's log before sending it once more.", ex);
             }
@@ -109,7 +109,7 @@ namespace MailProtocols
 
             foreach (SmtpRecipientResult refused in envelope.Recipients.Where(r => !r.Accepted))
             {
-                channel.Error(new MailProtocolException(MailErrorKind.InvalidArgument, "RecipientRejected",
+                channel.Error(new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.RecipientRejected,
                     $"{session.Endpoint} refused the recipient {refused.Address} of {Describe(mime)}: {refused.StatusCode} {refused.Response.TrimEnd('.')}." +
                     (envelope.AnyAccepted ? " The other recipients got the message." : " No recipient was accepted, so the message was not sent.")), refused.Address);
             }
@@ -154,7 +154,7 @@ namespace MailProtocols
             MailboxAddress international = new[] { sender }.Concat(recipients).FirstOrDefault(IsInternational);
             if (international != null)
             {
-                throw new MailProtocolException(MailErrorKind.InvalidArgument, "SmtpUtf8NotOffered",
+                throw new MailProtocolException(MailErrorKind.InvalidArgument, MailErrorReason.SmtpUtf8NotOffered,
                     $"The address {international.Address} has non-ASCII characters before the @, and {session.Endpoint} does not offer SMTPUTF8, so it cannot carry it. Use an ASCII address for that recipient, or a server that offers SMTPUTF8.");
             }
         }

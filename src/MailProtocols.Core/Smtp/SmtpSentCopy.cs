@@ -23,7 +23,7 @@ namespace MailProtocols
             }
             catch (MailProtocolException ex)
             {
-                channel.Error(new MailProtocolException(ex.Kind, "SaveFailed",
+                channel.Error(new MailProtocolException(ex.Kind, MailErrorReason.SaveFailed,
                     $"{SmtpSender.Describe(message.Mime)} was sent, but filing a copy on {imap.Endpoint} failed: {ex.Message} Do not send it again; file it with Add-ImapMessage.", ex), message);
             }
         }
@@ -32,7 +32,7 @@ namespace MailProtocols
         {
             IReadOnlyList<ImapFolderInfo> folders = ImapFolderOperations.List(imap, null, false, channel.Cancellation);
             ImapFolderInfo sent = ImapSpecialFolders.Pick(folders, ImapSpecialUse.Sent).FirstOrDefault()
-                ?? throw new MailProtocolException(MailErrorKind.NotFound, "SentFolderNotFound",
+                ?? throw new MailProtocolException(MailErrorKind.NotFound, MailErrorReason.SentFolderNotFound,
                     $"No folder on {imap.Endpoint} is marked or named as the Sent folder. Name one: -SaveTo (Get-ImapFolder 'Sent Mail'), or create one with New-ImapFolder -SpecialUse Sent.");
             channel.Verbose($"Sent messages are filed in '{sent.FullName}' on {imap.Endpoint}.");
             return sent.FullName;

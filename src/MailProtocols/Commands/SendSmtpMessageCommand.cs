@@ -67,7 +67,7 @@ namespace MailProtocols.Commands
             _session = Session ?? (Server != null ? OpenOneOff() : SessionRegistry.Current.GetDefault<SmtpSession>(MailProtocol.Smtp));
             if (_session == null)
             {
-                ThrowMailError(MailErrorKind.InvalidOperation, "NoSession",
+                ThrowMailError(MailErrorKind.InvalidOperation, MailErrorReason.NoSession,
                     "No SMTP session is open. Run Connect-Smtp first, pass -Session, or give -Server and -Credential to send without one.", null);
             }
 
@@ -111,7 +111,7 @@ namespace MailProtocols.Commands
         {
             if (Credential == null)
             {
-                ThrowMailError(MailErrorKind.InvalidArgument, "CredentialRequired",
+                ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.CredentialRequired,
                     $"-Server {Server} needs -Credential to log in (this module never sends a password in plaintext or without one).", Server);
             }
 
@@ -179,14 +179,14 @@ namespace MailProtocols.Commands
                     _options.SaveFolder = name;
                     break;
                 default:
-                    ThrowMailError(MailErrorKind.InvalidArgument, "InvalidSaveTo",
+                    ThrowMailError(MailErrorKind.InvalidArgument, MailErrorReason.InvalidSaveTo,
                         $"-SaveTo takes an IMAP session (its Sent folder), a folder from Get-ImapFolder, or a folder name; not a {target.GetType().Name}.", target);
                     break;
             }
 
             if (_options.SaveSession == null)
             {
-                ThrowMailError(MailErrorKind.InvalidOperation, "NoImapSession",
+                ThrowMailError(MailErrorKind.InvalidOperation, MailErrorReason.NoImapSession,
                     "-SaveTo needs an IMAP session to file the sent messages through. Run Connect-Imap first, or pass the session: -SaveTo $imap.", target);
             }
 

@@ -1,0 +1,289 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using MailKit;
+using MailKit.Net.Imap;
+using MimeKit;
+
+namespace MailProtocols
+{
+    /// <summary>
+    /// One side of a mailbox copy on an IMAP server: its folders, the identities of a folder's messages,
+    /// bodies in batches, APPEND (MULTIAPPEND when offered), flag stores and folder creation. The planner
+    /// between two stores never sees MailKit.
+    /// </summary>
+    internal sealed class ImapMessageStore
+    {
+        /// <summary>Messages per UID FETCH BODY.PEEK[] and per MULTIAPPEND.</summary>
+        internal const int BatchMessages = 250;
+
+        /// <summary>Bytes (by RFC822.SIZE) per batch, so one command never holds too much.</summary>
+        internal const long BatchBytes = 16L * 1024 * 1024;
+
+        /// <summary>Messages above this are fetched in pieces into a temporary file, never whole into memory.</summary>
+        internal const int LargeMessageBytes = 8 * 1024 * 1024;
+
+        /// <summary>Bytes per partial fetch (BODY.PEEK[]&lt;offset.count&gt;) of a large message.</summary>
+        internal const int ChunkBytes = 4 * 1024 * 1024;
+
+        private static readonly HeaderSet MessageIdOnly = new HeaderSet(new[] { HeaderId.MessageId });
+
+        public ImapMessageStore(ImapSession session)
+        {
+            Session = session;
+        }
+
+        public ImapSession Session { get; }
+
+        /// <summary>The personal folders (one LIST per personal namespace, names and attributes only), INBOX always among them.</summary>
+        public MailboxLayout ReadLayout(CancellationToken cancellationToken) =>
+            Session.Run("listing folders", cancellationToken, token =>
+            {
+                ImapClient client = Session.Client;
+                var folders = new List<IMailFolder>();
+                foreach (FolderNamespace space in ImapFolderOperations.PersonalNamespaces(client))
+                {
+                    folders.AddRange(client.GetFolders(space, StatusItems.None, false, token)
+                        .Where(f => ImapNamespaces.Classify(client, f.FullName).Kind == ImapNamespaceKind.Personal));
+                }
+
+                if (!folders.Any(f => string.Equals(f.FullName, "INBOX", StringComparison.OrdinalIgnoreCase)))
+                {
+                    folders.Add(client.Inbox);
+                }
+
+                FolderNamespace personal = ImapFolderOperations.PersonalNamespaces(client).First();
+                var list = folders
+                    .Where(f => !string.IsNullOrEmpty(f.FullName))
+                    .GroupBy(f => f.FullName, StringComparer.Ordinal).Select(g => g.First())
+                    .OrderBy(f => string.Equals(f.FullName, "INBOX", StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+                    .ThenBy(f => f.FullName, StringComparer.Ordinal)
+                    .Select(f => new MailboxFolder(f.FullName, f.DirectorySeparator, ImapFolderInfo.SpecialUseOf(f.Attributes), ImapFolderOperations.IsSelectable(f)))
+                    .ToList();
+                Session.FolderCache.ReplaceAll(list.Select(f => f.FullName));
+                return new MailboxLayout(list, personal.Path, personal.DirectorySeparator);
+            }, idempotent: true);
+
+        /// <summary>
+        /// Who is in the folder: one UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]),
+        /// and for messages without a Message-ID one more of their headers, to hash. Opens the folder
+        /// read-write when <paramref name="write"/> (a destination: only SELECT's PERMANENTFLAGS tell whether
+        /// it keeps keywords), read-only otherwise.
+        /// </summary>
+        public FolderContents ReadMessages(string path, bool write, CancellationToken cancellationToken) =>
+            Session.Run($"reading the messages of '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapFolderOperations.Open(Session, path, write, token);
+                var contents = new FolderContents
+                {
+                    UidValidity = folder.UidValidity,
+                    KeywordsAccepted = (folder.PermanentFlags & MessageFlags.UserDefined) != 0,
+                };
+                if (folder.Count == 0)
+                {
+                    return contents;
+                }
+
+                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size)
+                {
+                    Headers = MessageIdOnly,
+                };
+                IList<IMessageSummary> summaries = folder.Fetch(UniqueIdRange.All, request, token);
+                var withoutId = summaries.Where(s => string.IsNullOrWhiteSpace(s.Headers?[HeaderId.MessageId])).Select(s => s.UniqueId).ToList();
+                var hashes = new Dictionary<uint, string>();
+                if (withoutId.Count > 0)
+                {
+                    foreach (IMessageSummary headers in folder.Fetch(withoutId, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = HeaderSet.All }, token))
+                    {
+                        hashes[headers.UniqueId.Id] = MessageIdentity.HashHeaders(headers.Headers.Select(Raw));
+                    }
+                }
+
+                foreach (IMessageSummary summary in summaries)
+                {
+                    string messageId = summary.Headers?[HeaderId.MessageId];
+                    long size = summary.Size ?? 0;
+                    hashes.TryGetValue(summary.UniqueId.Id, out string hash);
+                    contents.Messages.Add(new MailboxMessage
+                    {
+                        Uid = summary.UniqueId.Id,
+                        Identity = MessageIdentity.Of(messageId, size, summary.InternalDate, hash),
+                        Size = size,
+                        InternalDate = summary.InternalDate,
+                        Flags = ImapMessageFlagsExtensions.FromMailKit(summary.Flags ?? MessageFlags.None),
+                        Keywords = summary.Keywords?.ToArray() ?? Array.Empty<string>(),
+                    });
+                }
+
+                return contents;
+            }, idempotent: true);
+
+        /// <summary>
+        /// The raw bodies of a batch: one UID FETCH BODY.PEEK[] for the small messages, partial fetches into a
+        /// temporary file for each large one. Nothing is marked \Seen. The caller disposes the bodies.
+        /// </summary>
+        public List<(MailboxMessage Message, SpooledBody Body)> FetchBodies(string path, uint uidValidity, IReadOnlyList<MailboxMessage> batch, CancellationToken cancellationToken)
+        {
+            var bodies = new Dictionary<uint, SpooledBody>();
+            try
+            {
+                var small = batch.Where(m => m.Size <= LargeMessageBytes).Select(m => new UniqueId(m.Uid)).ToList();
+                if (small.Count > 0)
+                {
+                    Session.Run($"fetching {small.Count} message(s) from '{path}'", cancellationToken, token =>
+                    {
+                        var folder = (ImapFolder)ImapMessageReader.OpenChecked(Session, path, uidValidity, false, token);
+                        folder.GetStreams(small, (f, index, uid, stream) =>
+                        {
+                            // A retry after a reconnect fetches the batch again: keep the last copy only.
+                            if (bodies.TryGetValue(uid.Id, out SpooledBody earlier))
+                            {
+                                earlier.Dispose();
+                            }
+
+                            bodies[uid.Id] = SpooledBody.InMemory(stream, token);
+                        }, token);
+                    }, idempotent: true);
+                }
+
+                foreach (MailboxMessage large in batch.Where(m => m.Size > LargeMessageBytes))
+                {
+                    bodies[large.Uid] = FetchLarge(path, uidValidity, large, cancellationToken);
+                }
+
+                var result = new List<(MailboxMessage, SpooledBody)>();
+                foreach (MailboxMessage message in batch)
+                {
+                    // A message expunged on the source since it was listed has no body: it is simply not copied.
+                    if (bodies.TryGetValue(message.Uid, out SpooledBody body))
+                    {
+                        result.Add((message, body));
+                        bodies.Remove(message.Uid);
+                    }
+                }
+
+                return result;
+            }
+            finally
+            {
+                foreach (SpooledBody left in bodies.Values)
+                {
+                    left.Dispose();
+                }
+            }
+        }
+
+        /// <summary>
+        /// APPENDs a batch with its flags, keywords (when the folder keeps them) and INTERNALDATE: one MULTIAPPEND
+        /// command where the server offers it (all or nothing, RFC 3502), with LITERAL+ where offered. Not retried:
+        /// after a cut the outcome is unknown, and the caller reads the folder again before going on.
+        /// </summary>
+        public void Append(string path, IReadOnlyList<(MailboxMessage Message, SpooledBody Body)> batch, bool keywordsAccepted, CancellationToken cancellationToken) =>
+            Session.Run($"appending {batch.Count} message(s) to '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapFolderOperations.Get(Session, path, token);
+                var parsed = new List<MimeMessage>();
+                try
+                {
+                    var requests = new List<IAppendRequest>();
+                    foreach ((MailboxMessage message, SpooledBody body) in batch)
+                    {
+                        // persistent: the parts stay views on the spooled bytes, so a large body is never copied into memory.
+                        body.Content.Position = 0;
+                        MimeMessage mime = MimeMessage.Load(body.Content, true, token);
+                        parsed.Add(mime);
+                        IEnumerable<string> keywords = keywordsAccepted ? message.Keywords : Array.Empty<string>();
+                        requests.Add(new AppendRequest(mime, message.Flags.ToMailKit(), keywords) { InternalDate = message.InternalDate });
+                    }
+
+                    if (requests.Count == 1)
+                    {
+                        folder.Append(requests[0], token);
+                    }
+                    else
+                    {
+                        folder.Append(requests, token);
+                    }
+                }
+                finally
+                {
+                    parsed.ForEach(m => m.Dispose());
+                }
+            });
+
+        /// <summary>Sets flags (and keywords) of destination messages, one UID STORE FLAGS.SILENT per distinct set.</summary>
+        public void StoreFlags(string path, uint uidValidity, IReadOnlyList<FlagUpdate> updates, CancellationToken cancellationToken) =>
+            Session.Run($"updating flags in '{path}'", cancellationToken, token =>
+            {
+                IMailFolder folder = ImapMessageReader.OpenChecked(Session, path, uidValidity, true, token);
+                foreach (var group in updates.GroupBy(u => (u.Flags, Keywords: string.Join(" ", (u.Keywords ?? Array.Empty<string>()).OrderBy(k => k, StringComparer.Ordinal)))))
+                {
+                    var uids = group.Select(u => new UniqueId(u.DestinationUid)).ToList();
+                    var keywords = group.First().Keywords ?? Array.Empty<string>();
+                    var request = new StoreFlagsRequest(StoreAction.Set, group.Key.Flags.ToMailKit()) { Silent = true };
+                    foreach (string keyword in keywords)
+                    {
+                        request.Keywords.Add(keyword);
+                    }
+
+                    folder.Store(uids, request, token);
+                }
+            }, idempotent: true);
+
+        /// <summary>Creates the folder (and missing parents) and subscribes to it, so mail clients show it.</summary>
+        public void CreateFolder(string path, CancellationToken cancellationToken)
+        {
+            ImapFolderOperations.Create(Session, path, cancellationToken);
+            ImapFolderOperations.SetSubscribed(Session, path, true, cancellationToken);
+        }
+
+        private SpooledBody FetchLarge(string path, uint uidValidity, MailboxMessage message, CancellationToken cancellationToken)
+        {
+            SpooledBody spool = SpooledBody.OnDisk();
+            try
+            {
+                int offset = 0;
+                while (true)
+                {
+                    int got = Session.Run($"fetching message UID {message.Uid} from '{path}'", cancellationToken, token =>
+                    {
+                        // A retry after a reconnect writes this piece again over what the cut left.
+                        spool.Content.SetLength(offset);
+                        spool.Content.Position = offset;
+                        IMailFolder folder = ImapMessageReader.OpenChecked(Session, path, uidValidity, false, token);
+                        using (System.IO.Stream chunk = folder.GetStream(new UniqueId(message.Uid), offset, ChunkBytes, token))
+                        {
+                            long before = spool.Content.Position;
+                            spool.Append(chunk);
+                            return (int)(spool.Content.Position - before);
+                        }
+                    }, idempotent: true);
+                    offset += got;
+                    if (got < ChunkBytes)
+                    {
+                        break;
+                    }
+                }
+
+                spool.Rewind();
+                return spool;
+            }
+            catch
+            {
+                spool.Dispose();
+                throw;
+            }
+        }
+
+        private static byte[] Raw(Header header)
+        {
+            byte[] name = System.Text.Encoding.ASCII.GetBytes(header.Field + ":");
+            byte[] value = header.RawValue ?? Array.Empty<byte>();
+            var field = new byte[name.Length + value.Length];
+            Buffer.BlockCopy(name, 0, field, 0, name.Length);
+            Buffer.BlockCopy(value, 0, field, name.Length, value.Length);
+            return field;
+        }
+    }
+}
