@@ -31,10 +31,11 @@ $script:NuGetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join
 function Get-CoreType {
     # A type of the engine, MailProtocols.Core. The module loads the engine in its own AssemblyLoadContext,
     # where [MailProtocols.X] type literals do not reach (by design: only MailProtocols.Model's public types
-    # are nameable), so it is looked up through the loaded assembly.
+    # are nameable), so it is looked up through the loaded assembly. $Name is the type's name after
+    # MailProtocols.Core, with its folder's namespace: 'Pop3.Pop3Wire'.
     param([Parameter(Mandatory)][string] $Name)
     $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailProtocols.Core' } | Select-Object -First 1
-    $core.GetType("MailProtocols.$Name", $true)
+    $core.GetType("MailProtocols.Core.$Name", $true)
 }
 
 function Invoke-ChildPwsh {

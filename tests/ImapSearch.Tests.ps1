@@ -427,7 +427,7 @@ Describe 'Search-ImapFolder short queries in the folder slot, and -Query validat
         @{ Text = '-subject:spam'; Query = $true }
     ) {
         $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'MailProtocols.Core' } | Select-Object -First 1
-        $parser = $core.GetType('MailProtocols.ImapQueryParser', $true)
+        $parser = $core.GetType('MailProtocols.Core.Imap.ImapQueryParser', $true)
         $parser.GetMethod('LooksLikeQuery', [Reflection.BindingFlags]'Static, Public').Invoke($null, @($Text)) | Should -Be $Query
     }
 }

@@ -124,7 +124,7 @@ Describe 'Watch-ImapFolder with IDLE' {
     }
 
     It 'issues IDLE again when the restart interval passes (9 minutes; shortened here)' {
-        $watcher = Get-CoreType ImapFolderWatcher
+        $watcher = Get-CoreType Imap.ImapFolderWatcher
         $property = $watcher.GetProperty('IdleRestartInterval', [Reflection.BindingFlags]'NonPublic, Static')
         $property.GetValue($null) | Should -Be ([timespan]::FromMinutes(9))
         $property.SetValue($null, [timespan]::FromSeconds(1))

@@ -365,14 +365,14 @@ Describe 'Save-Pop3Message' {
 
     It 'streams RETR with the shipped MailKit: the reflection into its POP3 internals finds every member' {
         # Without this, a MailKit upgrade that renames those internals would silently fall back to buffering.
-        $wire = Get-CoreType Pop3Wire
+        $wire = Get-CoreType Pop3.Pop3Wire
         $wire.GetProperty('IsAvailable', [System.Reflection.BindingFlags]'Public, Static').GetValue($null) | Should -BeTrue
         $wire.GetProperty('UseFallback', [System.Reflection.BindingFlags]'NonPublic, Static').GetValue($null) | Should -BeFalse
     }
 
     It 'saves byte-identical files through MailKit''s buffered GetStreams when the streaming path is unavailable' {
         # The fallback for a MailKit whose internals Pop3Wire does not recognise.
-        $switch = (Get-CoreType Pop3Wire).GetProperty('UseFallback', [System.Reflection.BindingFlags]'NonPublic, Static')
+        $switch = (Get-CoreType Pop3.Pop3Wire).GetProperty('UseFallback', [System.Reflection.BindingFlags]'NonPublic, Static')
         $dir = Join-Path $TestDrive 'fallback'
         $null = Connect-TestPop3 $User
         $switch.SetValue($null, $true)
@@ -463,7 +463,7 @@ Describe 'Save-Pop3Message file names' {
         $files | Should -HaveCount $Uids.Count
         @($files.Name | Sort-Object -Unique) | Should -HaveCount $Uids.Count
         @($files.Name.ToLowerInvariant() | Sort-Object -Unique) | Should -HaveCount $Uids.Count
-        $fileName = Get-CoreType Pop3FileName
+        $fileName = Get-CoreType Pop3.Pop3FileName
         $files.Name | Should -Be @($Uids | ForEach-Object { $fileName::For($_) })
         $files[0].Name | Should -BeExactly 'a%2fb.eml'
         $files[1].Name | Should -BeExactly 'a_b.eml'
@@ -483,8 +483,8 @@ Describe 'Save-Pop3Message file names' {
 
     It 'never maps two different UIDLs to one name' {
         $samples = @('a', 'A', 'a/b', 'a%2fb', 'a_b', 'a~b', 'a%7eb', 'CON', 'con', 'Con', '%63on', ('x' * 70), (('x' * 69) + 'y'), (('x' * 69) + 'Y'), (('x' * 80) + 'a'), (('x' * 80) + 'b'), 'é', '%c3%a9')
-        $fileName = Get-CoreType Pop3FileName
-        $safe = Get-CoreType SafeFileName
+        $fileName = Get-CoreType Pop3.Pop3FileName
+        $safe = Get-CoreType Files.SafeFileName
         $names = $samples | ForEach-Object { $fileName::For($_).ToLowerInvariant() }
         @($names | Sort-Object -Unique) | Should -HaveCount $samples.Count
         $names | ForEach-Object { $safe::From($_) | Should -BeExactly $_ }

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Search;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Operations;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,4 +1,5 @@
 using MailKit;
+using MailProtocols.Core.Imap;
 using Xunit;
 
 namespace MailProtocols.Tests

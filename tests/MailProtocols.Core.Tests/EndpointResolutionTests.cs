@@ -1,4 +1,5 @@
 using MailKit.Security;
+using MailProtocols.Core.Sessions;
 using Xunit;
 
 namespace MailProtocols.Tests

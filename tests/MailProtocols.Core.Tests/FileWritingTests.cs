@@ -3,6 +3,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Maildir;
 using Xunit;
 
 namespace MailProtocols.Tests

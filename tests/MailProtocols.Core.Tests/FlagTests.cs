@@ -1,5 +1,7 @@
 using System.Linq;
 using MailKit;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Maildir;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,4 +1,5 @@
 using System.Linq;
+using MailProtocols.Core.Imap;
 using MailProtocols.Tests;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using System;
+using MailProtocols.Core.Imap;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
+using MailProtocols.Core.Imap;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using MailKit.Search;
+using MailProtocols.Core.Imap;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,3 +1,4 @@
+using MailProtocols.Core.Sessions;
 using Xunit;
 
 namespace MailProtocols.Tests

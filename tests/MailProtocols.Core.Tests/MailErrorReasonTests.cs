@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using MailProtocols.Core.Errors;
 using Xunit;
 
 namespace MailProtocols.Core.Tests

@@ -6,6 +6,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
 using MailKit.Security;
+using MailProtocols.Core.Errors;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using MailProtocols.Core.Maildir;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Maildir;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MailProtocols.Core.Maildir;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using MailProtocols.Core.Mbox;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,3 +1,4 @@
+using MailProtocols.Core.Operations;
 using Xunit;
 
 namespace MailProtocols.Core.Tests

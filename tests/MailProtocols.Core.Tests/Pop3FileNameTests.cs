@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Pop3;
 using Xunit;
 
 namespace MailProtocols.Tests

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Linq;
+using MailProtocols.Core.Pop3;
 using MailProtocols.Tests;
 using Xunit;
 

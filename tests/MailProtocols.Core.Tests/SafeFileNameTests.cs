@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MailProtocols.Core.Files;
 using Xunit;
 
 namespace MailProtocols.Tests

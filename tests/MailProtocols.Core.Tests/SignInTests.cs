@@ -1,6 +1,7 @@
 using System;
 using System.Security;
 using System.Text;
+using MailProtocols.Core.SignIn;
 using Microsoft.Identity.Client;
 using Xunit;
 

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Smtp;
 using MimeKit;
 using Xunit;
 

@@ -1,3 +1,5 @@
+using MailProtocols.Core.Sessions;
+
 namespace MailProtocols.Tests
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Linq;
+using MailProtocols.Core.Operations;
 using Xunit;
 
 namespace MailProtocols.Core.Tests

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net.Security;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>Turns an IANA cipher suite number into its name, e.g. 0x1302 into TLS_AES_256_GCM_SHA384.</summary>
     internal static class CipherSuiteNames

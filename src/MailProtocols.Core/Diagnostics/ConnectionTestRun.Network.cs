@@ -9,8 +9,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailKit;
 using MailKit.Security;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>Test-MailConnection's first steps: DNS, then TCP (directly or through the proxy).</summary>
     internal sealed partial class ConnectionTestRun

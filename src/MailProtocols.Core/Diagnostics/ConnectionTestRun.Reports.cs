@@ -9,8 +9,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailKit;
 using MailKit.Security;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>Test-MailConnection's reports of the greeting, STARTTLS, the TLS handshake, the certificate and the capabilities.</summary>
     internal sealed partial class ConnectionTestRun

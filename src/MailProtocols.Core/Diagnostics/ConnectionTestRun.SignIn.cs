@@ -1,6 +1,9 @@
 using System;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Sessions;
+using MailProtocols.Core.SignIn;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>Test-MailConnection with -ClientId: the authority and token steps, before the network steps.</summary>
     internal sealed partial class ConnectionTestRun

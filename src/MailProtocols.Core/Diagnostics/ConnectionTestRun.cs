@@ -9,8 +9,9 @@ using System.Threading;
 using System.Threading.Tasks;
 using MailKit;
 using MailKit.Security;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>One run of Test-MailConnection: the steps in order, each reported as it is known.</summary>
     internal sealed partial class ConnectionTestRun

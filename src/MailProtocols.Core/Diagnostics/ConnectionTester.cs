@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>
     /// Runs the steps of connecting to a mail server one by one and reports each (Test-MailConnection).

@@ -1,6 +1,6 @@
 using System;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>One line of a recorded conversation, stamped with when the chunk that completed it was seen.</summary>
     internal sealed class ConversationLine

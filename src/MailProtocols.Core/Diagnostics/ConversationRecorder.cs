@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>
     /// A MailKit protocol logger that keeps the conversation of a connection test in memory, line by line

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using MailKit;
 using MailKit.Net.Imap;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     internal sealed class ImapDialect : MailDialect
     {

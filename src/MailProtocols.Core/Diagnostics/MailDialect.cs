@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>
     /// What a connection test needs to know about one protocol: its client, ports, and how to read

@@ -4,7 +4,7 @@ using System.Linq;
 using MailKit;
 using MailKit.Net.Pop3;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     internal sealed class Pop3Dialect : MailDialect
     {

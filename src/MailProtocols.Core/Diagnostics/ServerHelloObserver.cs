@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Diagnostics
 {
     /// <summary>
     /// A pass-through stream under MailKit that notes which cipher suite the server picks in its TLS

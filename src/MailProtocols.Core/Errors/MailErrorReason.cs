@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     /// <summary>
     /// The reason words of <see cref="MailProtocolException.Reason"/>: each becomes the end of an ErrorId

@@ -6,8 +6,10 @@ using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     /// <summary>
     /// Turns MailKit and socket exceptions into <see cref="MailProtocolException"/>s whose

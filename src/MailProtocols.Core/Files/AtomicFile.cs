@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Files
 {
     /// <summary>
     /// Writes a file under a temporary name in the same folder and renames it into place only when it

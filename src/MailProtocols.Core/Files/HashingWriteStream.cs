@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Security.Cryptography;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Files
 {
     /// <summary>
     /// Passes writes on to another stream and hashes them (SHA-256) on the way, so content can be compared with

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     // Local files and folders: reading, writing, saving and importing messages. (What a reason is: Errors/MailErrorReason.cs.)
     internal static partial class MailErrorReason

@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Security.Cryptography;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Files
 {
     /// <summary>
     /// Writes one downloaded message (through <see cref="AtomicFile"/>) under its name without ever

@@ -1,7 +1,8 @@
 using System;
 using System.IO;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Files
 {
     /// <summary>The folder a save operation writes its files into.</summary>
     internal static class OutputFolder

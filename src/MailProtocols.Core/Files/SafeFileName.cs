@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Files
 {
     /// <summary>
     /// Makes file names from untrusted text (attachment names, UIDLs): no directory parts, no

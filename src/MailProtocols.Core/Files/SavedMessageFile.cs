@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Files
 {
     /// <summary>
     /// A file a save operation wrote (or found already saved), with the message it holds. The cmdlet side of

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>How a STORE changes flags: replace them, add to them or remove from them.</summary>
     internal enum FlagChange

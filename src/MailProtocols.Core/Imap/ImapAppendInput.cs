@@ -1,6 +1,7 @@
 using System.IO;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>One thing Add-ImapMessage was given: a message file, or a message object (downloaded, read, or an IMAP summary).</summary>
     internal sealed class ImapAppendInput

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Threading;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>One message to APPEND, with the flags, keywords and date it should get.</summary>
     internal sealed class ImapAppendItem

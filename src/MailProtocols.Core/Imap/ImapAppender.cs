@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Add-ImapMessage: appends files and message objects to one folder, one batch at a time: ask about each

@@ -4,9 +4,13 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// The attachments of an IMAP message with their content, for Save-MailAttachment: the parts named by

@@ -1,4 +1,6 @@
-namespace MailProtocols
+using MailProtocols.Core.Errors;
+
+namespace MailProtocols.Core.Imap
 {
     /// <summary>IMAP failures the core detects itself (MailKit's own are translated in MailErrors).</summary>
     internal static class ImapErrors

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>What Export-ImapFolder writes from one folder: every message, or the given UIDs.</summary>
     internal sealed class ImapExportSource

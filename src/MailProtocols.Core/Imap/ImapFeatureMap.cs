@@ -1,6 +1,6 @@
 using MailKit.Net.Imap;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>The one place that turns MailKit's capability flags into the session's <see cref="ImapFeatures"/>.</summary>
     internal static class ImapFeatureMap

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>One batch of fetched messages, and the requested UIDs the server no longer has.</summary>
     internal sealed class ImapFetchBatch

@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Set-ImapFlag: what -Add, -Remove, -Replace and -Keyword mean, in one place. <see cref="Stores"/> is the

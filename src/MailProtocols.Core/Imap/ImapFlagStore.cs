@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>One UID STORE of a flag edit: how, which system flags (null when none are named), which keywords.</summary>
     internal sealed class ImapFlagStore

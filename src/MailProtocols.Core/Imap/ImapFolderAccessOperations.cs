@@ -3,8 +3,10 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Reads and changes folder access rights (RFC 4314: GETACL, MYRIGHTS, LISTRIGHTS, SETACL).</summary>
     internal static class ImapFolderAccessOperations

@@ -1,6 +1,7 @@
 using MailKit;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Builds <see cref="ImapFolderInfo"/> objects from MailKit's folders.</summary>
     internal static class ImapFolderInfoMapping

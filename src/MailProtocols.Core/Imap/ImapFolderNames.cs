@@ -3,8 +3,9 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Fills a session's folder-name cache, so Tab completion of -Folder works before Get-ImapFolder has run.</summary>
     internal static class ImapFolderNames

@@ -4,8 +4,10 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Listing, resolving, opening, creating, renaming and deleting folders of one session.</summary>
     internal static class ImapFolderOperations

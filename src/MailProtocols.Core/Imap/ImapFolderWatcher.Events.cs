@@ -7,7 +7,7 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>What the server reports while the folder is watched: MailKit's folder events, collected under the gate.</summary>
     internal sealed partial class ImapFolderWatcher

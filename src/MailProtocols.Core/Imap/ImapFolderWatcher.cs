@@ -6,8 +6,9 @@ using System.Threading.Tasks;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Watches one folder: IDLE when the server offers it (ended with DONE and issued again at least every

@@ -1,6 +1,7 @@
 using System.Linq;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Checks user text that goes into IMAP commands where MailKit would send it unquoted (header field

@@ -7,8 +7,11 @@ using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailProtocols.Core.Maildir;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     internal sealed partial class ImapMaildirSync
     {

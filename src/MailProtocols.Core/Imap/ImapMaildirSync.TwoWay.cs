@@ -4,8 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using MailKit;
+using MailProtocols.Core.Maildir;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     internal sealed partial class ImapMaildirSync
     {

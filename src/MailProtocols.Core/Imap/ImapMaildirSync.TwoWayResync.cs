@@ -3,9 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using MailKit;
+using MailProtocols.Core.Maildir;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     internal sealed partial class ImapMaildirSync
     {

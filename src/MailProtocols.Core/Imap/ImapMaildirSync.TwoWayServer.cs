@@ -6,9 +6,12 @@ using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Maildir;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     internal sealed partial class ImapMaildirSync
     {

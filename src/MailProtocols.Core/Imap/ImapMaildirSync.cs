@@ -7,8 +7,12 @@ using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Maildir;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Mirrors IMAP folders into a Maildir++ tree, incrementally. Per folder:

@@ -7,9 +7,14 @@ using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Mbox;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Writes messages from IMAP folders into one mboxrd file. The file is written under a temporary

@@ -1,14 +1,17 @@
-using System.IO;
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 using MimeKit.IO;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Changes to messages, one command per batch: STORE for flags, COPY/MOVE, STORE \Deleted with UID EXPUNGE

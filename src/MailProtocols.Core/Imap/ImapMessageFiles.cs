@@ -1,6 +1,7 @@
 using System.Globalization;
+using MailProtocols.Core.Files;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// File names for saved IMAP messages: "&lt;folder&gt;_&lt;uidvalidity&gt;_&lt;uid&gt;.eml", e.g.

@@ -1,6 +1,6 @@
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Between the public flags and MailKit's.</summary>
     internal static class ImapMessageFlagsExtensions

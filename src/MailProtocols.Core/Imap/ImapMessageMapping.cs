@@ -1,9 +1,10 @@
 using System;
 using System.Linq;
 using MailKit;
+using MailProtocols.Core.Messages;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Fills <see cref="ImapMessage"/> objects from MailKit's FETCH results, and keeps their MailKit parts.</summary>
     internal static class ImapMessageMapping

@@ -6,9 +6,12 @@ using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Reads messages: one SEARCH or SORT, then batched UID FETCH commands for summaries, headers or

@@ -5,8 +5,12 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Streams whole messages to .eml files: one UID FETCH BODY.PEEK[] per batch (MailKit GetStreams), each

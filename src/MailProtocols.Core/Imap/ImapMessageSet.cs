@@ -1,8 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
 using MailKit;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Messages of one folder of one session, collected from the pipeline so that one command can act

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Groups pipeline input per (session, folder, UIDVALIDITY), keeping the order of first appearance.</summary>
     internal sealed class ImapMessageSetCollection

@@ -4,7 +4,7 @@ using System.Linq;
 using MailKit;
 using MailKit.Net.Imap;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>The server's namespaces (RFC 2342 NAMESPACE) and which one a folder name belongs to.</summary>
     internal static class ImapNamespaces

@@ -1,7 +1,8 @@
 using System;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Recognises a server's "you lack the rights" answer (RFC 5530 NOPERM), so users see a permission error, not "not found".</summary>
     internal static class ImapPermission

@@ -2,8 +2,10 @@ using System;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Reads the quota of a folder with GETQUOTAROOT (Get-ImapQuota).</summary>
     internal static class ImapQuotaReader

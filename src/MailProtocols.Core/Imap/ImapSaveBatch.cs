@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>What one batch of Save-ImapMessage did.</summary>
     internal sealed class ImapSaveBatch

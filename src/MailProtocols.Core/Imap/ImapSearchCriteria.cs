@@ -4,7 +4,7 @@ using System.Linq;
 using MailKit;
 using MailKit.Search;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Search criteria, ANDed together, translated to one IMAP SEARCH. Several values of one text criterion

@@ -5,8 +5,9 @@ using System.Linq;
 using System.Text;
 using MailKit;
 using MailKit.Search;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Search-ImapFolder -Query: RFC 3501 search keys ("OR FROM alice SUBJECT VPN", "NOT SEEN", "(...)") parsed into

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>The UIDs one SEARCH (or SORT) found, in output order.</summary>
     internal sealed class ImapSearchResult

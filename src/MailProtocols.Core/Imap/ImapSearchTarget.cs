@@ -1,6 +1,7 @@
 using System.Threading;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Search-ImapFolder's first positional argument is the folder, but users type a query there too

@@ -6,7 +6,7 @@ using MailKit;
 using MailKit.Search;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Search-ImapFolder -SortBy: RFC 5256 SORT keys for servers that sort, and the same order on the client for those that do not.</summary>
     internal static class ImapSorting

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>Finds the folder that plays a role (Sent, Trash, ...) whatever it is called.</summary>
     internal static class ImapSpecialFolders

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>A folder Sync-ImapFolder will mirror.</summary>
     internal sealed class ImapSyncTarget

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>What a COPY or MOVE did: the new place of each message (COPYUID), when the server says.</summary>
     internal sealed class ImapTransferResult

@@ -4,8 +4,9 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>
     /// Finds the Trash folder: by its \Trash special use where the server offers SPECIAL-USE, else by the

@@ -1,6 +1,6 @@
 using System;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap
 {
     /// <summary>One thing a watch has to tell: a new message, a change, or a notice for the user.</summary>
     internal sealed class ImapWatchEvent

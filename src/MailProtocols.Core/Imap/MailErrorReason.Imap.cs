@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     // IMAP folders, messages, flags, searches and server features. (What a reason is: Errors/MailErrorReason.cs.)
     internal static partial class MailErrorReason

@@ -3,8 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// Keeps two syncs out of one destination. The lock is the file "mailprotocols.lock", held open

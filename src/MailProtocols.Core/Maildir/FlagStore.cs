@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>One UID STORE the plan sends: one flag added to or removed from a set of messages.</summary>
     internal sealed class FlagStore

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>A message file in a synced Maildir folder (cur/ or new/), as the two-way planner sees it.</summary>
     internal sealed class LocalMessageFile

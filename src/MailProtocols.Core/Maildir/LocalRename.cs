@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>A local file that gets new flag letters (the server changed them).</summary>
     internal sealed class LocalRename

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>One message file of a Maildir folder.</summary>
     internal sealed class MaildirEntry

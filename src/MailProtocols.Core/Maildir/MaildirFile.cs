@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>A message file of a Maildir folder and what its name says.</summary>
     internal sealed class MaildirFile

@@ -1,7 +1,9 @@
 using System;
 using System.IO;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// Changes the flags of a message file in a Maildir folder the Maildir way: by renaming it (into cur/,

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// The flag letters of a Maildir file name ("...:2,FS"): D draft, F flagged, P passed (forwarded),

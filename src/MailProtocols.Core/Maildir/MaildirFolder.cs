@@ -6,8 +6,10 @@ using System.Security;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// One folder of a Maildir++ tree: cur/, new/ and tmp/ in the folder's directory. Messages are

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>Reads the IMAP folder name back out of a Maildir++ directory name (".Projects.Web" is Projects/Web).</summary>
     internal static class MaildirFolderName

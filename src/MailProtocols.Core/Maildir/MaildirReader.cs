@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// Reads Maildir folders written by any program (Sync-ImapFolder, Dovecot, mbsync, getmail...):

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>What one two-way sync of a folder will do on each side (made by <see cref="MaildirSyncPlanner"/>).</summary>
     internal sealed class MaildirSyncPlan

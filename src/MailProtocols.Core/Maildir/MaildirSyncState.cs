@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using MailProtocols.Core.Files;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// What the last Sync-ImapFolder run knew about one folder, kept in "mailprotocols.sync" inside the

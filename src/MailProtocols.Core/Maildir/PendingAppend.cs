@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// An APPEND about to be sent, recorded before it is: if the run is cut before the file is renamed with

@@ -1,6 +1,6 @@
 using System;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>A message written into tmp/ and not yet moved into cur/.</summary>
     internal sealed class PendingMessage

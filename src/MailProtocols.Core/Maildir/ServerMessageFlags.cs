@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>A message on the server as the two-way planner sees it: UID and flags as Maildir letters.</summary>
     internal sealed class ServerMessageFlags

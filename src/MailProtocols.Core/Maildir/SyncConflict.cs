@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>A message deleted on one side and changed on the other: kept on both sides and reported.</summary>
     internal sealed class SyncConflict

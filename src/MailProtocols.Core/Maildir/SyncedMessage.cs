@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Maildir
 {
     /// <summary>
     /// One message as the last two-way sync left it: its UID, the unique part of its local file name and

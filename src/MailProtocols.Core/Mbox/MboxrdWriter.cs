@@ -4,7 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Mbox
 {
     /// <summary>
     /// Writes messages in the mboxrd format: each message starts with a "From sender date" line and

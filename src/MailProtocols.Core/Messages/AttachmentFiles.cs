@@ -5,8 +5,10 @@ using System.Linq;
 using System.Security;
 using System.Text.RegularExpressions;
 using System.Threading;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Files;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Messages
 {
     /// <summary>
     /// Writes attachments to a folder under sanitized names. A name that is taken gets a numeric suffix

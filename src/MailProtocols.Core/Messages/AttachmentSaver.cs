@@ -1,8 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Messages
 {
     /// <summary>
     /// Save-MailAttachment: the attachments of each message whose name is wanted, each asked about and saved to

@@ -2,9 +2,10 @@ using System;
 using System.IO;
 using System.Security;
 using System.Threading;
+using MailProtocols.Core.Errors;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Messages
 {
     /// <summary>Reads saved .eml files into <see cref="MailFileMessage"/> objects.</summary>
     internal static class MailFileReader

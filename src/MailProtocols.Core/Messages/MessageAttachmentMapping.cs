@@ -3,7 +3,7 @@ using System.Linq;
 using System.Threading;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Messages
 {
     /// <summary>Builds <see cref="MessageAttachment"/> objects from MimeKit entities and writes their content.</summary>
     internal static class MessageAttachmentMapping

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Messages
 {
     /// <summary>What the header lines alone say about a message whose body has not been read.</summary>
     internal static class MessageHeaderFacts

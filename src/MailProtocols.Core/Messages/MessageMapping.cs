@@ -3,7 +3,7 @@ using System.Linq;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Messages
 {
     /// <summary>Fills any message object from MimeKit's headers or parsed message, and keeps the parsed message.</summary>
     internal static class MessageMapping

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Operations
 {
     /// <summary>How operations cut their work into commands: by count and, where messages are big, by size.</summary>
     internal static class Batching

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Operations
 {
     /// <summary>
     /// The one way a core operation talks back to whoever runs it (a cmdlet, a test): output, errors that

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Operations
 {
     /// <summary>
     /// One progress report. <see cref="Activity"/> names the bar: reports with the same activity update

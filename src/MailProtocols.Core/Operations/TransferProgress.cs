@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Operations
 {
     /// <summary>
     /// Counts a batched transfer (messages and, when the total is known, bytes) and reports it through the

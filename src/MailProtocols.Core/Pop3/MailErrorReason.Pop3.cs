@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     // POP3 maildrops: listings, message numbers and deletion marks. (What a reason is: Errors/MailErrorReason.cs.)
     internal static partial class MailErrorReason

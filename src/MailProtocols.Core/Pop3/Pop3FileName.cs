@@ -1,8 +1,9 @@
 using System;
 using System.Security.Cryptography;
 using System.Text;
+using MailProtocols.Core.Files;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>
     /// Turns a UIDL into the file name a saved message gets. Two different UIDLs never get the same

@@ -3,9 +3,12 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Operations;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     internal sealed partial class Pop3Maildrop
     {

@@ -5,8 +5,11 @@ using System.Linq;
 using System.Security;
 using System.Threading;
 using MailKit.Net.Pop3;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     internal sealed partial class Pop3Maildrop
     {

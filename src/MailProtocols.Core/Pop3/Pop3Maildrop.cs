@@ -5,8 +5,11 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Pop3;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>
     /// What one POP3 session knows about the maildrop, and the commands that act on it.

@@ -2,8 +2,12 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>
     /// Save-Pop3Message for one session: plans which messages to download (asking before each), downloads

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>What happened to one <see cref="Pop3SaveRequest"/>: saved to <see cref="Path"/> (Error is null) or not.</summary>
     internal sealed class Pop3SaveOutcome

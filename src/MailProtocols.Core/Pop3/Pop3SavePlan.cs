@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>What Save-Pop3Message will do with the messages of one session before it downloads anything.</summary>
     internal sealed class Pop3SavePlan

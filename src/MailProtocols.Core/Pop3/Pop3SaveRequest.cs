@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>One message to save, and the file name it should get.</summary>
     internal sealed class Pop3SaveRequest

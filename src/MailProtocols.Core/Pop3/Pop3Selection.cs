@@ -1,7 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>
     /// Collects the messages a Save/Remove command is given in ProcessRecord (objects, numbers, UIDLs, or

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>A message a command will act on: the session's item, and the object it came from (if any) for readable targets.</summary>
     internal sealed class Pop3Target

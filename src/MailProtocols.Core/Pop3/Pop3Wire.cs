@@ -5,7 +5,7 @@ using System.Text;
 using System.Threading;
 using MailKit.Net.Pop3;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Pop3
 {
     /// <summary>
     /// Reads RETR responses straight off the connection MailKit already owns, so a message streams to

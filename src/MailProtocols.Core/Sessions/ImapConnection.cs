@@ -4,8 +4,9 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
+using MailProtocols.Core.Imap;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>The IMAP connection behind an <see cref="ImapSession"/>.</summary>
     internal sealed class ImapConnection : MailConnection

@@ -5,7 +5,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// Watches a plain start (STARTTLS or -Security None) for the classic mix-up: a port that expects TLS from

@@ -7,7 +7,7 @@ using MailKit;
 using MailKit.Net.Pop3;
 using MailKit.Security;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// Logs in with a password in exactly one attempt. MailKit's Authenticate(ICredentials) walks every

@@ -6,8 +6,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Threading;
 using MailKit;
 using MailKit.Security;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// The live connection behind a <see cref="MailSession"/>: MailKit's client, log-in, reconnects and

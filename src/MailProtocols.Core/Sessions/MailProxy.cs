@@ -4,8 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using MailKit.Net.Proxy;
 using MailKit.Security;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// The -Proxy of a connection: MailKit's SOCKS5, SOCKS4 or HTTP CONNECT client, and the translation of its

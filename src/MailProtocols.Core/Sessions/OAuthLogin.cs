@@ -4,8 +4,10 @@ using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.SignIn;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>The bearer-token log-in, shared by sessions and Test-MailConnection: OAUTHBEARER where offered, else XOAUTH2.</summary>
     internal static class OAuthLogin

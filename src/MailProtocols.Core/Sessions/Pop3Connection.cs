@@ -4,8 +4,9 @@ using System.Linq;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Pop3;
+using MailProtocols.Core.Pop3;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>The POP3 connection behind a <see cref="Pop3Session"/>.</summary>
     internal sealed class Pop3Connection : MailConnection

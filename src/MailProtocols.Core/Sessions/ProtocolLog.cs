@@ -1,7 +1,7 @@
 using System.IO;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>Creates the -ProtocolLogPath logger. Secrets are always redacted.</summary>
     internal static class ProtocolLog

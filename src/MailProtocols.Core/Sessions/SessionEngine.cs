@@ -4,8 +4,10 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Pop3;
 using MailKit.Security;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Pop3;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// Lets the engine reach the connection behind a session object as if it were part of it

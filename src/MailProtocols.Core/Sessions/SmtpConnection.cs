@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using MailKit;
 using MailKit.Net.Smtp;
+using MailProtocols.Core.Smtp;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>The SMTP connection behind an <see cref="SmtpSession"/>.</summary>
     internal sealed class SmtpConnection : MailConnection

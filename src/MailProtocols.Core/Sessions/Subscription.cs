@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>Runs an action once, on the first Dispose: the end of a subscription.</summary>
     internal sealed class Subscription : IDisposable

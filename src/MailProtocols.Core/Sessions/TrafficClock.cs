@@ -2,7 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Threading;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>When bytes last went over a session's connection, in either direction.</summary>
     internal sealed class TrafficClock

@@ -1,7 +1,7 @@
 using System;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// Wraps the protocol logger to see every read and write: MailKit hands each chunk it reads from or

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using MailKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Sessions
 {
     /// <summary>
     /// Cancels an operation when nothing went over the connection for the session's timeout. MailKit's own

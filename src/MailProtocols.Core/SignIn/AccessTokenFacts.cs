@@ -3,8 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using MailProtocols.Core.Errors;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>
     /// What an access token says about itself (audience, scopes or roles, account, expiry), read from its JWT

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     // Microsoft 365 sign-in and OAuth log-in: applications, tokens, consent, shared mailboxes. (What a reason is: Errors/MailErrorReason.cs.)
     internal static partial class MailErrorReason

@@ -1,6 +1,6 @@
 using System;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>Where each Microsoft cloud signs in, and the mail resource its tokens are for.</summary>
     internal static class MicrosoftClouds

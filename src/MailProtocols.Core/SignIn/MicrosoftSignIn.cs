@@ -5,9 +5,10 @@ using System.Linq;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
+using MailProtocols.Core.Errors;
 using Microsoft.Identity.Client;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>
     /// Signs in with MSAL (device code for a user, client secret or certificate for an app) and gives the session a

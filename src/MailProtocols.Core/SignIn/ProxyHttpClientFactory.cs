@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http;
 using Microsoft.Identity.Client;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>Token requests through -Proxy (socks5, socks4 or http), as the mail connection goes; one HttpClient per sign-in.</summary>
     internal sealed class ProxyHttpClientFactory : IMsalHttpClientFactory

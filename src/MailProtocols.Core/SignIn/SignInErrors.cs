@@ -1,8 +1,9 @@
 using System;
 using System.Net.Http;
+using MailProtocols.Core.Errors;
 using Microsoft.Identity.Client;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>MSAL's failures in words a sysadmin can act on, each with its own reason (ErrorId).</summary>
     internal static class SignInErrors

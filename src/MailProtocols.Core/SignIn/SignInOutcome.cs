@@ -1,6 +1,6 @@
 using System;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>What a sign-in got, for verbose text and the connection report; the token itself stays internal and is never shown.</summary>
     internal sealed class SignInOutcome

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Microsoft.Identity.Client;
 using Microsoft.Identity.Client.Extensions.Msal;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>
     /// Keeps delegated sign-ins across PowerShell sessions in the user's profile, protected by the OS (DPAPI on

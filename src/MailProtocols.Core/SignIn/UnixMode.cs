@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace MailProtocols
+namespace MailProtocols.Core.SignIn
 {
     /// <summary>chmod for netstandard2.0, which has no File.SetUnixFileMode.</summary>
     internal static class UnixMode

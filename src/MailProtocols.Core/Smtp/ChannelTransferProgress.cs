@@ -1,6 +1,7 @@
 using MailKit;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>MailKit's upload progress of one message, as the channel's progress; also tells that data went out.</summary>
     internal sealed class ChannelTransferProgress : ITransferProgress

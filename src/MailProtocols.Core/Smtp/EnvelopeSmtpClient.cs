@@ -3,7 +3,7 @@ using MailKit;
 using MailKit.Net.Smtp;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>
     /// MailKit's SMTP client, told to record the server's answer to each recipient instead of giving up on the

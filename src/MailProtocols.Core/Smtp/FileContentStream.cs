@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>
     /// An attachment's file, opened only while it is being read and closed at its end, so a built message holds

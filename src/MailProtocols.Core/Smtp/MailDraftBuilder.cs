@@ -3,10 +3,13 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Operations;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>
     /// Builds the message of New-MailMessage: checks every header and address, attaches files without reading

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>
     /// Refuses what would let text change the message's structure: a CR or LF in a subject, header or address

@@ -1,7 +1,9 @@
 using System.IO;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Messages;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>New-MailMessage -OutFile: the message as an .eml file, written under a temporary name and then renamed.</summary>
     internal static class MailDraftFile

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>What New-MailMessage (or Send-SmtpMessage's one-liner) was asked to build, in plain types.</summary>
     internal sealed class MailDraftRequest

@@ -2,7 +2,7 @@ using System.Collections.Generic;
 using MailKit.Net.Smtp;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>What the server answered to the recipients of one message.</summary>
     internal sealed class SmtpEnvelope

@@ -1,6 +1,6 @@
 using MailKit.Net.Smtp;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>Turns MailKit's EHLO capability flags into the session's <see cref="SmtpFeatures"/>.</summary>
     internal static class SmtpFeatureMap

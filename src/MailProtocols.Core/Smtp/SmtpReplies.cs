@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>Reads facts out of SMTP reply texts.</summary>
     internal static class SmtpReplies

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>How Send-SmtpMessage sends: delivery notifications and where to file a copy.</summary>
     internal sealed class SmtpSendOptions

@@ -1,9 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>
     /// Send-SmtpMessage's work: each message goes over the session's one connection (MailKit pipelines MAIL, RCPT

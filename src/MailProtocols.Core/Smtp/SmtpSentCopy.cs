@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Messages;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>-SaveTo: files a sent message in the account's Sent folder (or the one named) over IMAP, marked \Seen.</summary>
     internal static class SmtpSentCopy

@@ -1,4 +1,6 @@
-namespace MailProtocols
+using MailProtocols.Core.Sessions;
+
+namespace MailProtocols.Core.Smtp
 {
     /// <summary>The SMTP side of <see cref="SessionEngine"/>: <c>session.Client</c> for an <see cref="SmtpSession"/>.</summary>
     internal static class SmtpSessionEngine

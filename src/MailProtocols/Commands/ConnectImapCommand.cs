@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Sessions;
 
 namespace MailProtocols.Commands
 {

@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap;
 
 namespace MailProtocols.Commands
 {

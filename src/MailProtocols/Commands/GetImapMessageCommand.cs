@@ -1,6 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Operations;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
 
 namespace MailProtocols.Commands
 {

@@ -2,6 +2,9 @@ using System.Collections.Generic;
 using System.Collections.ObjectModel;
 using System.IO;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Maildir;
+using MailProtocols.Core.Messages;
 
 namespace MailProtocols.Commands
 {

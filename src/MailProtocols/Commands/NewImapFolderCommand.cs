@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using MailProtocols.Core.Imap;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,8 @@
 using System.Collections.Generic;
 using System.Management.Automation;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Pop3;
+using MailProtocols.Core.Sessions;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,7 @@
 using System.IO;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap;
 
 namespace MailProtocols.Commands
 {

@@ -1,6 +1,8 @@
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Messages;
 
 namespace MailProtocols.Commands
 {

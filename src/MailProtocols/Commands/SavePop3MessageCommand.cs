@@ -1,6 +1,8 @@
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Pop3;
 
 namespace MailProtocols.Commands
 {

@@ -2,6 +2,8 @@ using System;
 using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Operations;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,7 @@
 using System;
 using System.Management.Automation;
+using MailProtocols.Core.Sessions;
+using MailProtocols.Core.Smtp;
 
 namespace MailProtocols.Commands
 {

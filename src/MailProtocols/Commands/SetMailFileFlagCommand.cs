@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Maildir;
 
 namespace MailProtocols.Commands
 {

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap;
+using MailProtocols.Core.Maildir;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using MailProtocols.Core.Imap;
 
 namespace MailProtocols.Commands
 {

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using MailProtocols.Core.Files;
+using MailProtocols.Core.Operations;
 
 namespace MailProtocols.Commands
 {

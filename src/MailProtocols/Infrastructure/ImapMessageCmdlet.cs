@@ -1,5 +1,7 @@
 using System.Management.Automation;
 using System.Threading;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap;
 
 namespace MailProtocols.Commands
 {

@@ -2,6 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
+using MailProtocols.Core.Sessions;
 
 namespace MailProtocols.Commands
 {

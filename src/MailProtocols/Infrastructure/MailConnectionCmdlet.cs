@@ -2,6 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.SignIn;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,6 @@
 using System.IO;
 using System.Management.Automation;
+using MailProtocols.Core.Files;
 
 namespace MailProtocols.Commands
 {

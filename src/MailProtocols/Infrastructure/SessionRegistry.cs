@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using MailProtocols.Core.Sessions;
 
 namespace MailProtocols.Commands
 {
