@@ -1,6 +1,7 @@
-using System;
 using System.Collections.Generic;
+using System;
 using MailKit;
+using MailProtocols.Core.Errors;
 
 namespace MailProtocols.Core.Diagnostics
 {

@@ -1,13 +1,14 @@
-using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System;
+using MailProtocols.Core.Errors;
 using MailProtocols.Core.Imap;
 using MailProtocols.Core.Messages;
 using MailProtocols.Core.Operations;
-using MimeKit;
 using MimeKit.Utils;
+using MimeKit;
 
 namespace MailProtocols.Core.Smtp
 {

@@ -1,4 +1,5 @@
 using System.IO;
+using MailProtocols.Core.Errors;
 using MailProtocols.Core.Files;
 using MailProtocols.Core.Messages;
 using MimeKit;

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Errors
 {
     // Sending: drafts, SMTP sessions, recipients, the copy in Sent. (What a reason is: Errors/MailErrorReason.cs.)
     internal static partial class MailErrorReason

@@ -1,6 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
+using MailProtocols.Core.Errors;
 using MailProtocols.Core.Imap;
 using MailProtocols.Core.Messages;
 using MailProtocols.Core.Operations;

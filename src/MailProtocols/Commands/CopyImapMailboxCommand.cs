@@ -1,8 +1,10 @@
-using System;
-using System.Collections;
 using System.Collections.Generic;
+using System.Collections;
 using System.Linq;
 using System.Management.Automation;
+using System;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Imap.Migration;
 
 namespace MailProtocols.Commands
 {

@@ -1,5 +1,6 @@
-using System;
 using System.Management.Automation;
+using System;
+using MailProtocols.Core.Errors;
 using MailProtocols.Core.Sessions;
 using MailProtocols.Core.Smtp;
 

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>Set a destination message's flags (and keywords) to these, replacing what it has.</summary>
     internal sealed class FlagUpdate

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>The messages of one folder (identities only) and what the folder accepts.</summary>
     internal sealed class FolderContents

@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>A source folder and the destination folder its messages go to.</summary>
     internal sealed class FolderPair

@@ -1,10 +1,12 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading.Tasks;
+using System;
+using MailProtocols.Core.Errors;
+using MailProtocols.Core.Operations;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>
     /// Copies a mailbox from one IMAP server to another (Copy-ImapMailbox). Per folder pair:

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>What Copy-ImapMailbox was asked to do (plain values; the cmdlet turns wildcards into <see cref="IsExcluded"/>).</summary>
     internal sealed class ImapMailboxCopyOptions

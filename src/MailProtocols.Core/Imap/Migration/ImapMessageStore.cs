@@ -1,12 +1,13 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
-using MailKit;
+using System;
 using MailKit.Net.Imap;
+using MailKit;
+using MailProtocols.Core.Sessions;
 using MimeKit;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>
     /// One side of a mailbox copy on an IMAP server: its folders, the identities of a folder's messages,

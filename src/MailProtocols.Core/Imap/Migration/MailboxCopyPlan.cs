@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>What one folder's copy has to do: the messages to append and the flags to set on ones already there.</summary>
     internal sealed class MailboxCopyPlan

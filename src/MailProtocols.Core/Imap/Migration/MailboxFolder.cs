@@ -1,4 +1,4 @@
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>One folder of a mailbox as the migration planner sees it: its name, hierarchy delimiter and role.</summary>
     internal sealed class MailboxFolder

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>A mailbox's folders with its personal namespace: prefix ("INBOX." on Cyrus or Courier, "" elsewhere) and delimiter.</summary>
     internal sealed class MailboxLayout

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>A message of one folder as the planner sees it: where it is and who it is, never its body.</summary>
     internal sealed class MailboxMessage

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>
     /// What makes two messages on two servers the same message, with no state kept between runs: the

@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Threading;
 
-namespace MailProtocols
+namespace MailProtocols.Core.Imap.Migration
 {
     /// <summary>
     /// One message's raw bytes between its FETCH and its APPEND: in memory when small, in a temporary file
