@@ -235,6 +235,42 @@ Describe 'Long jobs outlive their tokens' {
         @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $Watcher.Name }).Count | Should -BeGreaterOrEqual ($before + 3)
         @(Get-TestIdentityProviderEvent -Provider $Idp -Event expired | Where-Object mailbox -EQ $Watcher.Name).Count | Should -BeGreaterOrEqual 3
     }
+
+    It 'keeps a Sync-ImapFolder -Recurse going across three token lifetimes on a slow link: each expiry ends the session, the next folder logs in again with a refreshed token, and the Maildir has every message' {
+        $syncer = New-TestUser -Bed $Bed
+        $Idp.Config.access[$syncer.Name] = @()
+        $Idp.Config.lifetime = 4
+        Set-TestIdentityProviderConfig -Provider $Idp
+        # Seven folders of ~125 KB through a 45 KB/s link: about 20 s, over three 4-second token lifetimes. Dovecot ends a
+        # kicked session after the command it is sending (a FETCH), so the sync meets each expiry at its next folder.
+        foreach ($folder in @('Archive') + (1..6 | ForEach-Object { "Archive/$_" })) {
+            Add-TestMessageBatch -Bed $Bed -User $syncer -Folder $folder -Count 5 -SizeBytes 25000 -AttachmentEvery 0 | Out-Null
+        }
+        Import-Module (Join-Path $PSScriptRoot 'TestBed/FaultProxy.psm1') -Force
+        $slow = Start-FaultProxy -TargetPort $Bed.ImapPort -ThrottleBytesPerSecond 45000 -CutConnections 0
+        try {
+            $r = Connect-WithDeviceCode -SignInAs $syncer.Name -Port $slow.Port -Extra @{ UserName = $syncer.Name }
+            $r.Errors | Should -BeNullOrEmpty
+            $s = $r.Session
+            $before = @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $syncer.Name }).Count
+            $dest = Join-Path $TestDrive 'slow-sync'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            try { $results = @(Sync-ImapFolder -Session $s -Folder Archive -Recurse -Destination $dest -ErrorVariable syncErrors -WarningAction SilentlyContinue) }
+            finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+            $watch.Stop()
+            $connections = @(Get-FaultProxyEvent -Proxy $slow | Where-Object event -EQ 'accepted').Count
+            Write-Host "Slow sync: $([int]$watch.Elapsed.TotalSeconds) s over $connections connections"
+        }
+        finally { Stop-FaultProxy $slow }
+        $syncErrors | Should -BeNullOrEmpty
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 18
+        $results.Count | Should -Be 7
+        ($results | Measure-Object New -Sum).Sum | Should -Be 35
+        @(Get-ChildItem -LiteralPath $dest -Recurse -File -Force | Where-Object { $_.Directory.Name -eq 'cur' }).Count | Should -Be 35
+        $connections | Should -BeGreaterOrEqual 4
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $syncer.Name }).Count | Should -BeGreaterOrEqual ($before + 3)
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event expired | Where-Object mailbox -EQ $syncer.Name).Count | Should -BeGreaterOrEqual 3
+    }
 }
 
 Describe 'MSAL isolation' {
