@@ -109,6 +109,64 @@ Describe 'Delegated sign-in with a device code' {
     }
 }
 
+Describe 'Ctrl+C during the device-code wait' {
+    It 'stops the wait promptly: no session registered, no token granted, even when the code is approved afterwards' {
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
+        # -NoTokenCache: the cache of the earlier tests must not answer silently; no -NotDefault: a session would be registered.
+        $null = $ps.AddScript("Import-Module '$env:MAILPROTOCOLS_MODULE'").AddStatement().AddScript('param($p) Connect-Imap @p').AddParameter('p', @{
+            Server = 'localhost'; Port = $Bed.ImapPort; ClientId = 'cli-app'; Authority = $Idp.Authority; NoTokenCache = $true; TimeoutSec = 30 })
+        $grants = { @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object grant -Match 'device_code').Count }
+        $tokenRequests = { @(Get-TestIdentityProviderEvent -Provider $Idp -Event request | Where-Object path -Match '/token$').Count }
+        $grantsBefore = & $grants
+        $issuedBefore = @(Get-TestIssuedToken -Provider $Idp).Count
+        $async = $ps.BeginInvoke()
+        try {
+            $code = Wait-TestDeviceCode -Provider $Idp
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while ([DateTime]::UtcNow -lt $deadline -and -not ($ps.Streams.Information | Where-Object { "$_" -match $code.user_code })) { Start-Sleep -Milliseconds 50 }
+            ($ps.Streams.Information | Where-Object { "$_" -match $code.user_code }) | Should -Not -BeNullOrEmpty
+            # It is polling the provider (a token request answered authorization_pending) when it is stopped.
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            $polls = & $tokenRequests
+            while ([DateTime]::UtcNow -lt $deadline -and (& $tokenRequests) -eq $polls) { Start-Sleep -Milliseconds 50 }
+            & $tokenRequests | Should -BeGreaterThan $polls
+            $async.IsCompleted | Should -BeFalse
+
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $stopping = $ps.BeginStop($null, $null)
+            $stopped = $stopping.AsyncWaitHandle.WaitOne(10000)
+            $watch.Stop()
+            Write-Host "Device-code wait stopped in $([int]$watch.Elapsed.TotalMilliseconds) ms"
+            $stopped | Should -BeTrue -Because 'Ctrl+C must end the device-code wait'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+
+            # The user signs in after all: nobody polls for the code any more, so no token is granted.
+            $pollsAfterStop = & $tokenRequests
+            Approve-TestDeviceCode -Provider $Idp -UserCode $code.user_code -UserName $User.Name
+            # The code's polling interval is 1 s: watch for three.
+            $deadline = [DateTime]::UtcNow.AddSeconds(3)
+            while ([DateTime]::UtcNow -lt $deadline -and (& $grants) -eq $grantsBefore) { Start-Sleep -Milliseconds 100 }
+            & $grants | Should -Be $grantsBefore
+            & $tokenRequests | Should -Be $pollsAfterStop
+            @(Get-TestIssuedToken -Provider $Idp).Count | Should -Be $issuedBefore
+
+            $check = [powershell]::Create()
+            $check.Runspace = $runspace
+            @($check.AddScript('@(Get-MailSession).Count').Invoke())[0] | Should -Be 0
+            $check.Dispose()
+        }
+        finally {
+            if (-not $async.IsCompleted) { Approve-TestDeviceCode -Provider $Idp -UserCode $code.user_code -UserName $User.Name -ErrorAction SilentlyContinue }
+            $ps.Dispose()
+            $runspace.Dispose()
+        }
+    }
+}
+
 Describe 'App-only sign-in' {
     It 'signs in with a client secret and opens the mailbox given by -UserName' {
         $s = Connect-Imap -Server localhost -Port $Bed.ImapPort -ClientId 'job-secret' -TenantId $Idp.Tenant -Authority $Idp.Authority -ClientSecret $Secret -UserName $AppUser.Name -NotDefault
