@@ -1,7 +1,8 @@
 # Microsoft 365 sign-in (issue 14), with the real MSAL 4.92 against a local identity provider (tests/TestBed/idp.py)
 # whose tokens the test bed's Dovecot accepts through XOAUTH2/OAUTHBEARER until they expire: device code, silent
 # second connect, app-only with a secret and with a certificate, refresh across token lifetimes, shared mailboxes,
-# token requests through a proxy, AADSTS errors with their own ErrorIds, MSAL isolation.
+# token requests through a proxy, AADSTS errors with their own ErrorIds, MSAL isolation, Ctrl+C during the device-code
+# wait, a watch and a slow sync across three token lifetimes. (Connect-Smtp with the sign-in: tests/Smtp.Tests.ps1.)
 
 BeforeAll {
     . $PSScriptRoot/Common.ps1
