@@ -1,7 +1,8 @@
 # Microsoft 365 sign-in (issue 14), with the real MSAL 4.92 against a local identity provider (tests/TestBed/idp.py)
 # whose tokens the test bed's Dovecot accepts through XOAUTH2/OAUTHBEARER until they expire: device code, silent
 # second connect, app-only with a secret and with a certificate, refresh across token lifetimes, shared mailboxes,
-# token requests through a proxy, AADSTS errors with their own ErrorIds, MSAL isolation.
+# token requests through a proxy, AADSTS errors with their own ErrorIds, MSAL isolation, Ctrl+C during the device-code
+# wait, a watch and a slow sync across three token lifetimes. (Connect-Smtp with the sign-in: tests/Smtp.Tests.ps1.)
 
 BeforeAll {
     . $PSScriptRoot/Common.ps1
@@ -106,6 +107,64 @@ Describe 'Delegated sign-in with a device code' {
         try { $s.State | Should -Be 'Transaction'; (Get-Pop3Mailbox -Session $s).Count | Should -Be 1 }
         finally { $s | Disconnect-Pop3 }
         (Get-TestIdentityProviderEvent -Provider $Idp -Event grant)[-1].aud | Should -Be 'https://outlook.office.com'
+    }
+}
+
+Describe 'Ctrl+C during the device-code wait' {
+    It 'stops the wait promptly: no session registered, no token granted, even when the code is approved afterwards' {
+        $runspace = [runspacefactory]::CreateRunspace()
+        $runspace.Open()
+        $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
+        # -NoTokenCache: the cache of the earlier tests must not answer silently; no -NotDefault: a session would be registered.
+        $null = $ps.AddScript("Import-Module '$env:MAILPROTOCOLS_MODULE'").AddStatement().AddScript('param($p) Connect-Imap @p').AddParameter('p', @{
+            Server = 'localhost'; Port = $Bed.ImapPort; ClientId = 'cli-app'; Authority = $Idp.Authority; NoTokenCache = $true; TimeoutSec = 30 })
+        $grants = { @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object grant -Match 'device_code').Count }
+        $tokenRequests = { @(Get-TestIdentityProviderEvent -Provider $Idp -Event request | Where-Object path -Match '/token$').Count }
+        $grantsBefore = & $grants
+        $issuedBefore = @(Get-TestIssuedToken -Provider $Idp).Count
+        $async = $ps.BeginInvoke()
+        try {
+            $code = Wait-TestDeviceCode -Provider $Idp
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while ([DateTime]::UtcNow -lt $deadline -and -not ($ps.Streams.Information | Where-Object { "$_" -match $code.user_code })) { Start-Sleep -Milliseconds 50 }
+            ($ps.Streams.Information | Where-Object { "$_" -match $code.user_code }) | Should -Not -BeNullOrEmpty
+            # It is polling the provider (a token request answered authorization_pending) when it is stopped.
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            $polls = & $tokenRequests
+            while ([DateTime]::UtcNow -lt $deadline -and (& $tokenRequests) -eq $polls) { Start-Sleep -Milliseconds 50 }
+            & $tokenRequests | Should -BeGreaterThan $polls
+            $async.IsCompleted | Should -BeFalse
+
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $stopping = $ps.BeginStop($null, $null)
+            $stopped = $stopping.AsyncWaitHandle.WaitOne(10000)
+            $watch.Stop()
+            Write-Host "Device-code wait stopped in $([int]$watch.Elapsed.TotalMilliseconds) ms"
+            $stopped | Should -BeTrue -Because 'Ctrl+C must end the device-code wait'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+
+            # The user signs in after all: nobody polls for the code any more, so no token is granted.
+            $pollsAfterStop = & $tokenRequests
+            Approve-TestDeviceCode -Provider $Idp -UserCode $code.user_code -UserName $User.Name
+            # The code's polling interval is 1 s: watch for three.
+            $deadline = [DateTime]::UtcNow.AddSeconds(3)
+            while ([DateTime]::UtcNow -lt $deadline -and (& $grants) -eq $grantsBefore) { Start-Sleep -Milliseconds 100 }
+            & $grants | Should -Be $grantsBefore
+            & $tokenRequests | Should -Be $pollsAfterStop
+            @(Get-TestIssuedToken -Provider $Idp).Count | Should -Be $issuedBefore
+
+            $check = [powershell]::Create()
+            $check.Runspace = $runspace
+            @($check.AddScript('@(Get-MailSession).Count').Invoke())[0] | Should -Be 0
+            $check.Dispose()
+        }
+        finally {
+            if (-not $async.IsCompleted) { Approve-TestDeviceCode -Provider $Idp -UserCode $code.user_code -UserName $User.Name -ErrorAction SilentlyContinue }
+            $ps.Dispose()
+            $runspace.Dispose()
+        }
     }
 }
 
@@ -234,6 +293,42 @@ Describe 'Long jobs outlive their tokens' {
         finally { $job.PowerShell.Dispose(); $s | Disconnect-Imap -ErrorAction SilentlyContinue }
         @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $Watcher.Name }).Count | Should -BeGreaterOrEqual ($before + 3)
         @(Get-TestIdentityProviderEvent -Provider $Idp -Event expired | Where-Object mailbox -EQ $Watcher.Name).Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'keeps a Sync-ImapFolder -Recurse going across three token lifetimes on a slow link: each expiry ends the session, the next folder logs in again with a refreshed token, and the Maildir has every message' {
+        $syncer = New-TestUser -Bed $Bed
+        $Idp.Config.access[$syncer.Name] = @()
+        $Idp.Config.lifetime = 4
+        Set-TestIdentityProviderConfig -Provider $Idp
+        # Seven folders of ~125 KB through a 45 KB/s link: about 20 s, over three 4-second token lifetimes. Dovecot ends a
+        # kicked session after the command it is sending (a FETCH), so the sync meets each expiry at its next folder.
+        foreach ($folder in @('Archive') + (1..6 | ForEach-Object { "Archive/$_" })) {
+            Add-TestMessageBatch -Bed $Bed -User $syncer -Folder $folder -Count 5 -SizeBytes 25000 -AttachmentEvery 0 | Out-Null
+        }
+        Import-Module (Join-Path $PSScriptRoot 'TestBed/FaultProxy.psm1') -Force
+        $slow = Start-FaultProxy -TargetPort $Bed.ImapPort -ThrottleBytesPerSecond 45000 -CutConnections 0
+        try {
+            $r = Connect-WithDeviceCode -SignInAs $syncer.Name -Port $slow.Port -Extra @{ UserName = $syncer.Name }
+            $r.Errors | Should -BeNullOrEmpty
+            $s = $r.Session
+            $before = @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $syncer.Name }).Count
+            $dest = Join-Path $TestDrive 'slow-sync'
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            try { $results = @(Sync-ImapFolder -Session $s -Folder Archive -Recurse -Destination $dest -ErrorVariable syncErrors -WarningAction SilentlyContinue) }
+            finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+            $watch.Stop()
+            $connections = @(Get-FaultProxyEvent -Proxy $slow | Where-Object event -EQ 'accepted').Count
+            Write-Host "Slow sync: $([int]$watch.Elapsed.TotalSeconds) s over $connections connections"
+        }
+        finally { Stop-FaultProxy $slow }
+        $syncErrors | Should -BeNullOrEmpty
+        $watch.Elapsed.TotalSeconds | Should -BeGreaterThan 18
+        $results.Count | Should -Be 7
+        ($results | Measure-Object New -Sum).Sum | Should -Be 35
+        @(Get-ChildItem -LiteralPath $dest -Recurse -File -Force | Where-Object { $_.Directory.Name -eq 'cur' }).Count | Should -Be 35
+        $connections | Should -BeGreaterOrEqual 4
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event grant | Where-Object { $_.grant -eq 'refresh_token' -and $_.account -eq $syncer.Name }).Count | Should -BeGreaterOrEqual ($before + 3)
+        @(Get-TestIdentityProviderEvent -Provider $Idp -Event expired | Where-Object mailbox -EQ $syncer.Name).Count | Should -BeGreaterOrEqual 3
     }
 }
 

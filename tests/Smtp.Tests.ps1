@@ -387,3 +387,59 @@ Describe 'New-MailMessage' {
         Get-Content (Join-Path $Work 'fwd.eml') -Raw | Should -Match 'message/rfc822'
     }
 }
+
+# Microsoft 365 sign-in for sending (issue 14 on SMTP): the local identity provider (idp.py) registers its tokens with
+# this bed's Dovecot, whose auth Postfix asks, so a signed-in Connect-Smtp authenticates with XOAUTH2 as with Exchange Online.
+Describe 'Connect-Smtp with the built-in sign-in' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestBed/IdentityProvider.psm1') -Force
+        $script:SmtpSecretText = 'Client-Secret-' + [guid]::NewGuid().ToString('N')
+        $script:SmtpApp = New-TestUser -Bed $SmtpBed
+        $script:SmtpDelegate = New-TestUser -Bed $SmtpBed
+        $script:SmtpRecipient = New-TestUser -Bed $SmtpBed
+        $script:SmtpIdp = Start-TestIdentityProvider -Bed $SmtpBed -Apps @{
+            'cli-app' = @{ public = $true }; 'job-secret' = @{ secret = $SmtpSecretText; mailboxes = @($SmtpApp.Name) } }
+    }
+    AfterAll { Stop-TestIdentityProvider -Provider $SmtpIdp }
+
+    It 'app-only with a client secret: asks for the .default scope, logs in with XOAUTH2, and the message arrives' {
+        $secret = ConvertTo-SecureString $SmtpSecretText -AsPlainText -Force
+        $s = Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -ClientId 'job-secret' -Authority $SmtpIdp.Authority -ClientSecret $secret -UserName $SmtpApp.Name -NoTokenCache -NotDefault
+        try {
+            $s.State | Should -Be 'Authenticated'
+            $r = New-MailMessage -From (Get-TestSmtpAddress $SmtpApp) -To (Get-TestSmtpAddress $SmtpRecipient) -Subject 'app-only sign-in' -Body 'x' | Send-SmtpMessage -Session $s
+            $r.Accepted | Should -Be (Get-TestSmtpAddress $SmtpRecipient)
+        }
+        finally { $s | Disconnect-Smtp }
+        $grant = (Get-TestIdentityProviderEvent -Provider $SmtpIdp -Event grant | Where-Object client_id -EQ 'job-secret')[-1]
+        $grant.grant | Should -Be 'client_credentials'
+        $grant.scope | Should -Be 'https://outlook.office365.com/.default'
+        Wait-SmtpLogLine -Pattern "sasl_method=XOAUTH2, sasl_username=$([regex]::Escape($SmtpApp.Name))(,|$)" | Should -Not -BeNullOrEmpty
+        (Wait-Arrival -User $SmtpRecipient | Where-Object subject -EQ 'app-only sign-in') | Should -Not -BeNullOrEmpty
+    }
+
+    It 'delegated with a device code: asks for SMTP.Send, logs in with XOAUTH2 as the signed-in account, and the message arrives' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$env:MAILPROTOCOLS_MODULE'").AddStatement().AddScript('param($p) Connect-Smtp @p').AddParameter('p', @{
+            Server = 'localhost'; Port = $SmtpBed.SmtpPort; ClientId = 'cli-app'; Authority = $SmtpIdp.Authority; NoTokenCache = $true; NotDefault = $true; TimeoutSec = 30 })
+        $async = $ps.BeginInvoke()
+        try {
+            $code = Wait-TestDeviceCode -Provider $SmtpIdp
+            (Get-TestIdentityProviderEvent -Provider $SmtpIdp -Event devicecode | Where-Object user_code -EQ $code.user_code).scope | Should -Match '^https://outlook\.office\.com/SMTP\.Send\b'
+            Approve-TestDeviceCode -Provider $SmtpIdp -UserCode $code.user_code -UserName $SmtpDelegate.Name
+            $s = $ps.EndInvoke($async) | Select-Object -Last 1
+            $ps.Streams.Error | Should -BeNullOrEmpty
+        }
+        finally { $ps.Dispose() }
+        try {
+            $s.State | Should -Be 'Authenticated'
+            $s.SignedInAs | Should -Be $SmtpDelegate.Name
+            New-MailMessage -From (Get-TestSmtpAddress $SmtpDelegate) -To (Get-TestSmtpAddress $SmtpRecipient) -Subject 'delegated sign-in' -Body 'x' | Send-SmtpMessage -Session $s | Out-Null
+        }
+        finally { $s | Disconnect-Smtp }
+        $grant = (Get-TestIdentityProviderEvent -Provider $SmtpIdp -Event grant | Where-Object { $_.client_id -eq 'cli-app' -and $_.account -eq $SmtpDelegate.Name })[-1]
+        $grant.scope | Should -Match 'https://outlook\.office\.com/SMTP\.Send'
+        Wait-SmtpLogLine -Pattern "sasl_method=XOAUTH2, sasl_username=$([regex]::Escape($SmtpDelegate.Name))(,|$)" | Should -Not -BeNullOrEmpty
+        (Wait-Arrival -User $SmtpRecipient -Count 2 | Where-Object subject -EQ 'delegated sign-in') | Should -Not -BeNullOrEmpty
+    }
+}

@@ -29,6 +29,8 @@ function Start-FaultProxy {
     .PARAMETER ThenClientBytes
     Forward this many more client bytes after the matching command line (e.g. part of an APPEND
     literal), then cut.
+    .PARAMETER ThrottleBytesPerSecond
+    A slow link: server bytes are forwarded at most at this rate, on every connection (cut or not; 0 = as fast as they come).
     .PARAMETER CutConnections
     How many connections (the first ones) are cut; later ones pass through. Default 1.
     .OUTPUTS
@@ -46,12 +48,14 @@ function Start-FaultProxy {
         [switch] $BeforeCompletion,
         [long] $ThenClientBytes = -1,
         [int] $CutConnections = 1,
+        [int] $ThrottleBytesPerSecond = 0,
         [double] $TimeoutSeconds = 10
     )
     $python = (Get-Command python3, python -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
     if (-not $python) { throw 'faultproxy.py needs python3.' }
     $events = Join-Path ([System.IO.Path]::GetTempPath()) ("faultproxy-{0}.jsonl" -f [guid]::NewGuid().ToString('N'))
     $arguments = @($script:ProxyPy, '--target-port', $TargetPort, '--cut-connections', $CutConnections, '--then-bytes', $ThenBytes, '--events-file', $events)
+    if ($ThrottleBytesPerSecond -gt 0) { $arguments += @('--throttle-bytes-per-second', $ThrottleBytesPerSecond) }
     if ($CutAfterBytes -ge 0) { $arguments += @('--cut-after-bytes', $CutAfterBytes) }
     if ($CutAfterRetr -gt 0) { $arguments += @('--cut-after-retr', $CutAfterRetr) }
     if ($CutAfterCommand) {

@@ -18,6 +18,8 @@ and cuts a connection in one of these ways:
                           --then-client-bytes N forward N more client bytes after the command line
                                                 (e.g. part of an APPEND literal), then cut.
 Only the first --cut-connections connections (default 1) are cut; later ones pass through.
+  --throttle-bytes-per-second N
+                        forward server bytes at most at this rate (a slow link; on every connection, cut or not).
 
 A cut closes both sockets at once (SO_LINGER 0, so the client sees a reset, as when a
 network path dies). Prints {"event": "listening", "port": P} on stdout, and appends JSON lines
@@ -51,7 +53,14 @@ class Connection:
         self.client = client
         self.args = args
         self.cutting = number <= args.cut_connections
-        self.server = socket.create_connection(("127.0.0.1", args.target_port))
+        if args.throttle_bytes_per_second:
+            # A small receive window keeps the server's data on the server's side of the slow link, so a server that
+            # ends the connection (doveadm kick) is seen by the client soon, not after megabytes of buffered bytes.
+            self.server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.server.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
+            self.server.connect(("127.0.0.1", args.target_port))
+        else:
+            self.server = socket.create_connection(("127.0.0.1", args.target_port))
         self.lock = threading.Lock()
         self.server_bytes = 0
         self.client_bytes = 0
@@ -151,10 +160,13 @@ class Connection:
 
     def pump_server(self):
         try:
+            rate = self.args.throttle_bytes_per_second
             while True:
-                data = self.server.recv(65536)
+                data = self.server.recv(max(1, min(65536, rate // 20)) if rate else 65536)
                 if not data:
                     break
+                if rate:
+                    time.sleep(len(data) / rate)
                 with self.lock:
                     if self.completion_tag is None:
                         self.tail = data[-256:]
@@ -233,6 +245,7 @@ def main():
     parser.add_argument("--then-client-bytes", type=int)
     parser.add_argument("--cut-connections", type=int, default=1)
     parser.add_argument("--events-file")
+    parser.add_argument("--throttle-bytes-per-second", type=int, default=0)
     args = parser.parse_args()
     EVENTS["path"] = args.events_file
 

@@ -123,7 +123,7 @@ def issue(cfg, client_id, scopes, account=None):
                        'oid': account_oid(account)})
         boxes = [account] + list(cfg.get('access', {}).get(account, []))
     else:
-        claims.update({'roles': ['IMAP.AccessAsApp', 'POP.AccessAsApp'], 'oid': account_oid(client_id)})
+        claims.update({'roles': ['IMAP.AccessAsApp', 'POP.AccessAsApp', 'SMTP.SendAsApp'], 'oid': account_oid(client_id)})
         boxes = list(cfg['apps'][client_id].get('mailboxes', []))
     token = jwt(claims)
     with LOCK:
@@ -321,11 +321,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             else:
                 return self.answer(*aadsts('7000218', APP_ERRORS['7000218'][0], error='invalid_client'))
             answer, claims = issue(cfg, client_id, scopes)
-            record(event='grant', grant=grant, credential=how, client_id=client_id, aud=claims['aud'], exp=claims['exp'])
+            record(event='grant', grant=grant, credential=how, client_id=client_id, aud=claims['aud'], exp=claims['exp'], scope=' '.join(scopes))
             return self.answer(200, answer)
         else:
             return self.answer(400, {'error': 'unsupported_grant_type'})
-        record(event='grant', grant=grant, client_id=client_id, account=claims.get('upn'), aud=claims['aud'], exp=claims['exp'])
+        record(event='grant', grant=grant, client_id=client_id, account=claims.get('upn'), aud=claims['aud'], exp=claims['exp'], scope=answer['scope'])
         return self.answer(200, answer)
 
 
