@@ -82,15 +82,18 @@ Describe 'Secrets stay secret over SMTP' {
         $wrong = 'Wrong-' + $SmtpUser.Password
         $bad = [pscredential]::new($SmtpUser.Name, (ConvertTo-SecureString $wrong -AsPlainText -Force))
         $streams = & {
-            $s = Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -Credential $SmtpUser.Credential -ProtocolLogPath $log -NotDefault -Verbose
+            # Verbose on for the whole block; the block's stream 4 is captured below.
+            $VerbosePreference = 'Continue'
+            $s = Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -Credential $SmtpUser.Credential -ProtocolLogPath $log -NotDefault
             $s | Format-List * -Force | Out-String
-            New-MailMessage -From $address -To $address -Subject 'secret test' -Body 'x' | Send-SmtpMessage -Session $s -Verbose | Format-List * | Out-String
-            $s | Disconnect-Smtp -Verbose
-            Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -UserName $SmtpUser.Name -AccessToken $token -ProtocolLogPath $log -NotDefault -Verbose | Disconnect-Smtp
-            try { Send-SmtpMessage -Server localhost -Port $SmtpBed.SmtpPort -Credential $bad -From $address -To $address -Subject 'x' -Body 'x' -Verbose -ErrorAction Stop }
+            New-MailMessage -From $address -To $address -Subject 'secret test' -Body 'x' | Send-SmtpMessage -Session $s | Format-List * | Out-String
+            $s | Disconnect-Smtp
+            Connect-Smtp -Server localhost -Port $SmtpBed.SmtpPort -UserName $SmtpUser.Name -AccessToken $token -ProtocolLogPath $log -NotDefault | Disconnect-Smtp
+            try { Send-SmtpMessage -Server localhost -Port $SmtpBed.SmtpPort -Credential $bad -From $address -To $address -Subject 'x' -Body 'x' -ErrorAction Stop }
             catch { Get-ErrorText $_ }
         } 4>&1 2>&1 | Out-String
         $streams | Should -Match 'AuthenticationFailed|rejected the log-in'
+        $streams | Should -Match 'Connecting to localhost' -Because 'the verbose text was captured and searched too'
         $text = Get-Content -Raw $log
         $text | Should -Match 'AUTH'
         foreach ($secret in $SmtpSecrets + $wrong) {
