@@ -11,8 +11,8 @@ namespace MailProtocols.Core.Messages
     /// <summary>
     /// Save-MailAttachment: the attachments of each message whose name is wanted, each asked about and saved to
     /// a file of its own. A downloaded message holds its content; an IMAP summary has its attachments chosen
-    /// from its BODYSTRUCTURE and only those parts downloaded, one FETCH each. Messages wait in a queue of
-    /// <see cref="QueueLength"/> so that the structures of the IMAP summaries among them travel in one
+    /// from its BODYSTRUCTURE and only those parts downloaded, one FETCH each. IMAP summaries without their
+    /// structure wait in a queue of up to <see cref="QueueLength"/>, so that their structures travel in one
     /// UID FETCH per folder rather than one per message (a default Search-ImapFolder does not fetch them).
     /// </summary>
     internal sealed class AttachmentSaver
@@ -39,11 +39,15 @@ namespace MailProtocols.Core.Messages
             _nameWanted = nameWanted;
         }
 
-        /// <summary>Queues one message; a full queue is saved at once. Call <see cref="Flush"/> at the end.</summary>
+        /// <summary>
+        /// Queues an IMAP summary that still lacks its structure (a full queue is saved at once); any other
+        /// message is saved right away, after the queue, so the order holds and a downloaded message's
+        /// content is never held longer than it takes to save it. Call <see cref="Flush"/> at the end.
+        /// </summary>
         public void Add(MailMessageBase message, IOperationChannel channel)
         {
             _queue.Add(message);
-            if (_queue.Count >= QueueLength)
+            if (_queue.Count >= QueueLength || !(message is ImapMessage imap && imap.MimeData == null && imap.BodyStructure == null))
             {
                 Flush(channel);
             }
