@@ -232,7 +232,7 @@ function Write-PerformanceDoc {
         '- **mbsync** (isync) pulling INBOX into a Maildir on the same filesystem with `FSync no`, then a no-change re-sync;'
         '- **Python** `imaplib`/`poplib` (bench/pybench.py): one summary FETCH, whole messages in UID FETCH batches of 500, POP3 RETR one at a time (poplib cannot pipeline), one UID STORE to set and one to clear.'
         ''
-        'All clients use implicit TLS on loopback with certificate validation against the test CA; output goes to the same tmpfs as the server''s Maildir. Dovecot''s rawlog is off while timing and on only for the command counts. Peak working-set growth is measured in a fresh pwsh per operation: the peak resident set during the operation (VmHWM, reset through /proc/self/clear_refs) minus the resident set before it. Benchmarks are not tests: no test asserts a time; `tests/Bench.Tests.ps1` only runs the harness on 200 messages.'
+        'All clients use plaintext on loopback (the issues ask for it, so that TLS, which costs every client alike, does not dilute the ratios); output goes to the same tmpfs as the server''s Maildir. Dovecot''s rawlog is off while timing and on only for the command counts. Peak working-set growth is measured in a fresh pwsh per operation: the peak resident set during the operation (VmHWM, reset through /proc/self/clear_refs) minus the resident set before it. Benchmarks are not tests: no test asserts a time; `tests/Bench.Tests.ps1` only runs the harness on 200 messages.'
         ''
         '## Targets'
         ''

@@ -162,13 +162,11 @@ function New-MbsyncClient {
 FSync no
 
 IMAPAccount bench
-Host localhost
-Port $($Bed.ImapsPort)
+Host 127.0.0.1
+Port $($Bed.ImapPort)
 User $($User.Name)
 Pass "$($User.Password)"
-SSLType IMAPS
-CertificateFile $($Bed.CaCertPath)
-SystemCertificates no
+SSLType None
 
 IMAPStore bench-far
 Account bench
@@ -241,11 +239,11 @@ function Invoke-InterleavedBench {
     try {
         $clients.module = Start-BenchClient 'module' $script:Pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:BenchRoot 'ModuleBench.ps1'),
             '-Mode', 'Serve', '-ModulePath', $ModulePath, '-WorkDirectory', $WorkDirectory, '-UserName', $User.Name,
-            '-ImapPort', $Bed.ImapsPort, '-Pop3Port', $Bed.Pop3sPort, '-ExpectedCount', $Expected) $secret
-        $clients.raw = Start-BenchClient 'raw MailKit' 'dotnet' @($RawDll, '--serve', '--host', 'localhost', '--imap-port', $Bed.ImapsPort,
-            '--pop3-port', $Bed.Pop3sPort, '--user', $User.Name, '--out', (Join-Path $WorkDirectory 'raw')) $secret
-        $clients.python = Start-BenchClient 'Python' 'python3' @((Join-Path $script:BenchRoot 'pybench.py'), '--serve', '--host', 'localhost',
-            '--imap-port', $Bed.ImapsPort, '--pop3-port', $Bed.Pop3sPort, '--user', $User.Name, '--cafile', $Bed.CaCertPath,
+            '-ImapPort', $Bed.ImapPort, '-Pop3Port', $Bed.Pop3Port, '-ExpectedCount', $Expected) $secret
+        $clients.raw = Start-BenchClient 'raw MailKit' 'dotnet' @($RawDll, '--serve', '--host', '127.0.0.1', '--imap-port', $Bed.ImapPort,
+            '--pop3-port', $Bed.Pop3Port, '--user', $User.Name, '--out', (Join-Path $WorkDirectory 'raw')) $secret
+        $clients.python = Start-BenchClient 'Python' 'python3' @((Join-Path $script:BenchRoot 'pybench.py'), '--serve', '--host', '127.0.0.1',
+            '--imap-port', $Bed.ImapPort, '--pop3-port', $Bed.Pop3Port, '--user', $User.Name,
             '--out', (Join-Path $WorkDirectory 'python')) $secret
         if ($WithMbsync) { $clients.mbsync = New-MbsyncClient -Bed $Bed -User $User -WorkDirectory $WorkDirectory }
 
@@ -296,7 +294,7 @@ function Invoke-ModuleChild {
     $resultPath = Join-Path $WorkDirectory "module-$Mode-$([guid]::NewGuid().ToString('N')).json"
     $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:BenchRoot 'ModuleBench.ps1'),
         '-ModulePath', $ModulePath, '-ResultPath', $resultPath, '-WorkDirectory', $WorkDirectory,
-        '-UserName', $User.Name, '-ImapPort', $Bed.ImapsPort, '-Pop3Port', $Bed.Pop3sPort,
+        '-UserName', $User.Name, '-ImapPort', $Bed.ImapPort, '-Pop3Port', $Bed.Pop3Port,
         '-Mode', $Mode, '-Operation', ($Operation -join ','), '-Runs', $Runs, '-ExpectedCount', $Expected)
     $environment = @{ BENCH_PASSWORD = $User.Password }
     if ($BigUser) {

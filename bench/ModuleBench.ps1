@@ -22,7 +22,7 @@ param(
     [Parameter(Mandatory)] [string] $UserName,
     [Parameter(Mandatory)] [int] $ImapPort,
     [Parameter(Mandatory)] [int] $Pop3Port,
-    [string] $Server = 'localhost',
+    [string] $Server = '127.0.0.1',
     [ValidateSet('Time', 'Count', 'Memory', 'Serve')] [string] $Mode = 'Time',
     [string[]] $Operation = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'SyncAgain', 'Flags'),
     [int] $Runs = 5,
@@ -82,8 +82,8 @@ function Read-ProcStatus {
 }
 
 $imapCredential = New-Credential $UserName 'BENCH_PASSWORD'
-$connectImap = @{ Server = $Server; Port = $ImapPort; Security = 'SslOnConnect'; Credential = $imapCredential }
-$connectPop3 = @{ Server = $Server; Port = $Pop3Port; Security = 'SslOnConnect'; Credential = $imapCredential }
+$connectImap = @{ Server = $Server; Port = $ImapPort; Security = 'None'; Credential = $imapCredential; WarningAction = 'SilentlyContinue' }
+$connectPop3 = @{ Server = $Server; Port = $Pop3Port; Security = 'None'; Credential = $imapCredential; WarningAction = 'SilentlyContinue' }
 $state = @{ Count = 0; Messages = $null }
 
 # Each operation: the cmdlets it needs, an untimed Setup (per run), the timed Body, and a Check

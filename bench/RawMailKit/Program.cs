@@ -199,7 +199,7 @@ namespace MailProtocols.Bench
             if (_imap == null)
             {
                 _imap = new ImapClient { CheckCertificateRevocation = false };
-                _imap.Connect(_options.Host, _options.ImapPort, SecureSocketOptions.SslOnConnect);
+                _imap.Connect(_options.Host, _options.ImapPort, SecureSocketOptions.None);
                 _imap.Authenticate(_options.User, _options.Password);
             }
 
@@ -269,7 +269,7 @@ namespace MailProtocols.Bench
             if (_pop3 == null)
             {
                 _pop3 = new Pop3Client { CheckCertificateRevocation = false };
-                _pop3.Connect(_options.Host, _options.Pop3Port, SecureSocketOptions.SslOnConnect);
+                _pop3.Connect(_options.Host, _options.Pop3Port, SecureSocketOptions.None);
                 _pop3.Authenticate(_options.User, _options.Password);
             }
 
