@@ -183,6 +183,19 @@ Patterns INBOX
 Create Near
 Sync Pull
 SyncState *
+
+MaildirStore bench-both-near
+Path $dir/Both/
+Inbox $dir/Both/INBOX
+SubFolders Verbatim
+
+Channel bench-both
+Far :bench-far:
+Near :bench-both-near:
+Patterns INBOX
+Create Near
+Sync All
+SyncState *
 "@
     [IO.File]::WriteAllText($config, '')
     [IO.File]::SetUnixFileMode($config, [IO.UnixFileMode]'UserRead, UserWrite')
@@ -192,6 +205,7 @@ SyncState *
 
 function Invoke-MbsyncRun {
     param($Client, [string] $Operation)
+    if ($Operation -in 'bothagain', 'pushflags') { return Invoke-MbsyncTwoWayRun $Client $Operation }
     $inbox = Join-Path $Client.Maildir 'INBOX'
     $run = {
         $watch = [Diagnostics.Stopwatch]::StartNew()
@@ -206,6 +220,46 @@ function Invoke-MbsyncRun {
         $seconds = & $run
     }
     if ($Operation -eq 'resync') { $seconds = & $run }
+    [pscustomobject]@{ Name = $Operation; Seconds = @($seconds); Messages = (Get-MaildirMessageCount $inbox); Bytes = 0 }
+}
+
+function Switch-MaildirFlag {
+    # Toggles one flag letter on the first $Count messages (by name) the Maildir way: a rename, new/ files move to cur/.
+    param([string] $Path, [int] $Count, [char] $Letter = 'F')
+    $cur = Join-Path $Path 'cur'
+    $files = @(foreach ($sub in 'cur', 'new') { [IO.Directory]::EnumerateFiles((Join-Path $Path $sub)) }) |
+        Sort-Object { [IO.Path]::GetFileName($_) } | Select-Object -First $Count
+    foreach ($file in $files) {
+        $name = [IO.Path]::GetFileName($file)
+        $at = $name.IndexOf(':2,')
+        $base = if ($at -ge 0) { $name.Substring(0, $at) } else { $name }
+        $letters = if ($at -ge 0) { $name.Substring($at + 3) } else { '' }
+        $letters = if ($letters.Contains($Letter)) { $letters.Replace([string]$Letter, '') } else { -join (($letters + $Letter).ToCharArray() | Sort-Object) }
+        [IO.File]::Move($file, (Join-Path $cur "${base}:2,$letters"))
+    }
+    @($files).Count
+}
+
+function Invoke-MbsyncTwoWayRun {
+    <#
+    mbsync two ways (Sync All) on a Maildir of its own (issue 16). 'bothagain': a no-change run; 'pushflags': an untimed
+    run takes in the server's changes, up to 1,000 files in cur/ get \Flagged toggled, and the timed run pushes them.
+    #>
+    param($Client, [string] $Operation)
+    $inbox = Join-Path $Client.Directory 'Both/INBOX'
+    $run = {
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $output = & mbsync -c $Client.Config -q bench-both 2>&1
+        $watch.Stop()
+        if ($LASTEXITCODE -ne 0) { throw "mbsync (two-way) failed (exit code $LASTEXITCODE): $($output -join ' ')" }
+        $watch.Elapsed.TotalSeconds
+    }
+    if (-not (Test-Path -LiteralPath $inbox)) { [void][IO.Directory]::CreateDirectory((Join-Path $Client.Directory 'Both')); $null = & $run }
+    if ($Operation -eq 'pushflags') {
+        $null = & $run
+        $null = Switch-MaildirFlag -Path $inbox -Count 1000
+    }
+    $seconds = & $run
     [pscustomobject]@{ Name = $Operation; Seconds = @($seconds); Messages = (Get-MaildirMessageCount $inbox); Bytes = 0 }
 }
 
@@ -276,7 +330,7 @@ function Invoke-InterleavedBench {
     finally {
         foreach ($c in $clients.Values) { if ($c.PSObject.Properties['Process']) { Stop-BenchClient $c } }
         if ($clients.mbsync -and (Test-Path -LiteralPath $clients.mbsync.Directory)) { [IO.Directory]::Delete($clients.mbsync.Directory, $true) }
-        foreach ($name in 'raw', 'python', 'module-imap', 'module-pop3', 'module-sync-first', 'module-sync-again') {
+        foreach ($name in 'raw', 'python', 'module-imap', 'module-pop3', 'module-sync-first', 'module-sync-again', 'module-sync-both-first', 'module-sync-both-again', 'module-push-flags') {
             $p = Join-Path $WorkDirectory $name
             if (Test-Path -LiteralPath $p) { [IO.Directory]::Delete($p, $true) }
         }

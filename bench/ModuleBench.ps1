@@ -141,6 +141,61 @@ $operations = [ordered]@{
     }
 }
 
+# Two-way sync (issue 16): the first -Direction Both run into an empty Maildir, a no-change Both run, and a Both run
+# that pushes local flag changes (the Setup absorbs the server's changes untimed, then renames up to 1,000 files in cur/).
+function Switch-MaildirFlag([string] $Path, [int] $Count, [char] $Letter = 'F') {
+    # Toggles one flag letter on the first $Count messages (by name) the Maildir way: a rename, new/ files move to cur/.
+    $cur = Join-Path $Path 'cur'
+    $files = @(foreach ($sub in 'cur', 'new') { [IO.Directory]::EnumerateFiles((Join-Path $Path $sub)) }) |
+        Sort-Object { [IO.Path]::GetFileName($_) } | Select-Object -First $Count
+    foreach ($file in $files) {
+        $name = [IO.Path]::GetFileName($file)
+        $at = $name.IndexOf(':2,')
+        $base = if ($at -ge 0) { $name.Substring(0, $at) } else { $name }
+        $letters = if ($at -ge 0) { $name.Substring($at + 3) } else { '' }
+        $letters = if ($letters.Contains($Letter)) { $letters.Replace([string]$Letter, '') } else { -join (($letters + $Letter).ToCharArray() | Sort-Object) }
+        [IO.File]::Move($file, (Join-Path $cur "${base}:2,$letters"))
+    }
+    $files.Count
+}
+
+$operations['SyncBothFirst'] = @{
+    Needs = @('Sync-ImapFolder')
+    Setup = { $state.Dir = Reset-Directory (Join-Path $WorkDirectory 'module-sync-both-first') }
+    Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both }
+    Check = { Get-MaildirMessageCount $state.Dir }
+}
+$operations['SyncBothAgain'] = @{
+    Needs = @('Sync-ImapFolder')
+    Setup = {
+        $state.Dir = Join-Path $WorkDirectory 'module-sync-both-again'
+        if (-not (Test-Path -LiteralPath $state.Dir)) {
+            [void](Reset-Directory $state.Dir)
+            Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both | Out-Null
+        }
+    }
+    Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both }
+    Check = {
+        if (-not $state.Sync.Unchanged) { throw "A no-change two-way run was not recognised as unchanged (New $($state.Sync.New), FlagsUpdated $($state.Sync.FlagsUpdated), FlagsPushed $($state.Sync.FlagsPushed))." }
+        Get-MaildirMessageCount $state.Dir
+    }
+}
+$operations['PushFlags'] = @{
+    Needs = @('Sync-ImapFolder')
+    Setup = {
+        $state.Dir = Join-Path $WorkDirectory 'module-push-flags'
+        if (-not (Test-Path -LiteralPath $state.Dir)) { [void](Reset-Directory $state.Dir) }
+        # Untimed: take in what changed on the server since the last run (other clients' flags), then the local changes.
+        Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both | Out-Null
+        $state.Changes = Switch-MaildirFlag -Path $state.Dir -Count 1000
+    }
+    Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both }
+    Check = {
+        if ($state.Sync.FlagsPushed -ne $state.Changes) { throw "Pushed the flags of $($state.Sync.FlagsPushed) messages, expected $($state.Changes)." }
+        Get-MaildirMessageCount $state.Dir
+    }
+}
+
 function Invoke-OperationOnce([string] $Name) {
     # One run: the untimed Setup, the timed Body (with its time window, for the rawlog counts), the Check.
     $op = $operations[$Name]

@@ -46,10 +46,15 @@
         @{ Key = 'module.Flags'; Client = 'module'; Operation = 'Flags'; Phase = 2 }
         @{ Key = 'raw.flags'; Client = 'raw'; Operation = 'flags'; Phase = 2 }
         @{ Key = 'python.flags'; Client = 'python'; Operation = 'flags'; Phase = 2 }
+        @{ Key = 'module.SyncBothFirst'; Client = 'module'; Operation = 'SyncBothFirst' }
+        @{ Key = 'module.SyncBothAgain'; Client = 'module'; Operation = 'SyncBothAgain' }
+        @{ Key = 'mbsync.bothagain'; Client = 'mbsync'; Operation = 'bothagain' }
+        @{ Key = 'module.PushFlags'; Client = 'module'; Operation = 'PushFlags'; Phase = 2 }
+        @{ Key = 'mbsync.pushflags'; Client = 'mbsync'; Operation = 'pushflags'; Phase = 2 }
     )
 
     # Module operations run once with Dovecot's rawlog on, to count commands and round trips.
-    CountOperations = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'SyncAgain', 'Flags')
+    CountOperations = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'SyncAgain', 'Flags', 'SyncBothFirst', 'SyncBothAgain', 'PushFlags')
 
     # Module operations whose peak working-set growth is measured, each in a fresh pwsh (the *Big ones need -BigMessageMB).
     MemoryScenarios = @('Summaries', 'ImapDownload', 'Pop3Download', 'SyncFirst', 'ImapBig', 'Pop3Big')
@@ -64,6 +69,9 @@
         @{ Work = 'No-change re-sync'; Module = 'module.SyncAgain'; Raw = 'raw.resync'; Mbsync = 'mbsync.resync' }
         @{ Work = 'Set and clear a flag on every message'; Module = 'module.Flags'; Raw = 'raw.flags'; Python = 'python.flags' }
         @{ Work = 'Import-Module (added to pwsh -NoProfile)'; Module = 'module.import'; NoScaling = $true }
+        @{ Work = 'Two-way first sync (-Direction Both) into a Maildir'; Module = 'module.SyncBothFirst'; Mbsync = 'mbsync.full' }
+        @{ Work = 'No-change two-way run (the local scan included)'; Module = 'module.SyncBothAgain'; Mbsync = 'mbsync.bothagain' }
+        @{ Work = 'Push 1,000 local flag changes (two-way run)'; Module = 'module.PushFlags'; Mbsync = 'mbsync.pushflags'; NoScaling = $true }
     )
 
     # The targets table. Check names how the verdict is computed (bench/Bench.Report.ps1 Get-TargetVerdict):
@@ -80,6 +88,10 @@
         @{ Id = 'Memory'; Work = 'Peak working-set growth during a 10,000-message download, and during a 200 MB message'; Target = '≤ 100 MB'; Check = 'MaxGrowthMB'; Scenarios = @('ImapDownload', 'Pop3Download', 'ImapBig', 'Pop3Big', 'SyncFirst'); Limit = 100 }
         @{ Id = 'Import'; Work = '`Import-Module`'; Target = 'adds ≤ 0.15 s'; Check = 'MaxSeconds'; Key = 'module.import'; Limit = 0.15 }
         @{ Id = 'Scaling'; Work = 'Scaling from 1,000 to 100,000 messages'; Target = 'linear'; Check = 'Scaling'; Keys = @('module.Summaries', 'module.ImapDownload', 'module.Pop3Download', 'module.SyncFirst', 'module.Flags'); Limit = 1.5 }
+        @{ Id = 'FirstSync'; Work = 'First sync into an empty Maildir (issue 16)'; Target = '≤ 1.0× mbsync (FSync no)'; Check = 'Ratio'; Key = 'module.SyncFirst'; Versus = 'mbsync.full'; Limit = 1.0 }
+        @{ Id = 'TwoWayFirst'; Work = 'Two-way first sync (-Direction Both) into an empty Maildir (issue 16)'; Target = '≤ 1.0× mbsync (FSync no), the same as a pull'; Check = 'Ratio'; Key = 'module.SyncBothFirst'; Versus = 'mbsync.full'; Limit = 1.0 }
+        @{ Id = 'TwoWayResync'; Work = 'No-change two-way run, the local scan included (issue 16)'; Target = '≤ 0.5 s over 100,000 messages with CONDSTORE'; Check = 'MaxSeconds'; Key = 'module.SyncBothAgain'; Limit = 0.5 }
+        @{ Id = 'PushFlags'; Work = 'Pushing 1,000 local flag changes (issue 16)'; Target = '≤ 1.0× mbsync (Sync All) pushing the same changes; a handful of commands (Commands row)'; Check = 'Ratio'; Key = 'module.PushFlags'; Versus = 'mbsync.pushflags'; Limit = 1.0 }
         @{ Id = 'Commands'; Work = 'Protocol commands'; Target = 'grow only with batching; the protocol log shows no per-message round trips'; Check = 'RoundTrips'; MessagesPerRoundTrip = 20; Allowance = 10 }
     )
 }

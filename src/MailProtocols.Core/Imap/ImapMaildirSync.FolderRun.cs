@@ -231,7 +231,7 @@ namespace MailProtocols.Core.Imap
                             throw failure is OperationCanceledException ? new OperationCanceledException(_token) : failure;
                         }
 
-                        foreach (MaildirEntry entry in _maildir.Commit(written, _token))
+                        foreach (MaildirEntry entry in _maildir.Commit(written, _token, _owner.FlushToDisk))
                         {
                             _result.New++;
                             _result.Bytes += entry.Size;

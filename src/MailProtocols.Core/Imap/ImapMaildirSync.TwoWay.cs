@@ -87,9 +87,14 @@ namespace MailProtocols.Core.Imap
                 List<LocalMessageFile> files = Directory.Exists(_maildir.Path)
                     ? MaildirLocalFiles.Scan(_maildir, _validity, out otherGeneration)
                     : new List<LocalMessageFile>();
-                List<ServerMessageFlags> server = ReadServerFlags();
-                _uidFloor = Math.Max(server.Count == 0 ? 1 : server.Max(m => m.Uid) + 1, opened.UidNext?.Id ?? 1);
                 _pending = (_saved?.PendingAppends ?? new List<PendingAppend>()).ToList();
+
+                // Nothing on the local side (a first run into an empty Maildir): the plan could only say "download
+                // everything", which the pull part does from its own metadata FETCH, so the flags are not read twice.
+                bool nothingLocal = !_owner.PlanOnly && Both && files.Count == 0 && otherGeneration.Count == 0 &&
+                    _pending.Count == 0 && (records == null || records.Count == 0);
+                List<ServerMessageFlags> server = nothingLocal ? new List<ServerMessageFlags>() : ReadServerFlags();
+                _uidFloor = Math.Max(server.Count == 0 ? 1 : server.Max(m => m.Uid) + 1, opened.UidNext?.Id ?? 1);
                 ResolvePending(files);
 
                 MaildirSyncPlan plan = MaildirSyncPlanner.Plan(records, server, files, _owner.Direction, _owner.Expunge, _owner._keepDeleted);

@@ -55,6 +55,9 @@ namespace MailProtocols.Core.Imap
             _channel = channel;
         }
 
+        /// <summary>Flush each message file to disk before its rename (false: -NoFlush, like mbsync's FSync no).</summary>
+        public bool FlushToDisk { get; set; } = true;
+
         /// <summary>The progress bar's name: one bar for every folder of the run.</summary>
         internal const string ProgressActivity = "Sync-ImapFolder";
 

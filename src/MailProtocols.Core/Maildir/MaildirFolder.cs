@@ -164,13 +164,19 @@ namespace MailProtocols.Core.Maildir
         /// Second half of the Maildir delivery protocol for a batch: every file is flushed to disk, gets the
         /// delivery date as its modification time (Dovecot reads it as INTERNALDATE), and is renamed into cur/
         /// with its flags. The flushes run concurrently, so the file system can commit them together instead
-        /// of paying one journal commit per message.
+        /// of paying one journal commit per message. Without <paramref name="flushToDisk"/> (mbsync's <c>FSync no</c>) the
+        /// flush is left to the operating system; the rename still keeps partial files out of cur/.
         /// </summary>
-        public List<MaildirEntry> Commit(IList<PendingMessage> batch, CancellationToken cancellationToken)
+        public List<MaildirEntry> Commit(IList<PendingMessage> batch, CancellationToken cancellationToken, bool flushToDisk = true)
         {
             var entries = new List<MaildirEntry>(batch.Count);
             Io($"flushing messages to '{Tmp}'", () =>
             {
+                if (!flushToDisk)
+                {
+                    return;
+                }
+
                 try
                 {
                     Parallel.ForEach(batch, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, pending =>

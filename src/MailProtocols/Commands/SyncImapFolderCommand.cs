@@ -41,6 +41,9 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter CreateFolders { get; set; }
 
+        [Parameter]
+        public SwitchParameter NoFlush { get; set; }
+
         protected override void BeginProcessing()
         {
             _root = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
@@ -49,7 +52,7 @@ namespace MailProtocols.Commands
         protected override void ProcessRecord()
         {
             ImapSession session = ResolveSession();
-            var sync = new ImapMaildirSync(session, _root, KeepDeleted, Channel) { Direction = Direction, Expunge = Expunge, PlanOnly = TwoWay && IsWhatIf() };
+            var sync = new ImapMaildirSync(session, _root, KeepDeleted, Channel) { Direction = Direction, Expunge = Expunge, PlanOnly = TwoWay && IsWhatIf(), FlushToDisk = !NoFlush };
 
             foreach (string name in Folder)
             {
