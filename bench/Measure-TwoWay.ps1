@@ -72,7 +72,7 @@ try {
     $seed = Add-BenchMailbox -Bed $bed -User $user -Count $Messages
     Write-Host ("Seeded {0:N0} messages, {1:0.0} MB in {2:0} s; load {3}" -f $seed.Count, ($seed.Bytes / 1MB), $seed.Seconds, (Get-Load))
     $credential = [pscredential]::new($user.Name, (ConvertTo-SecureString $user.Password -AsPlainText -Force))
-    Connect-Imap -Server 127.0.0.1 -Port $bed.ImapPort -Security None -Credential $credential -WarningAction SilentlyContinue | Out-Null
+    $session = Connect-Imap -Server 127.0.0.1 -Port $bed.ImapPort -Security None -Credential $credential -WarningAction SilentlyContinue
     $client = & $bench { param($b, $u, $w) New-MbsyncClient -Bed $b -User $u -WorkDirectory $w } $bed $user $work
     $loadBefore = Get-Load
 
@@ -80,6 +80,7 @@ try {
     $dir = Join-Path $work 'warm'
     Sync-ImapFolder -Folder INBOX -Destination $dir -NoFlush | Out-Null
     Remove-Item $dir -Recurse -Force
+    [void][IO.Directory]::CreateDirectory($client.Maildir)
     Invoke-Mbsync 'bench' $null
 
     if (-not $SkipFirstSync) {
@@ -119,25 +120,42 @@ try {
         Invoke-Mbsync 'bench-both' 'no-change: mbsync Sync All'
     }
 
-    # Pushing local flag changes; the commands of the last run of each are counted.
+    # Pushing local flag changes, timed; then one more round of each, untimed, counted in Dovecot's rawlog (which
+    # starts at login, hence a new session; mbsync without COMPRESS there, or the rawlog shows only deflated bytes).
     $switch = & $bench { Get-Command Switch-MaildirFlag }
     $windows = @()
-    for ($run = 0; $run -lt $Runs; $run++) {
-        $last = $run -eq $Runs - 1
-        if ($last) { $rawDir = & $bench { param($b, $u) Enable-RawLog $b $u } $bed $user }
-        Sync-ImapFolder -Folder INBOX -Destination $both -Direction Both | Out-Null
+    for ($run = 0; $run -le $Runs; $run++) {
+        $counted = $run -eq $Runs
+        $use = $session
+        $config = $client.Config
+        if ($counted) {
+            $rawDir = & $bench { param($b, $u) Enable-RawLog $b $u } $bed $user
+            $use = Connect-Imap -Server 127.0.0.1 -Port $bed.ImapPort -Security None -Credential $credential -NotDefault -WarningAction SilentlyContinue
+            $config = Join-Path $client.Directory 'mbsyncrc-count'
+            [IO.File]::WriteAllText($config, '')
+            [IO.File]::SetUnixFileMode($config, [IO.UnixFileMode]'UserRead, UserWrite')
+            [IO.File]::WriteAllText($config, ((Get-Content -Raw $client.Config) -replace 'SSLType None', "SSLType None`nDisableExtension COMPRESS=DEFLATE"))
+        }
+        Sync-ImapFolder -Session $use -Folder INBOX -Destination $both -Direction Both | Out-Null
         $n = & $switch -Path $both -Count $Changes
         $start = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
-        $r = Measure-Module 'push flags: Sync-ImapFolder -Direction Both' { Sync-ImapFolder -Folder INBOX -Destination $both -Direction Both }
+        $r = Measure-Module $(if ($counted) { 'counted' } else { 'push flags: Sync-ImapFolder -Direction Both' }) { Sync-ImapFolder -Session $use -Folder INBOX -Destination $both -Direction Both }
         $windows += @{ name = 'module'; start = $start; end = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000 }
         if ($r.FlagsPushed -ne $n) { throw "Pushed $($r.FlagsPushed) flag changes, expected $n." }
 
-        Invoke-Mbsync 'bench-both' $null
-        $null = & $switch -Path (Join-Path $mbBoth 'INBOX') -Count $Changes
-        $start = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
-        Invoke-Mbsync 'bench-both' 'push flags: mbsync Sync All'
-        $windows += @{ name = 'mbsync'; start = $start; end = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000 }
+        $saved = $client.Config
+        $client.Config = $config
+        try {
+            Invoke-Mbsync 'bench-both' $null
+            $null = & $switch -Path (Join-Path $mbBoth 'INBOX') -Count $Changes
+            $start = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
+            Invoke-Mbsync 'bench-both' $(if ($counted) { 'counted' } else { 'push flags: mbsync Sync All' })
+            $windows += @{ name = 'mbsync'; start = $start; end = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000 }
+        }
+        finally { $client.Config = $saved }
+        if ($counted) { Disconnect-Imap -Session $use }
     }
+    $times.Remove('counted')
     $windowFile = Join-Path $work 'windows.json'
     ConvertTo-Json -InputObject @($windows | Select-Object -Last 2) -Depth 3 | Set-Content $windowFile
     $stats = & python3 (Join-Path $PSScriptRoot 'rawlog_stats.py') $rawDir --windows $windowFile | ConvertFrom-Json
@@ -152,6 +170,6 @@ try {
     }
 }
 finally {
-    Get-ImapSession -ErrorAction SilentlyContinue | Disconnect-Imap -ErrorAction SilentlyContinue
+    if ($session) { Disconnect-Imap -Session $session -ErrorAction SilentlyContinue }
     Stop-TestDovecot -Bed $bed
 }

@@ -110,7 +110,8 @@ $operations = [ordered]@{
     SyncFirst    = @{
         Needs = @('Sync-ImapFolder')
         Setup = { $state.Dir = Reset-Directory (Join-Path $WorkDirectory 'module-sync-first') }
-        Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir }
+        # -NoFlush: the same durability as mbsync's FSync no, which it is compared with.
+        Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -NoFlush }
         Check = { Get-MaildirMessageCount $state.Dir }
     }
     SyncAgain    = @{
@@ -162,7 +163,7 @@ function Switch-MaildirFlag([string] $Path, [int] $Count, [char] $Letter = 'F') 
 $operations['SyncBothFirst'] = @{
     Needs = @('Sync-ImapFolder')
     Setup = { $state.Dir = Reset-Directory (Join-Path $WorkDirectory 'module-sync-both-first') }
-    Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both }
+    Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both -NoFlush }
     Check = { Get-MaildirMessageCount $state.Dir }
 }
 $operations['SyncBothAgain'] = @{
@@ -171,7 +172,7 @@ $operations['SyncBothAgain'] = @{
         $state.Dir = Join-Path $WorkDirectory 'module-sync-both-again'
         if (-not (Test-Path -LiteralPath $state.Dir)) {
             [void](Reset-Directory $state.Dir)
-            Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both | Out-Null
+            Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both -NoFlush | Out-Null
         }
     }
     Body  = { $state.Sync = Sync-ImapFolder -Folder INBOX -Destination $state.Dir -Direction Both }
