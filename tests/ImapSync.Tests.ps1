@@ -63,6 +63,22 @@ Describe 'Sync-ImapFolder of a 1,000-message INBOX' {
         Get-ChildItem (Join-Path $dest 'tmp') | Should -BeNullOrEmpty
     }
 
+    It 'writes the same Maildir with -NoFlush (mbsync''s FSync no): every file complete, renamed into cur, nothing left in tmp' {
+        $noFlush = New-TestDirectory 'sync-noflush'
+        $result = Sync-ImapFolder -Session $session -Destination $noFlush -NoFlush
+        $result.New | Should -Be 1000
+        $expected = @(Get-ChildItem (Join-Path $dest 'cur') -File | Sort-Object Name)
+        $actual = @(Get-ChildItem (Join-Path $noFlush 'cur') -File | Sort-Object Name)
+        $actual.Name | Should -Be $expected.Name
+        $different = for ($i = 0; $i -lt $actual.Count; $i++) {
+            if ($actual[$i].Length -ne $expected[$i].Length -or $actual[$i].LastWriteTimeUtc -ne $expected[$i].LastWriteTimeUtc) { $actual[$i].Name }
+        }
+        $different | Should -BeNullOrEmpty
+        [System.IO.File]::ReadAllBytes($actual[500].FullName) | Should -Be ([System.IO.File]::ReadAllBytes($expected[500].FullName))
+        Get-ChildItem (Join-Path $noFlush 'tmp') | Should -BeNullOrEmpty
+        Remove-Item -LiteralPath $noFlush -Recurse -Force
+    }
+
     It 'fetched the bodies in batches and the metadata with one command' {
         $commands = Get-ImapClientCommands -Path $log
         @($commands | Where-Object { $_ -match '^UID FETCH \S+ \(BODY\.PEEK\[\]\)' }).Count | Should -Be 4

@@ -155,6 +155,13 @@ Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag chang
     }
     AfterAll { $session | Disconnect-Imap -ErrorAction SilentlyContinue; Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue }
 
+    It 'read the flags once on the first run into the empty Maildir (the pull part''s metadata FETCH only)' {
+        $first.New | Should -Be 10000
+        $commands = @(Get-ImapClientCommands -Path $log)
+        @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS\)$' }) | Should -BeNullOrEmpty
+        @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS INTERNALDATE RFC822\.SIZE\)$' }) | Should -HaveCount 1
+    }
+
     It 'pushes them with one UID STORE per distinct change (the protocol log counts them)' {
         $first.New | Should -Be 10000
         $files = @(Get-ChildItem -LiteralPath (Join-Path $dest 'cur') -File | Sort-Object { [int](($_.Name -split '[._]')[1]) })
