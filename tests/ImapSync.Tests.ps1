@@ -63,6 +63,12 @@ Describe 'Sync-ImapFolder of a 1,000-message INBOX' {
         Get-ChildItem (Join-Path $dest 'tmp') | Should -BeNullOrEmpty
     }
 
+    It 'fetched the bodies in batches and the metadata with one command' {
+        $commands = Get-ImapClientCommands -Path $log
+        @($commands | Where-Object { $_ -match '^UID FETCH \S+ \(BODY\.PEEK\[\]\)' }).Count | Should -Be 4
+        @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS INTERNALDATE RFC822\.SIZE\)' }).Count | Should -Be 1
+    }
+
     It 'writes the same Maildir with -NoFlush (mbsync''s FSync no): every file complete, renamed into cur, nothing left in tmp' {
         $noFlush = New-TestDirectory 'sync-noflush'
         $result = Sync-ImapFolder -Session $session -Destination $noFlush -NoFlush
@@ -77,12 +83,6 @@ Describe 'Sync-ImapFolder of a 1,000-message INBOX' {
         [System.IO.File]::ReadAllBytes($actual[500].FullName) | Should -Be ([System.IO.File]::ReadAllBytes($expected[500].FullName))
         Get-ChildItem (Join-Path $noFlush 'tmp') | Should -BeNullOrEmpty
         Remove-Item -LiteralPath $noFlush -Recurse -Force
-    }
-
-    It 'fetched the bodies in batches and the metadata with one command' {
-        $commands = Get-ImapClientCommands -Path $log
-        @($commands | Where-Object { $_ -match '^UID FETCH \S+ \(BODY\.PEEK\[\]\)' }).Count | Should -Be 4
-        @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS INTERNALDATE RFC822\.SIZE\)' }).Count | Should -Be 1
     }
 
     It 're-syncs an unchanged folder with one STATUS in well under half a second' {
