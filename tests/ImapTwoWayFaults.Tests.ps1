@@ -186,4 +186,26 @@ Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag chang
         }
         $wrong | Should -BeNullOrEmpty
     }
+
+    It 'answers a later no-change run from STATUS and the times of cur/ and new/, and still sees the next rename' {
+        # As if two seconds had passed since the last change: a directory time that recent is not trusted.
+        foreach ($sub in 'cur', 'new') { [System.IO.Directory]::SetLastWriteTimeUtc((Join-Path $dest $sub), [datetime]::UtcNow.AddMinutes(-1)) }
+        (Sync-ImapFolder -Session $session -Destination $dest -Direction Both).Unchanged | Should -BeTrue
+        @(Get-Content -LiteralPath (Join-Path $dest 'mailprotocols.sync') | Where-Object { $_ -like 'localstamp=*' }) | Should -HaveCount 1
+
+        $before = @(Get-ImapClientCommands -Path $log).Count
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $again = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+        $clock.Stop()
+        $again.Unchanged | Should -BeTrue
+        @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before) | Should -Be @('STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)')
+        Write-Host "      no-change two-way run over 10,000 messages: $([math]::Round($clock.Elapsed.TotalSeconds * 1000)) ms"
+
+        $file = Get-ChildItem -LiteralPath (Join-Path $dest 'cur') -File | Where-Object Name -Match ':2,$' | Select-Object -First 1
+        [System.IO.File]::Move($file.FullName, $file.FullName + 'D')
+        $pushed = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+        $pushed.Unchanged | Should -BeFalse
+        $pushed.FlagsPushed | Should -Be 1
+        @(Get-Content -LiteralPath (Join-Path $dest 'mailprotocols.sync') | Where-Object { $_ -like 'localstamp=*' }) | Should -BeNullOrEmpty
+    }
 }

@@ -61,9 +61,17 @@ namespace MailProtocols.Core.Imap
 
             private bool Both => _owner.Direction == ImapSyncDirection.Both;
 
+            /// <summary>The folder's STATUS when the caller already read it.</summary>
+            public FolderStatus Status { get; set; }
+
+            /// <summary>The server side of "nothing to do": the STATUS (with CONDSTORE) matches a complete two-way state.</summary>
+            public static bool ServerUnchanged(MaildirSyncState saved, FolderStatus status) =>
+                saved?.Messages != null && saved.PendingAppends.Count == 0 && saved.Complete && saved.UidValidity == status.UidValidity &&
+                saved.UidNext == status.UidNext && saved.Count == status.Count && status.HighestModSeq != 0 && saved.HighestModSeq == status.HighestModSeq;
+
             public void Execute()
             {
-                FolderStatus status = _owner.ReadStatus(_path, _token);
+                FolderStatus status = Status ?? _owner.ReadStatus(_path, _token);
                 _result.Count = status.Count;
                 _result.UidValidity = status.UidValidity;
                 if (!_owner.PlanOnly && IsUnchanged(status))
@@ -144,12 +152,13 @@ namespace MailProtocols.Core.Imap
             /// <summary>Nothing to do when the server's STATUS matches the state (CONDSTORE) and every file matches its record.</summary>
             private bool IsUnchanged(FolderStatus status)
             {
-                if (_saved?.Messages == null || _saved.PendingAppends.Count > 0 || !_saved.Complete || _saved.UidValidity != status.UidValidity ||
-                    _saved.UidNext != status.UidNext || _saved.Count != status.Count || status.HighestModSeq == 0 || _saved.HighestModSeq != status.HighestModSeq)
+                if (!ServerUnchanged(_saved, status))
                 {
                     return false;
                 }
 
+                int deletedLocally = _saved.Messages.Count(r => r.DeletedLocally);
+                string stamp = MaildirStamp.Take(_maildir, deletedLocally, DateTime.UtcNow);
                 var byName = new Dictionary<string, SyncedMessage>(StringComparer.Ordinal);
                 foreach (SyncedMessage record in _saved.Messages)
                 {
@@ -167,8 +176,16 @@ namespace MailProtocols.Core.Imap
                 }
 
                 List<LocalMessageFile> files = MaildirLocalFiles.Scan(_maildir, status.UidValidity, out List<LocalMessageFile> other);
-                return other.Count == 0 && files.Count == byName.Count &&
+                bool unchanged = other.Count == 0 && files.Count == byName.Count &&
                     files.All(f => byName.TryGetValue(f.BaseName, out SyncedMessage r) && MaildirSyncPlanner.Flags(f.Letters) == r.Letters);
+                if (unchanged && stamp != null && stamp != _saved.LocalStamp && stamp == MaildirStamp.Take(_maildir, deletedLocally, DateTime.UtcNow))
+                {
+                    // cur/ and new/ did not move while they were compared: the next no-change run needs only their times.
+                    _saved.LocalStamp = stamp;
+                    _saved.Write(_maildir.Path);
+                }
+
+                return unchanged;
             }
 
             /// <summary>The local part of the plan: renames for the server's flag changes, removals of what the server expunged.</summary>

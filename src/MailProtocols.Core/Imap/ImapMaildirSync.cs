@@ -132,7 +132,25 @@ namespace MailProtocols.Core.Imap
             }
 
             var result = new ImapSyncResult { Folder = target.FullName, Path = maildir.Path };
-            new TwoWayRun(this, target, maildir, MaildirSyncState.Read(maildir.Path), result, cancellationToken).Execute();
+
+            // A no-change run: the header of the state, one STATUS and the times of cur/ and new/, not every record and file.
+            MaildirSyncState header = PlanOnly ? null : MaildirSyncState.Read(maildir.Path, headerOnly: true);
+            FolderStatus status = null;
+            if (header?.LocalStamp != null && header.Messages != null)
+            {
+                status = ReadStatus(target.FullName, cancellationToken);
+                if (TwoWayRun.ServerUnchanged(header, status) && MaildirStamp.Matches(header.LocalStamp, maildir, Expunge))
+                {
+                    _channel.Verbose($"'{target.FullName}' is unchanged on both sides since the last sync (UIDNEXT {status.UidNext}, HIGHESTMODSEQ {status.HighestModSeq}, cur/ and new/ untouched).");
+                    result.Count = status.Count;
+                    result.UidValidity = status.UidValidity;
+                    result.Unchanged = true;
+                    result.Duration = clock.Elapsed;
+                    return result;
+                }
+            }
+
+            new TwoWayRun(this, target, maildir, MaildirSyncState.Read(maildir.Path), result, cancellationToken) { Status = status }.Execute();
             result.Duration = clock.Elapsed;
             return result;
         }

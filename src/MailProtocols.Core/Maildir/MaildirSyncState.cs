@@ -47,13 +47,19 @@ namespace MailProtocols.Core.Maildir
         /// <summary>APPENDs sent or about to be sent whose new UIDs are not on the local file yet.</summary>
         public List<PendingAppend> PendingAppends { get; set; } = new List<PendingAppend>();
 
+        /// <summary>The <see cref="MaildirStamp"/> of a moment the files were seen to match the records; any later write of the records drops it.</summary>
+        public string LocalStamp { get; set; }
+
         public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
         /// <summary>The state in the directory, or null when there is none or it cannot be read (then the folder is checked in full).</summary>
-        public static MaildirSyncState Read(string directory)
+        public static MaildirSyncState Read(string directory) => Read(directory, headerOnly: false);
+
+        /// <summary>With <paramref name="headerOnly"/>: only the lines before the first record (no messages, no pending APPENDs).</summary>
+        public static MaildirSyncState Read(string directory, bool headerOnly)
         {
             string path = PathIn(directory);
-            string[] lines;
+            IEnumerable<string> lines;
             try
             {
                 if (!File.Exists(path))
@@ -61,7 +67,7 @@ namespace MailProtocols.Core.Maildir
                     return null;
                 }
 
-                lines = File.ReadAllLines(path, Encoding.UTF8);
+                lines = headerOnly ? (IEnumerable<string>)HeaderLines(path) : File.ReadAllLines(path, Encoding.UTF8);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -110,6 +116,7 @@ namespace MailProtocols.Core.Maildir
                 Complete = values.TryGetValue("complete", out string complete) && complete == "true",
                 Messages = values.TryGetValue("twoway", out string twoWay) && twoWay == "true" ? messages : null,
                 PendingAppends = pending,
+                LocalStamp = values.TryGetValue("localstamp", out string stamp) && stamp.Length > 0 ? stamp : null,
             };
             if (values.TryGetValue("synced", out string synced) &&
                 DateTimeOffset.TryParse(synced, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset when))
@@ -133,6 +140,11 @@ namespace MailProtocols.Core.Maildir
             Append(text, "count", Count.ToString(CultureInfo.InvariantCulture));
             Append(text, "complete", Complete ? "true" : "false");
             Append(text, "synced", (Synced ?? DateTimeOffset.UtcNow).ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+            if (LocalStamp != null)
+            {
+                Append(text, "localstamp", LocalStamp);
+            }
+
             if (Messages != null)
             {
                 // One line per message: "m <uid> <letters or -> <unique name or - once deleted locally>".
@@ -161,6 +173,21 @@ namespace MailProtocols.Core.Maildir
                     file.Commit(overwrite: true);
                 }
             });
+        }
+
+        private static List<string> HeaderLines(string path)
+        {
+            var lines = new List<string>();
+            using (var reader = new StreamReader(path, Encoding.UTF8))
+            {
+                string line;
+                while ((line = reader.ReadLine()) != null && !line.StartsWith("m ", StringComparison.Ordinal) && !line.StartsWith("a ", StringComparison.Ordinal))
+                {
+                    lines.Add(line);
+                }
+            }
+
+            return lines;
         }
 
         private static void ReadMessage(string line, List<SyncedMessage> messages)
