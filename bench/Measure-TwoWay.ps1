@@ -110,6 +110,9 @@ try {
     # No-change two-way runs.
     $both = Join-Path $work 'both'
     if (-not (Test-Path $both)) { Sync-ImapFolder -Folder INBOX -Destination $both -Direction Both -NoFlush | Out-Null }
+    # A user's next run comes minutes later: cur/ and new/ have settled (MaildirStamp trusts a directory time 2 s old),
+    # so this untimed run compares every file once and records their times for the timed ones.
+    Start-Sleep -Seconds 2.5
     Sync-ImapFolder -Folder INBOX -Destination $both -Direction Both | Out-Null
     $mbBoth = Join-Path $client.Directory 'Both'
     [void][IO.Directory]::CreateDirectory($mbBoth)
