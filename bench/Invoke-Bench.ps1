@@ -24,6 +24,11 @@ param(
     [ValidateRange(1, 100)]
     [int] $Runs = 5,
 
+    # Untimed rounds before the timed ones; by default enough for about 20,000 messages per client
+    # (20 rounds at 1,000 messages, 2 at 10,000, 1 above), so every client is measured in its steady state.
+    [ValidateRange(1, 100)]
+    [int] $WarmUps = [math]::Min(20, [math]::Max(1, [math]::Ceiling(20000 / [math]::Max(1, $Messages)))),
+
     # pwsh starts with and without Import-Module (each); the difference of the medians is reported.
     [ValidateRange(1, 100)]
     [int] $ImportRuns = 7,
@@ -90,7 +95,7 @@ try {
     if (-not $hasMbsync) { $notes.Add('mbsync is not installed and could not be installed (apt-get install isync, as root).') }
     Write-Host ("-- side by side: module, raw MailKit, mbsync, Python ({0:0} s)" -f $watch.Elapsed.TotalSeconds)
     $measurements = Invoke-InterleavedBench -ModulePath $ModulePath -RawDll $rawDll -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs `
-        -Expected $Messages -WithMbsync $hasMbsync -Notes $notes
+        -Expected $Messages -WithMbsync $hasMbsync -Notes $notes -WarmUps $WarmUps
     try {
         Write-Host ('-- Import-Module ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
         $import = Measure-ImportModule -ModulePath $ModulePath -Runs $ImportRuns
@@ -117,6 +122,7 @@ try {
     $results = [ordered]@{
         Messages     = $Messages
         Runs         = $Runs
+        WarmUps      = $WarmUps
         Machine      = $machine
         Mailbox      = $mailbox
         BigMessageMB = $BigMessageMB

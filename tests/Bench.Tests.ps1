@@ -6,7 +6,7 @@ BeforeAll {
     $script:ResultsDirectory = Join-Path $TestDrive 'results'
     $script:ReportPath = Join-Path $TestDrive 'performance.md'
     $script:Result = & (Join-Path $PSScriptRoot '../bench/Invoke-Bench.ps1') -Bed $Bed -ModulePath $env:MAILPROTOCOLS_MODULE `
-        -Messages 200 -Runs 1 -ImportRuns 1 -BigMessageMB 4 -MemoryScenario ImapDownload, Pop3Big `
+        -Messages 200 -Runs 1 -WarmUps 1 -ImportRuns 1 -BigMessageMB 4 -MemoryScenario ImapDownload, Pop3Big `
         -ReportPath $ReportPath -ResultsDirectory $ResultsDirectory -PassThru 6>$null
     $script:Exported = @((Get-Module MailProtocols).ExportedCmdlets.Keys)
 }
