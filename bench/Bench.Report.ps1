@@ -53,6 +53,38 @@ function ConvertTo-MarkdownTable {
     $lines -join "`n"
 }
 
+function Format-WireRows {
+    # The bytes-on-the-wire table (bench/Measure-Wire.ps1) for markdown.
+    param($Rows)
+    foreach ($r in $Rows) {
+        [pscustomobject][ordered]@{
+            Work                   = $r.Work
+            Bytes                  = '{0:N0}' -f [long]$r.Bytes
+            'Bytes with -Compress' = '{0:N0}' -f [long]$r.CompressedBytes
+            Ratio                  = '{0:0.00}' -f ([double]$r.CompressedBytes / [double]$r.Bytes)
+            s                      = '{0:0.000}' -f [double]$r.Seconds
+            's with -Compress'     = '{0:0.000}' -f [double]$r.CompressedSeconds
+            'Time ratio'           = '{0:0.00}' -f ([double]$r.CompressedSeconds / [double]$r.Seconds)
+        }
+    }
+}
+
+function Format-ScaleOutRows {
+    # The scale-out table (bench/Measure-ScaleOut.ps1) for markdown.
+    param($Rows)
+    foreach ($r in $Rows) {
+        [pscustomobject][ordered]@{
+            Work           = $r.Work
+            Sessions       = $r.Sessions
+            s              = '{0:0.000}' -f [double]$r.Seconds
+            'Messages/s'   = '{0:N0}' -f [double]$r.Throughput
+            'vs 1 session' = '{0:0.00}x' -f [double]$r.Speedup
+            'Client CPU s' = '{0:0.00}' -f [double]$r.ClientCpu
+            'Machine busy' = '{0:0}%' -f (100 * [double]$r.MachineBusy)
+        }
+    }
+}
+
 function Get-TargetVerdict {
     # -> @{ Text; Pass = $true/$false/$null } for one target of bench/Targets.psd1 at one size (its Check says how).
     param($Results, $Target)
@@ -97,6 +129,25 @@ function Get-TargetVerdict {
             }
             if (-not $parts) { return $notYet }
             @{ Text = ('round trips: ' + ($parts -join ', ')); Pass = $pass }
+        }
+        'WireRatio' {
+            $extras = Get-Property $Results 'Extras'; $wire = if ($extras) { Get-Property $extras 'Wire' } else { $null }
+            $row = if ($wire) { @($wire.Rows | Where-Object Work -EQ $Target.Row)[0] } else { $null }
+            if (-not $row) { return @{ Text = ''; Pass = $null } }
+            $r = [double]$row.CompressedBytes / [double]$row.Bytes
+            @{ Text = ('{0:0.00} of the bytes, {1:0.00}x the time' -f $r, ([double]$row.CompressedSeconds / [double]$row.Seconds)); Pass = ($r -le [double]$Target.Limit) }
+        }
+        'ScaleOut' {
+            $extras = Get-Property $Results 'Extras'; $scale = if ($extras) { Get-Property $extras 'ScaleOut' } else { $null }
+            if (-not $scale) { return @{ Text = ''; Pass = $null } }
+            $parts = @(); $pass = $null
+            foreach ($row in @($scale.Rows | Where-Object Sessions -EQ $Target.Sessions)) {
+                $parts += '{0} {1:0.00}x' -f $row.Work, [double]$row.Speedup
+                $ok = [double]$row.Speedup -ge [double]$Target.Limit
+                $pass = if ($null -eq $pass) { $ok } else { $pass -and $ok }
+            }
+            if (-not $parts) { return @{ Text = ''; Pass = $null } }
+            @{ Text = ('{0} sessions on {1} cores: {2}' -f $Target.Sessions, $scale.Cores, ($parts -join ', ')); Pass = $pass }
         }
         default { throw "Target $($Target.Id): unknown Check '$($Target.Check)' in bench/Targets.psd1." }
     }
@@ -188,6 +239,15 @@ function Get-RunSection {
             }
         }
         $lines += @('Commands after login in Dovecot''s rawlog, one run of each operation:', '', (ConvertTo-MarkdownTable @($rows)), '')
+    }
+    $extras = Get-Property $Results 'Extras'
+    $wire = if ($extras) { Get-Property $extras 'Wire' } else { $null }
+    if ($wire) {
+        $lines += @('Bytes on the wire with and without `Connect-Imap -Compress` (bench/Measure-Wire.ps1): ' + $wire.Summary, '', (ConvertTo-MarkdownTable @(Format-WireRows $wire.Rows)), '')
+    }
+    $scale = if ($extras) { Get-Property $extras 'ScaleOut' } else { $null }
+    if ($scale) {
+        $lines += @('Scale-out: S sessions at once, one mailbox each, `ForEach-Object -Parallel` (bench/Measure-ScaleOut.ps1); throughput is S × messages over the wall time to the last one; "Machine busy" is the whole machine''s CPU (/proc/stat) against what its cores could give. ' + $scale.Summary, '', (ConvertTo-MarkdownTable @(Format-ScaleOutRows $scale.Rows)), '')
     }
     if ($Results.Notes) {
         foreach ($note in $Results.Notes) { $lines += "- $note" }
