@@ -129,6 +129,8 @@ $operations = [ordered]@{
             Get-MaildirMessageCount $state.Dir
         }
     }
+    # Not a measurement: answers with this process's id (in Messages), to attach a profiler to a serving pwsh.
+    Pid          = @{ Needs = @(); Setup = {}; Body = {}; Check = { $PID } }
     Flags        = @{
         Needs = @('Search-ImapFolder', 'Set-ImapFlag')
         Setup = { if ($null -eq $state.Messages) { $state.Messages = @(Search-ImapFolder -Folder INBOX) } }
