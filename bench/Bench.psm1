@@ -37,5 +37,5 @@ Export-ModuleMember -Function @(
     'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Invoke-InterleavedBench',
     'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
     # Reporting
-    'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Get-RunSection', 'Write-PerformanceDoc'
+    'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Format-WireRows', 'Format-ScaleOutRows', 'Get-RunSection', 'Write-PerformanceDoc'
 )

@@ -80,6 +80,8 @@
     #   MaxGrowthMB every memory scenario named in Scenarios grows by <= Limit MB
     #   Scaling     seconds per message of each of Keys at the largest size / at the smallest >= 1,000 <= Limit
     #   RoundTrips  every counted operation needs <= max(Allowance, messages / MessagesPerRoundTrip + Allowance) round trips
+    #   WireRatio   bench/Measure-Wire.ps1's Row: bytes with -Compress / bytes without <= Limit
+    #   ScaleOut    bench/Measure-ScaleOut.ps1: throughput with Sessions sessions / with one >= Limit, for every work measured
     Targets         = @(
         @{ Id = 'Summaries'; Work = 'Summaries'; Target = '≤ 1.1× raw MailKit fetching the same items'; Check = 'Ratio'; Key = 'module.Summaries'; Versus = 'raw.summaries'; Limit = 1.1 }
         @{ Id = 'ImapDownload'; Work = 'Full IMAP download'; Target = '≤ 1.5× mbsync. Our real goal is to match or beat it: consider a second connection for large folders if it helps.'; Check = 'Ratio'; Key = 'module.ImapDownload'; Versus = 'mbsync.full'; Limit = 1.5 }
@@ -88,6 +90,8 @@
         @{ Id = 'Memory'; Work = 'Peak working-set growth during a 10,000-message download, and during a 200 MB message'; Target = '≤ 100 MB'; Check = 'MaxGrowthMB'; Scenarios = @('ImapDownload', 'Pop3Download', 'ImapBig', 'Pop3Big', 'SyncFirst'); Limit = 100 }
         @{ Id = 'Import'; Work = '`Import-Module`'; Target = 'adds ≤ 0.15 s'; Check = 'MaxSeconds'; Key = 'module.import'; Limit = 0.15 }
         @{ Id = 'Scaling'; Work = 'Scaling from 1,000 to 100,000 messages'; Target = 'linear'; Check = 'Scaling'; Keys = @('module.Summaries', 'module.ImapDownload', 'module.Pop3Download', 'module.SyncFirst', 'module.Flags'); Limit = 1.5 }
+        @{ Id = 'Compress'; Work = '`Connect-Imap -Compress`: bytes of a first sync'; Target = 'cut by at least half (the time it costs is stated)'; Check = 'WireRatio'; Row = 'First sync'; Limit = 0.5 }
+        @{ Id = 'ScaleOut'; Work = 'Scale-out: throughput with 2 sessions'; Target = '≥ 1.6× one session on this 2-core machine, or the findings say what limits it'; Check = 'ScaleOut'; Sessions = 2; Limit = 1.6 }
         @{ Id = 'FirstSync'; Work = 'First sync into an empty Maildir (issue 16)'; Target = '≤ 1.0× mbsync (FSync no)'; Check = 'Ratio'; Key = 'module.SyncFirst'; Versus = 'mbsync.full'; Limit = 1.0 }
         @{ Id = 'TwoWayFirst'; Work = 'Two-way first sync (-Direction Both) into an empty Maildir (issue 16)'; Target = '≤ 1.0× mbsync (FSync no), the same as a pull'; Check = 'Ratio'; Key = 'module.SyncBothFirst'; Versus = 'mbsync.full'; Limit = 1.0 }
         @{ Id = 'TwoWayResync'; Work = 'No-change two-way run, the local scan included (issue 16)'; Target = '≤ 0.5 s over 100,000 messages with CONDSTORE'; Check = 'MaxSeconds'; Key = 'module.SyncBothAgain'; Limit = 0.5 }
