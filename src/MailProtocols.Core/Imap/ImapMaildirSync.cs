@@ -103,6 +103,12 @@ namespace MailProtocols.Core.Imap
             maildir.Create(isSubfolder: !isRoot);
             maildir.RemoveLeftovers();
             MaildirSyncState saved = MaildirSyncState.Read(maildir.Path);
+            if (saved != null)
+            {
+                // A pull run that writes the state may change what the records say: the next two-way run compares every file.
+                saved.LocalStamp = null;
+            }
+
             var result = new ImapSyncResult { Folder = path, Path = maildir.Path };
 
             FolderStatus status = ReadStatus(path, cancellationToken);
