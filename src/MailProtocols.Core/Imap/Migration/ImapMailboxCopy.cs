@@ -16,8 +16,9 @@ namespace MailProtocols.Core.Imap.Migration
     /// <item>Source bodies in batches, the next batch fetched while the current one is appended (one
     /// MULTIAPPEND per batch where offered).</item>
     /// </list>
-    /// No state is kept: a re-run reads both sides again and copies what is missing, so a run cut anywhere
-    /// and run again leaves every message on the destination exactly once. A lost connection in the middle
+    /// No state decides anything: a re-run reads both sides again and copies what is missing, so a run cut
+    /// anywhere and run again leaves every message on the destination exactly once. (An identity cache per
+    /// folder only saves fetching the Message-IDs of messages already seen; see <see cref="IdentityCache"/>.) A lost connection in the middle
     /// of a folder is healed the same way, by reading both sides again, up to <see cref="Attempts"/> times.
     /// </summary>
     internal sealed class ImapMailboxCopy
@@ -42,8 +43,8 @@ namespace MailProtocols.Core.Imap.Migration
                     "-Source and -Destination are the same session. Open a second session with Connect-Imap for the destination (it may be the same server).");
             }
 
-            _source = new ImapMessageStore(source);
-            _destination = new ImapMessageStore(destination);
+            _source = new ImapMessageStore(source, options.IdentityCacheDirectory);
+            _destination = new ImapMessageStore(destination, options.IdentityCacheDirectory);
             _options = options;
             _channel = channel;
         }
@@ -205,6 +206,19 @@ namespace MailProtocols.Core.Imap.Migration
 
         private void Copy(FolderPair pair, FolderContents source, FolderContents destination, MailboxCopyPlan plan, ImapMailboxCopyResult result, int index, int count)
         {
+            try
+            {
+                CopyBatches(pair, source, destination, plan, result, index, count);
+            }
+            finally
+            {
+                // What was appended is noted even when a later batch fails, so the re-run need not fetch it again.
+                _destination.SaveCache(pair.Destination);
+            }
+        }
+
+        private void CopyBatches(FolderPair pair, FolderContents source, FolderContents destination, MailboxCopyPlan plan, ImapMailboxCopyResult result, int index, int count)
+        {
             var folderClock = Stopwatch.StartNew();
             long folderBytes = 0;
             int done = 0;
@@ -246,7 +260,7 @@ namespace MailProtocols.Core.Imap.Migration
 
             try
             {
-                _destination.Append(pair.Destination, batch, keywordsAccepted, _channel.Cancellation);
+                _destination.RememberAppended(pair.Destination, batch, _destination.Append(pair.Destination, batch, keywordsAccepted, _channel.Cancellation));
                 return batch.Count;
             }
             catch (MailProtocolException ex) when (ex.Reason == MailErrorReason.ServerRejected && batch.Count > 1)
@@ -259,7 +273,8 @@ namespace MailProtocols.Core.Imap.Migration
             {
                 try
                 {
-                    _destination.Append(pair.Destination, new[] { one }, keywordsAccepted, _channel.Cancellation);
+                    var single = new[] { one };
+                    _destination.RememberAppended(pair.Destination, single, _destination.Append(pair.Destination, single, keywordsAccepted, _channel.Cancellation));
                     appended++;
                 }
                 catch (MailProtocolException ex) when (ex.Reason == MailErrorReason.ServerRejected)
