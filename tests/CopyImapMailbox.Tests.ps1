@@ -13,6 +13,10 @@ BeforeAll {
     $script:Dot = Start-TestDovecot -Name 'mig-dot' -Profile InboxPrefix -QuotaStorage 2G
     $script:Exo = Start-TestDovecot -Name 'mig-exo' -Profile NoAcl -CapabilityProfile Exchange
     $script:Logs = [System.Collections.Generic.List[string]]::new()
+    # The identity caches of this file's runs go to a folder of their own, not the tester's ~/.cache.
+    $script:OldCacheHome = $env:XDG_CACHE_HOME
+    $env:XDG_CACHE_HOME = Join-Path ([IO.Path]::GetTempPath()) "mp-migcache-$PID"
+    $script:CacheDir = Join-Path $env:XDG_CACHE_HOME 'MailProtocols/Copy-ImapMailbox'
 
     function Connect-Bed {
         param([Parameter(Mandatory)] $Bed, [Parameter(Mandatory)] $User, [switch] $Log)
@@ -62,6 +66,8 @@ BeforeAll {
 AfterAll {
     foreach ($bed in $script:Src, $script:Dot, $script:Exo) { if ($bed) { Stop-TestDovecot -Bed $bed } }
     foreach ($log in $script:Logs) { Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue }
+    Remove-Item -LiteralPath $env:XDG_CACHE_HOME -Recurse -Force -ErrorAction SilentlyContinue
+    $env:XDG_CACHE_HOME = $script:OldCacheHome
 }
 
 Describe 'Copy-ImapMailbox into a server with an INBOX. prefix and "." as delimiter' {
@@ -107,6 +113,35 @@ Describe 'Copy-ImapMailbox into a server with an INBOX. prefix and "." as delimi
         ($second | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
         ($second | Measure-Object Errors -Sum).Sum | Should -Be 0
         Assert-SameMail $Src $from 'INBOX' $Dot $to 'INBOX' 122
+    }
+
+    It 'fetches no Message-ID on a re-run: the identity caches know every message (APPENDUID noted the appended ones)' {
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS'
+        $again = @(Copy-ImapMailbox -Source $s -Destination $d)
+        ($again | Measure-Object Copied -Sum).Sum | Should -Be 0
+        ($again | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS' | Should -Be $before
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH 1:\* \(UID FLAGS INTERNALDATE RFC822\.SIZE\)' | Should -BeGreaterOrEqual 5
+        $files = @(Get-ChildItem -LiteralPath $CacheDir -File)
+        $files.Count | Should -BeGreaterOrEqual 10 -Because 'five folders on each side'
+        $files | ForEach-Object { $_.UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+        (Get-Item -LiteralPath $CacheDir).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
+    It 'copies nothing either with -NoIdentityCache or after the cache is deleted, reading every Message-ID again' {
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS'
+        $stamp = (Get-ChildItem -LiteralPath $CacheDir -File | Measure-Object LastWriteTimeUtc -Maximum).Maximum
+        $plain = @(Copy-ImapMailbox -Source $s -Destination $d -NoIdentityCache)
+        ($plain | Measure-Object Copied -Sum).Sum | Should -Be 0
+        ($plain | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS' | Should -Be ($before + 5)
+        (Get-ChildItem -LiteralPath $CacheDir -File | Measure-Object LastWriteTimeUtc -Maximum).Maximum | Should -Be $stamp -Because '-NoIdentityCache writes nothing'
+        Remove-Item -LiteralPath $CacheDir -Recurse -Force
+        $fresh = @(Copy-ImapMailbox -Source $s -Destination $d)
+        ($fresh | Measure-Object Copied -Sum).Sum | Should -Be 0
+        ($fresh | Measure-Object Errors -Sum).Sum | Should -Be 0
+        Assert-SameMail $Src $from 'INBOX' $Dot $to 'INBOX' 122
+        Assert-SameMail $Src $from 'Sent' $Dot $to 'INBOX.Sent' 12
     }
 
     It 'fills in a half-emptied destination folder and nothing else' {
