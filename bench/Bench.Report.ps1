@@ -189,6 +189,7 @@ function Get-RunSection {
         }
         $lines += @('Commands after login in Dovecot''s rawlog, one run of each operation:', '', (ConvertTo-MarkdownTable @($rows)), '')
     }
+    $lines += Get-MigrationSection $Results
     if ($Results.Notes) {
         foreach ($note in $Results.Notes) { $lines += "- $note" }
         $lines += ''

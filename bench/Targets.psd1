@@ -81,5 +81,11 @@
         @{ Id = 'Import'; Work = '`Import-Module`'; Target = 'adds ≤ 0.15 s'; Check = 'MaxSeconds'; Key = 'module.import'; Limit = 0.15 }
         @{ Id = 'Scaling'; Work = 'Scaling from 1,000 to 100,000 messages'; Target = 'linear'; Check = 'Scaling'; Keys = @('module.Summaries', 'module.ImapDownload', 'module.Pop3Download', 'module.SyncFirst', 'module.Flags'); Limit = 1.5 }
         @{ Id = 'Commands'; Work = 'Protocol commands'; Target = 'grow only with batching; the protocol log shows no per-message round trips'; Check = 'RoundTrips'; MessagesPerRoundTrip = 20; Allowance = 10 }
+        @{ Id = 'Migration'; Work = 'Copy-ImapMailbox, first copy of a mailbox, IMAP to IMAP (issue 17)'; Target = '≤ 1.0× the faster of mbsync and OfflineIMAP'; Check = 'Ratio'; Key = 'module.MigrateFirst'; Versus = 'migrate.fastest'; Limit = 1.0 }
+        @{ Id = 'MigrationAgain'; Work = 'Copy-ImapMailbox, second run with nothing to copy (issue 17)'; Target = 'under 1 s at 10,000 messages'; Check = 'MaxSeconds'; Key = 'module.MigrateAgain'; Limit = 1.0 }
     )
+
+    # The migration measurement (bench/Bench.Migration.ps1, Invoke-Bench.ps1 -Migration) is not one of the interleaved
+    # Measurements above: it measures these keys itself. migrate.fastest is the faster first copy of mbsync and OfflineIMAP.
+    MigrationKeys   = @('module.MigrateFirst', 'module.MigrateAgain', 'mbsync.migrate', 'mbsync.migrateAgain', 'offlineimap.migrate', 'offlineimap.migrateAgain', 'migrate.fastest')
 }

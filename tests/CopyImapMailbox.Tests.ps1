@@ -286,6 +286,29 @@ Describe 'Copy-ImapMailbox cut in the middle, then run again' {
     }
 }
 
+Describe 'Copy-ImapMailbox of a message without a final line end' {
+    It 'copies it once: the copy that gained a CRLF (MailKit ends every APPEND with one) counts as there on re-runs, with and without the cache' {
+        $from = New-TestUser -Bed $Src
+        $to = New-TestUser -Bed $Dot
+        Add-TestMessage -Bed $Src -User $from -Raw "From: a@example.com`r`nTo: b@example.com`r`nSubject: no line end`r`nMessage-ID: <nocrlf@example.com>`r`nDate: Fri, 1 Mar 2024 10:00:00 +0000`r`n`r`nNo final line end." -InternalDate '2024-03-01T10:00:00Z' | Out-Null
+        Add-TestMessage -Bed $Src -User $from -Subject 'ordinary' -MessageId '<ordinary@example.com>' | Out-Null
+        $s = Connect-Bed -Bed $Src -User $from
+        $d = Connect-Bed -Bed $Dot -User $to
+        try {
+            (Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX).Copied | Should -Be 2
+            $again = Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX
+            $again.Copied | Should -Be 0
+            $again.Skipped | Should -Be 2
+            (Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX -NoIdentityCache).Copied | Should -Be 0
+        }
+        finally { $s, $d | Disconnect-Imap -ErrorAction SilentlyContinue }
+        $copies = @(Invoke-MailCheck -Bed $Dot -User $to -Command imap-digest -Arguments INBOX)
+        $copies.Count | Should -Be 2
+        $original = @(Invoke-MailCheck -Bed $Src -User $from -Command imap-digest -Arguments INBOX) | Where-Object message_id -eq '<nocrlf@example.com>'
+        ($copies | Where-Object message_id -eq '<nocrlf@example.com>').size | Should -Be ($original.size + 2)
+    }
+}
+
 Describe 'Copy-ImapMailbox of a 200 MB message' {
     It 'copies it byte for byte while the copying process''s memory stays far below the message size' {
         $from = New-TestUser -Bed $Src

@@ -173,7 +173,7 @@ namespace MailProtocols.Core.Imap.Migration
             // On a re-run after a cut, what the cut run appended now counts as already there.
             result.Skipped = plan.Skipped - result.Copied;
             result.OutOfRange = plan.OutOfRange;
-            _channel.Verbose($"'{from}': {source.Messages.Count} message(s), {plan.ToCopy.Count} to copy ({Megabytes(plan.BytesToCopy)}), {plan.Skipped} already on the destination, {plan.FlagUpdates.Count} with other flags.");
+            _channel.Verbose($"'{from}': {source.Messages.Count} message(s), {plan.ToCopy.Count} to copy ({Megabytes(plan.BytesToCopy)}), {plan.Skipped} already on the destination, {plan.FlagUpdates.Count} with other flags; identities from the cache: {source.CachedIdentities} on the source, {destination.CachedIdentities} on the destination.");
 
             bool changed = true;
             if (plan.ToCopy.Count > 0)

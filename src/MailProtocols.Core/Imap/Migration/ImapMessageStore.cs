@@ -132,6 +132,7 @@ namespace MailProtocols.Core.Imap.Migration
                     unknown.Add(summary.UniqueId);
                 }
 
+                read.CachedIdentities = cached ? who.Count : 0;
                 if (cached && unknown.Count > 0)
                 {
                     foreach (IMessageSummary headers in folder.Fetch(unknown, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = MessageIdOnly }, token))
@@ -274,7 +275,8 @@ namespace MailProtocols.Core.Imap.Migration
 
         /// <summary>
         /// APPENDs a batch with its flags, keywords (when the folder keeps them) and INTERNALDATE: one MULTIAPPEND
-        /// command where the server offers it (all or nothing, RFC 3502), with LITERAL+ where offered. Not retried:
+        /// command where the server offers it (all or nothing, RFC 3502), with LITERAL+ where offered. Returns the new
+        /// UIDs (APPENDUID), or null. Not retried:
         /// after a cut the outcome is unknown, and the caller reads the folder again before going on.
         /// </summary>
         public IList<UniqueId> Append(string path, IReadOnlyList<(MailboxMessage Message, SpooledBody Body)> batch, bool keywordsAccepted, CancellationToken cancellationToken) =>
