@@ -115,17 +115,26 @@ Describe 'Copy-ImapMailbox into a server with an INBOX. prefix and "." as delimi
         Assert-SameMail $Src $from 'INBOX' $Dot $to 'INBOX' 122
     }
 
-    It 'fetches no Message-ID on a re-run: the identity caches know every message (APPENDUID noted the appended ones)' {
-        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS'
+    It 'fetches nothing on a re-run of unchanged folders: the identity caches know every message and SELECT shows the same UIDs' {
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH'
         $again = @(Copy-ImapMailbox -Source $s -Destination $d)
         ($again | Measure-Object Copied -Sum).Sum | Should -Be 0
         ($again | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
-        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS' | Should -Be $before
-        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH 1:\* \(UID FLAGS INTERNALDATE RFC822\.SIZE\)' | Should -BeGreaterOrEqual 5
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH' | Should -Be $before
         $files = @(Get-ChildItem -LiteralPath $CacheDir -File)
         $files.Count | Should -BeGreaterOrEqual 10 -Because 'five folders on each side'
         $files | ForEach-Object { $_.UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
         (Get-Item -LiteralPath $CacheDir).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
+    It 'notices a new message on the source although the caches said the folder was unchanged, and copies only it' {
+        Add-TestMessage -Bed $Src -User $from -Folder Trash -Subject 'late' -MessageId '<late@example.com>' | Out-Null
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS'
+        $r = @(Copy-ImapMailbox -Source $s -Destination $d)
+        ($r | Where-Object Source -eq 'Trash').Copied | Should -Be 1
+        ($r | Measure-Object Copied -Sum).Sum | Should -Be 1
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS' | Should -Be $before -Because 'the destination''s identities are all cached'
+        Assert-SameMail $Src $from 'Trash' $Dot $to (($r | Where-Object Source -eq 'Trash').Destination) 4
     }
 
     It 'copies nothing either with -NoIdentityCache or after the cache is deleted, reading every Message-ID again' {

@@ -18,7 +18,7 @@ namespace MailProtocols.Core.Imap.Migration
     /// </summary>
     internal sealed class IdentityCache
     {
-        private const string Header = "MailProtocols identity cache 1";
+        private const string Header = "MailProtocols identity cache 2";
 
         private readonly Dictionary<uint, (long Size, string Date, string Who)> _entries = new Dictionary<uint, (long, string, string)>();
         private readonly string _file;
@@ -38,6 +38,72 @@ namespace MailProtocols.Core.Imap.Migration
 
         /// <summary>True when entries were added or dropped since the file was read.</summary>
         public bool Changed { get; private set; }
+
+        /// <summary>
+        /// The folder's UIDNEXT and message count when the entries were known to be exactly its messages, or null.
+        /// UIDs only grow and an expunge lowers the count, so while SELECT reports the same two numbers the folder
+        /// holds the same UIDs, and the entries are the folder without a FETCH.
+        /// </summary>
+        public (uint UidNext, int Count)? Snapshot { get; private set; }
+
+        /// <summary>An entry could not be stored (see <see cref="Set"/>): the entries are not the whole folder.</summary>
+        private bool _incomplete;
+
+        public IEnumerable<(uint Uid, long Size, DateTimeOffset? Date, string Who)> Entries
+        {
+            get
+            {
+                foreach (KeyValuePair<uint, (long Size, string Date, string Who)> entry in _entries)
+                {
+                    DateTimeOffset? date = long.TryParse(entry.Value.Date, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long seconds)
+                        ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                        : (DateTimeOffset?)null;
+                    yield return (entry.Key, entry.Value.Size, date, entry.Value.Who);
+                }
+            }
+        }
+
+        public bool Matches(uint? uidNext, int count) =>
+            Snapshot.HasValue && uidNext.HasValue && Snapshot.Value.UidNext == uidNext.Value && Snapshot.Value.Count == count && _entries.Count == count;
+
+        /// <summary>Records that the entries are now exactly the folder's messages (null UIDNEXT: not known, no snapshot).</summary>
+        public void SetSnapshot(uint? uidNext, int count)
+        {
+            (uint, int)? snapshot = uidNext.HasValue && !_incomplete && _entries.Count == count ? (uidNext.Value, count) : ((uint, int)?)null;
+            if (!Nullable.Equals(snapshot, Snapshot))
+            {
+                Snapshot = snapshot;
+                Changed = true;
+            }
+        }
+
+        /// <summary>After our own APPENDs (their UIDs from APPENDUID): the snapshot moves past them, or is dropped when they are not right after it.</summary>
+        public void AdvanceSnapshot(IList<uint> appended)
+        {
+            if (!Snapshot.HasValue)
+            {
+                return;
+            }
+
+            uint next = Snapshot.Value.UidNext;
+            uint highest = 0;
+            foreach (uint uid in appended)
+            {
+                if (uid < next)
+                {
+                    Snapshot = null;
+                    Changed = true;
+                    return;
+                }
+
+                highest = Math.Max(highest, uid);
+            }
+
+            if (appended.Count > 0)
+            {
+                SetSnapshot(highest + 1, Snapshot.Value.Count + appended.Count);
+            }
+        }
 
         /// <summary>
         /// The default folder of the caches: $XDG_CACHE_HOME (or ~/.cache) on Linux and macOS, %LOCALAPPDATA% on
@@ -81,6 +147,14 @@ namespace MailProtocols.Core.Imap.Migration
                         return cache;
                     }
 
+                    string[] snapshot = (reader.ReadLine() ?? string.Empty).Split('\t');
+                    if (snapshot.Length == 3 && snapshot[0] == "snapshot"
+                        && uint.TryParse(snapshot[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint uidNext)
+                        && int.TryParse(snapshot[2], NumberStyles.None, CultureInfo.InvariantCulture, out int count))
+                    {
+                        cache.Snapshot = (uidNext, count);
+                    }
+
                     string line;
                     while ((line = reader.ReadLine()) != null)
                     {
@@ -92,12 +166,18 @@ namespace MailProtocols.Core.Imap.Migration
                         {
                             cache._entries[uid] = (size, parts[2], parts[3]);
                         }
+                        else
+                        {
+                            // A damaged line: the entries are not the whole folder.
+                            cache.Snapshot = null;
+                        }
                     }
                 }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 cache._entries.Clear();
+                cache.Snapshot = null;
             }
 
             return cache;
@@ -121,6 +201,7 @@ namespace MailProtocols.Core.Imap.Migration
             // A value with a line break would not read back as one entry; such a message is simply fetched each time.
             if (who == null || who.IndexOf('\n') >= 0 || who.IndexOf('\r') >= 0)
             {
+                _incomplete = true;
                 return;
             }
 
@@ -170,6 +251,9 @@ namespace MailProtocols.Core.Imap.Migration
                     Private(file.TemporaryPath, "600");
                     var text = new StringBuilder(Header).Append('\n');
                     text.Append(_keyLine).Append('\n');
+                    text.Append(Snapshot.HasValue
+                        ? FormattableString.Invariant($"snapshot\t{Snapshot.Value.UidNext}\t{Snapshot.Value.Count}\n")
+                        : "snapshot\t-\t-\n");
                     foreach (KeyValuePair<uint, (long Size, string Date, string Who)> entry in _entries)
                     {
                         text.Append(entry.Key.ToString(CultureInfo.InvariantCulture)).Append('\t')

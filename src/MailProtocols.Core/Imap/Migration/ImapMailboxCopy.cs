@@ -144,31 +144,15 @@ namespace MailProtocols.Core.Imap.Migration
         {
             string from = pair.Source.FullName;
             string to = pair.Destination;
-            // Both sides at once: two sessions, two servers, each busy with its own FETCH.
-            Task<FolderContents> sourceRead = Task.Run(() => _source.ReadMessages(from, false, _channel.Cancellation));
-            FolderContents destination;
-            try
-            {
-                destination = destinationExists
-                    ? _destination.ReadMessages(to, true, _channel.Cancellation)
-                    : new FolderContents { KeywordsAccepted = true };
-            }
-            catch
-            {
-                // The source's read must be over before its session is used again; its own failure no longer matters.
-                try
-                {
-                    sourceRead.Wait();
-                }
-                catch (AggregateException)
-                {
-                }
-
-                throw;
-            }
-
-            FolderContents source = sourceRead.GetAwaiter().GetResult();
+            // Without -UpdateFlags an unchanged pair of folders (same UIDNEXT and count as the caches recorded) needs no
+            // FETCH at all; flags are only needed for what is copied, so anything to copy means reading both again.
+            (FolderContents source, FolderContents destination) = ReadBoth(from, to, destinationExists, !_options.UpdateFlags);
             MailboxCopyPlan plan = MailboxCopyPlanner.Plan(source.Messages, destination.Messages, _options.Since, _options.Before, _options.UpdateFlags, destination.KeywordsAccepted);
+            if ((source.FromSnapshot || destination.FromSnapshot) && plan.ToCopy.Count > 0)
+            {
+                (source, destination) = ReadBoth(from, to, destinationExists, false);
+                plan = MailboxCopyPlanner.Plan(source.Messages, destination.Messages, _options.Since, _options.Before, _options.UpdateFlags, destination.KeywordsAccepted);
+            }
 
             // On a re-run after a cut, what the cut run appended now counts as already there.
             result.Skipped = plan.Skipped - result.Copied;
@@ -202,6 +186,34 @@ namespace MailProtocols.Core.Imap.Migration
             }
 
             return changed;
+        }
+
+        private (FolderContents Source, FolderContents Destination) ReadBoth(string from, string to, bool destinationExists, bool snapshotAllowed)
+        {
+            // Both sides at once: two sessions, two servers, each busy with its own FETCH.
+            Task<FolderContents> sourceRead = Task.Run(() => _source.ReadMessages(from, false, snapshotAllowed, _channel.Cancellation));
+            FolderContents destination;
+            try
+            {
+                destination = destinationExists
+                    ? _destination.ReadMessages(to, true, snapshotAllowed, _channel.Cancellation)
+                    : new FolderContents { KeywordsAccepted = true };
+            }
+            catch
+            {
+                // The source's read must be over before its session is used again; its own failure no longer matters.
+                try
+                {
+                    sourceRead.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+
+                throw;
+            }
+
+            return (sourceRead.GetAwaiter().GetResult(), destination);
         }
 
         private void Copy(FolderPair pair, FolderContents source, FolderContents destination, MailboxCopyPlan plan, ImapMailboxCopyResult result, int index, int count)

@@ -80,11 +80,13 @@ namespace MailProtocols.Core.Imap.Migration
         /// Who is in the folder: one UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]),
         /// and for messages without a Message-ID one more of their headers, to hash. With an identity cache
         /// (<see cref="IdentityCache"/>) the first FETCH leaves out the header, and only the messages the cache
-        /// does not know (or knows with another size or date) have their Message-ID fetched. Opens the folder
+        /// does not know (or knows with another size or date) have their Message-ID fetched; and when
+        /// <paramref name="snapshotAllowed"/> and SELECT reports the UIDNEXT and count the cache was written with,
+        /// nothing is fetched at all (<see cref="FolderContents.FromSnapshot"/>: no flags). Opens the folder
         /// read-write when <paramref name="write"/> (a destination: only SELECT's PERMANENTFLAGS tell whether
         /// it keeps keywords), read-only otherwise.
         /// </summary>
-        public FolderContents ReadMessages(string path, bool write, CancellationToken cancellationToken)
+        public FolderContents ReadMessages(string path, bool write, bool snapshotAllowed, CancellationToken cancellationToken)
         {
             FolderContents contents = Session.Run($"reading the messages of '{path}'", cancellationToken, token =>
             {
@@ -96,9 +98,25 @@ namespace MailProtocols.Core.Imap.Migration
                 };
                 IdentityCache cache = IdentityCache.Load(CacheDirectory, Mailbox, path, folder.UidValidity);
                 _caches[path] = cache;
+                uint? uidNext = folder.UidNext?.Id;
+                if (snapshotAllowed && cache != null && cache.Matches(uidNext, folder.Count))
+                {
+                    // The same UIDs as when the cache was written: its entries are the folder. Flags are not
+                    // known this way; the caller reads again before copying or comparing flags.
+                    foreach ((uint uid, long size, DateTimeOffset? date, string known) in cache.Entries)
+                    {
+                        read.Messages.Add(new MailboxMessage { Uid = uid, Who = known, Identity = MessageIdentity.Of(known, size, date), Size = size, InternalDate = date });
+                    }
+
+                    read.FromSnapshot = true;
+                    read.CachedIdentities = read.Messages.Count;
+                    return read;
+                }
+
                 if (folder.Count == 0)
                 {
                     cache?.RetainOnly(Array.Empty<uint>());
+                    cache?.SetSnapshot(uidNext, 0);
                     return read;
                 }
 
@@ -173,6 +191,8 @@ namespace MailProtocols.Core.Imap.Migration
                 }
 
                 cache?.RetainOnly(new HashSet<uint>(summaries.Select(s => s.UniqueId.Id)));
+                // A message that came in after SELECT has a UID at or past its UIDNEXT: no snapshot then.
+                cache?.SetSnapshot(summaries.All(m => m.UniqueId.Id < uidNext) ? uidNext : null, summaries.Count);
                 return read;
             }, idempotent: true);
             SaveCache(path);
@@ -207,6 +227,8 @@ namespace MailProtocols.Core.Imap.Migration
                     cache.Set(uids[i].Id, message.Size, message.InternalDate, message.Who);
                 }
             }
+
+            cache.AdvanceSnapshot(uids.Where(u => u.Validity == cache.UidValidity).Select(u => u.Id).ToList());
         }
 
         /// <summary>Writes the folder's identity cache when it changed.</summary>
