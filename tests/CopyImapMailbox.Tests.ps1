@@ -311,9 +311,10 @@ Describe 'Copy-ImapMailbox of a message without a final line end' {
             (Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX -NoIdentityCache).Copied | Should -Be 0
         }
         finally { $s, $d | Disconnect-Imap -ErrorAction SilentlyContinue }
-        $copies = @(Invoke-MailCheck -Bed $Dot -User $to -Command imap-digest -Arguments INBOX)
+        # imap-digest answers with one array: enumerated here.
+        $copies = @(foreach ($m in (Invoke-MailCheck -Bed $Dot -User $to -Command imap-digest -Arguments INBOX)) { $m })
         $copies.Count | Should -Be 2
-        $original = @(Invoke-MailCheck -Bed $Src -User $from -Command imap-digest -Arguments INBOX) | Where-Object message_id -eq '<nocrlf@example.com>'
+        $original = @(foreach ($m in (Invoke-MailCheck -Bed $Src -User $from -Command imap-digest -Arguments INBOX)) { $m }) | Where-Object message_id -eq '<nocrlf@example.com>'
         ($copies | Where-Object message_id -eq '<nocrlf@example.com>').size | Should -Be ($original.size + 2)
     }
 }

@@ -103,11 +103,8 @@ namespace MailProtocols.Core.Imap.Migration
                 {
                     // The same UIDs as when the cache was written: its entries are the folder. Flags are not
                     // known this way; the caller reads again before copying or comparing flags.
-                    foreach ((uint uid, long size, DateTimeOffset? date, string known) in cache.Entries)
-                    {
-                        read.Messages.Add(new MailboxMessage { Uid = uid, Who = known, Identity = MessageIdentity.Of(known, size, date), Size = size, InternalDate = date });
-                    }
-
+                    read.Messages.AddRange(cache.Entries.Select(e => new MailboxMessage
+                        { Uid = e.Uid, Who = e.Who, Identity = MessageIdentity.Of(e.Who, e.Size, e.Date), Size = e.Size, InternalDate = e.Date }));
                     read.FromSnapshot = true;
                     read.CachedIdentities = read.Messages.Count;
                     return read;
@@ -232,13 +229,7 @@ namespace MailProtocols.Core.Imap.Migration
         }
 
         /// <summary>Writes the folder's identity cache when it changed.</summary>
-        public void SaveCache(string path)
-        {
-            if (_caches.TryGetValue(path, out IdentityCache cache))
-            {
-                cache?.Save();
-            }
-        }
+        public void SaveCache(string path) => (_caches.TryGetValue(path, out IdentityCache cache) ? cache : null)?.Save();
 
         /// <summary>
         /// The raw bodies of a batch: one UID FETCH BODY.PEEK[] for the small messages, partial fetches into a
