@@ -38,7 +38,7 @@ Export-ModuleMember -Function @(
     'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Invoke-InterleavedBench',
     'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
     # Reporting
-    'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Get-RunSection', 'Write-PerformanceDoc',
+    'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Format-WireRows', 'Format-ScaleOutRows', 'Get-RunSection', 'Write-PerformanceDoc',
     # Mailbox migration (issue 17)
     'Install-OfflineImap', 'Measure-MailboxMigration', 'Get-MigrationSection'
 )

@@ -6,7 +6,7 @@ BeforeAll {
     $script:ResultsDirectory = Join-Path $TestDrive 'results'
     $script:ReportPath = Join-Path $TestDrive 'performance.md'
     $script:Result = & (Join-Path $PSScriptRoot '../bench/Invoke-Bench.ps1') -Bed $Bed -ModulePath $env:MAILPROTOCOLS_MODULE `
-        -Messages 200 -Runs 1 -ImportRuns 1 -BigMessageMB 4 -MemoryScenario ImapDownload, Pop3Big `
+        -Messages 200 -Runs 1 -WarmUps 1 -ImportRuns 1 -BigMessageMB 4 -MemoryScenario ImapDownload, Pop3Big -ScaleOutSessions 1, 2 `
         -ReportPath $ReportPath -ResultsDirectory $ResultsDirectory -PassThru -Migration On -MigrationTool Copy-ImapMailbox, mbsync 6>$null
     $script:Exported = @((Get-Module MailProtocols).ExportedCmdlets.Keys)
 }
@@ -20,7 +20,7 @@ Describe 'Benchmark harness' {
             foreach ($column in 'Module', 'Raw', 'Mbsync', 'Python') { if ($row[$column]) { $row[$column] | Should -BeIn $keys -Because $row.Work } }
         }
         foreach ($target in $definition.Targets) {
-            $target.Check | Should -BeIn @('Ratio', 'MaxSeconds', 'MaxGrowthMB', 'Scaling', 'RoundTrips') -Because $target.Id
+            $target.Check | Should -BeIn @('Ratio', 'MaxSeconds', 'MaxGrowthMB', 'Scaling', 'RoundTrips', 'WireRatio', 'ScaleOut') -Because $target.Id
             foreach ($key in @($target['Key'], $target['Versus']) + @($target['Keys']) | Where-Object { $_ }) { $key | Should -BeIn $keys -Because $target.Id }
         }
         foreach ($m in $definition.Measurements) { $m.Client | Should -BeIn @('module', 'raw', 'python', 'mbsync') -Because $m.Key }
@@ -79,6 +79,22 @@ Describe 'Benchmark harness' {
             if ($p.Value.Status -eq 'ok') { $p.Value.PeakMB | Should -BeGreaterThan 0 -Because $p.Name }
         }
         if ('Save-Pop3Message' -in $Exported) { $Result.Memory.Pop3Big.Messages | Should -Be 1 }
+    }
+
+    It 'records bytes on the wire with and without -Compress, and the scale-out curve' {
+        $wire = $Result.Extras.Wire
+        @($wire.Rows.Work) | Should -Be @('Summaries', 'First sync')
+        foreach ($row in $wire.Rows) {
+            $row.Bytes | Should -BeGreaterThan 0 -Because $row.Work
+            $row.CompressedBytes | Should -BeLessThan $row.Bytes -Because "$($row.Work) is compressed"
+        }
+        $scale = $Result.Extras.ScaleOut
+        $scale.Cores | Should -BeGreaterThan 0
+        @($scale.Rows | ForEach-Object { "$($_.Work)/$($_.Sessions)" }) | Should -Be @('Summaries/1', 'Summaries/2', 'First sync/1', 'First sync/2')
+        foreach ($row in $scale.Rows) { $row.Throughput | Should -BeGreaterThan 0 -Because "$($row.Work) with $($row.Sessions)" }
+        $report = Get-Content -Raw $ReportPath
+        $report | Should -Match 'Bytes on the wire with and without'
+        $report | Should -Match 'Scale-out: S sessions at once'
     }
 
     It 'writes the results file and the report with the targets table and a section for the size' {
