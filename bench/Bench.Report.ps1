@@ -240,6 +240,7 @@ function Get-RunSection {
         }
         $lines += @('Commands after login in Dovecot''s rawlog, one run of each operation:', '', (ConvertTo-MarkdownTable @($rows)), '')
     }
+    $lines += Get-MigrationSection $Results
     $extras = Get-Property $Results 'Extras'
     $wire = if ($extras) { Get-Property $extras 'Wire' } else { $null }
     if ($wire) {
@@ -291,6 +292,7 @@ function Write-PerformanceDoc {
         '- **raw MailKit** (bench/RawMailKit, same MailKit version, net10.0): `Fetch` of the same summary items as a default Search-ImapFolder (envelope, flags, size, internal date, UID; no BODYSTRUCTURE), `GetStreams` for whole messages written to disk, pipelined POP3 `GetStreams` in batches of 100, `GetStream` one message at a time for reference, a CONDSTORE no-change re-sync floor (SELECT, UID SEARCH ALL, FLAGS CHANGEDSINCE) and one `UID STORE` to set and one to clear the flag on all;'
         '- **mbsync** (isync) pulling INBOX into a Maildir on the same filesystem with `FSync no`, then a no-change re-sync;'
         '- **Python** `imaplib`/`poplib` (bench/pybench.py): one summary FETCH, whole messages in UID FETCH batches of 500, POP3 RETR one at a time (poplib cannot pipeline), one UID STORE to set and one to clear.'
+        '- **mailbox migration** (bench/Bench.Migration.ps1, issue 17; from 1,000 to 20,000 messages): `Copy-ImapMailbox` against mbsync (IMAP-to-IMAP channel) and OfflineIMAP copying the INBOX into an empty mailbox, then a no-change run of each; its table closes each size''s section.'
         '- **two-way sync** (issue 16): the module''s first `Sync-ImapFolder -Direction Both` into an empty Maildir, a no-change `-Direction Both` run, and a `-Direction Both` run that pushes 1,000 local flag changes (`\Flagged` toggled by renames in `cur/` after an untimed run); mbsync the same with a `Sync All` channel on a Maildir of its own. Every first sync of the module runs with `-NoFlush`, the durability of mbsync''s `FSync no`.'
         ''
         'All clients use plaintext on loopback (the issues ask for it, so that TLS, which costs every client alike, does not dilute the ratios); output goes to the same tmpfs as the server''s Maildir. Dovecot''s rawlog is off while timing and on only for the command counts. Peak working-set growth is measured in a fresh pwsh per operation: the peak resident set during the operation (VmHWM, reset through /proc/self/clear_refs) minus the resident set before it. Benchmarks are not tests: no test asserts a time; `tests/Bench.Tests.ps1` only runs the harness on 200 messages.'

@@ -61,7 +61,20 @@ param(
     [object] $Bed,
 
     # Also return the results object.
-    [switch] $PassThru
+    [switch] $PassThru,
+
+    # The mailbox migration comparison (bench/Bench.Migration.ps1, issue 17): Auto runs it from 1,000 to 20,000 messages
+    # (its target is set at 10,000; OfflineIMAP appends about 7 messages a second and mbsync slows down with size).
+    [ValidateSet('Auto', 'On', 'Off')]
+    [string] $Migration = 'Auto',
+
+    # Tools the migration comparison runs (OfflineIMAP appends one message at a time: minutes per 10,000 messages).
+    [ValidateSet('Copy-ImapMailbox', 'mbsync', 'OfflineIMAP')]
+    [string[]] $MigrationTool = @('Copy-ImapMailbox', 'mbsync', 'OfflineIMAP'),
+
+    # Rounds of OfflineIMAP in the migration comparison (the other tools get -Runs, at most 5).
+    [ValidateRange(1, 100)]
+    [int] $MigrationOfflineImapRuns = 1
 )
 
 $ErrorActionPreference = 'Stop'
@@ -142,6 +155,17 @@ try {
         }
         catch { $notes.Add("Scale-out measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
     }
+    $migrationResult = $null
+    if ($Migration -eq 'On' -or ($Migration -eq 'Auto' -and $Messages -ge 1000 -and $Messages -le 20000)) {
+        try {
+            Write-Host ('-- mailbox migration: Copy-ImapMailbox, {0} ({1:0} s)' -f (($MigrationTool | Where-Object { $_ -ne 'Copy-ImapMailbox' }) -join ', '), $watch.Elapsed.TotalSeconds)
+            $migrated = Measure-MailboxMigration -ModulePath $ModulePath -Bed $Bed -SourceUser $user -Expected $Messages -WorkDirectory $work `
+                -Runs ([math]::Min($Runs, 5)) -OfflineImapRuns $MigrationOfflineImapRuns -Tool $MigrationTool -Notes $notes
+            foreach ($k in $migrated.Measurements.Keys) { $measurements[$k] = $migrated.Measurements[$k] }
+            $migrationResult = $migrated.Migration
+        }
+        catch { $notes.Add("Migration measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
+    }
 
     $machine.LoadAfter = Get-LoadAverage
     $results = [ordered]@{
@@ -156,6 +180,7 @@ try {
         Counts       = $counts
         Extras       = $extras
         Notes        = @($notes)
+        Migration    = $migrationResult
         Seconds      = [math]::Round($watch.Elapsed.TotalSeconds, 1)
     }
     # Written and read back, so this run is rendered exactly like the stored ones.

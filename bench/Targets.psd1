@@ -97,5 +97,11 @@
         @{ Id = 'TwoWayResync'; Work = 'No-change two-way run, the local scan included (issue 16)'; Target = '≤ 0.5 s over 100,000 messages with CONDSTORE'; Check = 'MaxSeconds'; Key = 'module.SyncBothAgain'; Limit = 0.5 }
         @{ Id = 'PushFlags'; Work = 'Pushing 1,000 local flag changes (issue 16)'; Target = '≤ 1.0× mbsync (Sync All) pushing the same changes; a handful of commands (Commands row)'; Check = 'Ratio'; Key = 'module.PushFlags'; Versus = 'mbsync.pushflags'; Limit = 1.0 }
         @{ Id = 'Commands'; Work = 'Protocol commands'; Target = 'grow only with batching; the protocol log shows no per-message round trips'; Check = 'RoundTrips'; MessagesPerRoundTrip = 20; Allowance = 10 }
+        @{ Id = 'Migration'; Work = 'Copy-ImapMailbox, first copy of a mailbox, IMAP to IMAP (issue 17)'; Target = '≤ 1.0× the faster of mbsync and OfflineIMAP'; Check = 'Ratio'; Key = 'module.MigrateFirst'; Versus = 'migrate.fastest'; Limit = 1.0 }
+        @{ Id = 'MigrationAgain'; Work = 'Copy-ImapMailbox, second run with nothing to copy (issue 17)'; Target = 'under 1 s at 10,000 messages'; Check = 'MaxSeconds'; Key = 'module.MigrateAgain'; Limit = 1.0 }
     )
+
+    # The migration measurement (bench/Bench.Migration.ps1, Invoke-Bench.ps1 -Migration) is not one of the interleaved
+    # Measurements above: it measures these keys itself. migrate.fastest is the faster first copy of mbsync and OfflineIMAP.
+    MigrationKeys   = @('module.MigrateFirst', 'module.MigrateAgain', 'mbsync.migrate', 'mbsync.migrateAgain', 'offlineimap.migrate', 'offlineimap.migrateAgain', 'migrate.fastest')
 }
