@@ -53,6 +53,38 @@ function ConvertTo-MarkdownTable {
     $lines -join "`n"
 }
 
+function Format-WireRows {
+    # The bytes-on-the-wire table (bench/Measure-Wire.ps1) for markdown.
+    param($Rows)
+    foreach ($r in $Rows) {
+        [pscustomobject][ordered]@{
+            Work                   = $r.Work
+            Bytes                  = '{0:N0}' -f [long]$r.Bytes
+            'Bytes with -Compress' = '{0:N0}' -f [long]$r.CompressedBytes
+            Ratio                  = '{0:0.00}' -f ([double]$r.CompressedBytes / [double]$r.Bytes)
+            s                      = '{0:0.000}' -f [double]$r.Seconds
+            's with -Compress'     = '{0:0.000}' -f [double]$r.CompressedSeconds
+            'Time ratio'           = '{0:0.00}' -f ([double]$r.CompressedSeconds / [double]$r.Seconds)
+        }
+    }
+}
+
+function Format-ScaleOutRows {
+    # The scale-out table (bench/Measure-ScaleOut.ps1) for markdown.
+    param($Rows)
+    foreach ($r in $Rows) {
+        [pscustomobject][ordered]@{
+            Work           = $r.Work
+            Sessions       = $r.Sessions
+            s              = '{0:0.000}' -f [double]$r.Seconds
+            'Messages/s'   = '{0:N0}' -f [double]$r.Throughput
+            'vs 1 session' = '{0:0.00}x' -f [double]$r.Speedup
+            'Client CPU s' = '{0:0.00}' -f [double]$r.ClientCpu
+            'Machine busy' = '{0:0}%' -f (100 * [double]$r.MachineBusy)
+        }
+    }
+}
+
 function Get-TargetVerdict {
     # -> @{ Text; Pass = $true/$false/$null } for one target of bench/Targets.psd1 at one size (its Check says how).
     param($Results, $Target)
@@ -97,6 +129,25 @@ function Get-TargetVerdict {
             }
             if (-not $parts) { return $notYet }
             @{ Text = ('round trips: ' + ($parts -join ', ')); Pass = $pass }
+        }
+        'WireRatio' {
+            $extras = Get-Property $Results 'Extras'; $wire = if ($extras) { Get-Property $extras 'Wire' } else { $null }
+            $row = if ($wire) { @($wire.Rows | Where-Object Work -EQ $Target.Row)[0] } else { $null }
+            if (-not $row) { return @{ Text = ''; Pass = $null } }
+            $r = [double]$row.CompressedBytes / [double]$row.Bytes
+            @{ Text = ('{0:0.00} of the bytes, {1:0.00}x the time' -f $r, ([double]$row.CompressedSeconds / [double]$row.Seconds)); Pass = ($r -le [double]$Target.Limit) }
+        }
+        'ScaleOut' {
+            $extras = Get-Property $Results 'Extras'; $scale = if ($extras) { Get-Property $extras 'ScaleOut' } else { $null }
+            if (-not $scale) { return @{ Text = ''; Pass = $null } }
+            $parts = @(); $pass = $null
+            foreach ($row in @($scale.Rows | Where-Object Sessions -EQ $Target.Sessions)) {
+                $parts += '{0} {1:0.00}x' -f $row.Work, [double]$row.Speedup
+                $ok = [double]$row.Speedup -ge [double]$Target.Limit
+                $pass = if ($null -eq $pass) { $ok } else { $pass -and $ok }
+            }
+            if (-not $parts) { return @{ Text = ''; Pass = $null } }
+            @{ Text = ('{0} sessions on {1} cores: {2}' -f $Target.Sessions, $scale.Cores, ($parts -join ', ')); Pass = $pass }
         }
         default { throw "Target $($Target.Id): unknown Check '$($Target.Check)' in bench/Targets.psd1." }
     }
@@ -154,7 +205,7 @@ function Get-RunSection {
         ''
         "Measured $($m.Date) on $($m.Processors) CPUs ($($m.Cpu)), $($m.MemoryGB) GB RAM, $($m.OS); PowerShell $($m.PowerShell), .NET $($m.DotNet), Dovecot $($m.Dovecot), mbsync $($m.Mbsync), Python $($m.Python). Load average $(Get-Property $m LoadBefore) at the start, $(Get-Property $m LoadAfter) at the end (the machine is shared: above the CPU count every client waits for a CPU, and the seconds grow with it)."
         ''
-        ("Mailbox: {0} messages, {1:0.0} MB, {2} with attachments, {3} seen, {4} flagged, {5} answered. Median of {6} runs after a warm-up; seconds." -f $n, ([double]$Results.Mailbox.Bytes / $script:MB), $Results.Mailbox.WithAttachment, $Results.Mailbox.Seen, $Results.Mailbox.Flagged, $Results.Mailbox.Answered, $Results.Runs)
+        ("Mailbox: {0} messages, {1:0.0} MB, {2} with attachments, {3} seen, {4} flagged, {5} answered. Median of {6} runs after {7} warm-up round(s); seconds." -f $n, ([double]$Results.Mailbox.Bytes / $script:MB), $Results.Mailbox.WithAttachment, $Results.Mailbox.Seen, $Results.Mailbox.Flagged, $Results.Mailbox.Answered, $Results.Runs, $(if ($Results.PSObject.Properties['WarmUps']) { $Results.WarmUps } else { 1 }))
         ''
         (ConvertTo-MarkdownTable @(Get-SideBySide $Results))
         ''
@@ -188,6 +239,16 @@ function Get-RunSection {
             }
         }
         $lines += @('Commands after login in Dovecot''s rawlog, one run of each operation:', '', (ConvertTo-MarkdownTable @($rows)), '')
+    }
+    $lines += Get-MigrationSection $Results
+    $extras = Get-Property $Results 'Extras'
+    $wire = if ($extras) { Get-Property $extras 'Wire' } else { $null }
+    if ($wire) {
+        $lines += @('Bytes on the wire with and without `Connect-Imap -Compress` (bench/Measure-Wire.ps1): ' + $wire.Summary, '', (ConvertTo-MarkdownTable @(Format-WireRows $wire.Rows)), '')
+    }
+    $scale = if ($extras) { Get-Property $extras 'ScaleOut' } else { $null }
+    if ($scale) {
+        $lines += @('Scale-out: S sessions at once, one mailbox each, `ForEach-Object -Parallel` (bench/Measure-ScaleOut.ps1); throughput is S × messages over the wall time to the last one; "Machine busy" is the whole machine''s CPU (/proc/stat) against what its cores could give. ' + $scale.Summary, '', (ConvertTo-MarkdownTable @(Format-ScaleOutRows $scale.Rows)), '')
     }
     if ($Results.Notes) {
         foreach ($note in $Results.Notes) { $lines += "- $note" }
@@ -225,12 +286,13 @@ function Write-PerformanceDoc {
         '# Performance'
         ''
         'Generated by `./build.ps1 -Task Bench [-Messages 10000] [-Runs 5]` (bench/Invoke-Bench.ps1); the part between the FINDINGS markers is written by hand and kept when the file is regenerated.'
-        'Each run seeds a fresh local Dovecot (bench/Bench.Seed.ps1 Add-BenchMailbox with the size mix of bench/Targets.psd1: realistic sizes from 2 KB to 100 KB with a few larger, about 10% with attachments, flags mixed) and measures in one go, each the median of several runs after a warm-up:'
+        'Each run seeds a fresh local Dovecot (bench/Bench.Seed.ps1 Add-BenchMailbox with the size mix of bench/Targets.psd1: realistic sizes from 2 KB to 100 KB with a few larger, about 10% with attachments, flags mixed) and measures in one go, each the median of several runs after untimed warm-up rounds (enough for about 20,000 messages per client, so that .NET has compiled the hot code optimised: 20 rounds at 1,000 messages, 2 at 10,000, 1 at 100,000):'
         ''
         '- **the module** in one warm pwsh (bench/ModuleBench.ps1, `Measure-Command`): `Search-ImapFolder -Folder INBOX | Measure-Object`; `Search-ImapFolder -Folder INBOX | Save-ImapMessage -Path …`; `Save-Pop3Message -Path …`; the first `Sync-ImapFolder` and a no-change re-sync; `Set-ImapFlag -Add Flagged` then `-Remove Flagged` on every message (messages collected before the clock starts); and the time `Import-Module` adds to `pwsh -NoProfile`;'
         '- **raw MailKit** (bench/RawMailKit, same MailKit version, net10.0): `Fetch` of the same summary items as a default Search-ImapFolder (envelope, flags, size, internal date, UID; no BODYSTRUCTURE), `GetStreams` for whole messages written to disk, pipelined POP3 `GetStreams` in batches of 100, `GetStream` one message at a time for reference, a CONDSTORE no-change re-sync floor (SELECT, UID SEARCH ALL, FLAGS CHANGEDSINCE) and one `UID STORE` to set and one to clear the flag on all;'
         '- **mbsync** (isync) pulling INBOX into a Maildir on the same filesystem with `FSync no`, then a no-change re-sync;'
         '- **Python** `imaplib`/`poplib` (bench/pybench.py): one summary FETCH, whole messages in UID FETCH batches of 500, POP3 RETR one at a time (poplib cannot pipeline), one UID STORE to set and one to clear.'
+        '- **mailbox migration** (bench/Bench.Migration.ps1, issue 17; from 1,000 to 20,000 messages): `Copy-ImapMailbox` against mbsync (IMAP-to-IMAP channel) and OfflineIMAP copying the INBOX into an empty mailbox, then a no-change run of each; its table closes each size''s section.'
         ''
         'All clients use plaintext on loopback (the issues ask for it, so that TLS, which costs every client alike, does not dilute the ratios); output goes to the same tmpfs as the server''s Maildir. Dovecot''s rawlog is off while timing and on only for the command counts. Peak working-set growth is measured in a fresh pwsh per operation: the peak resident set during the operation (VmHWM, reset through /proc/self/clear_refs) minus the resident set before it. Benchmarks are not tests: no test asserts a time; `tests/Bench.Tests.ps1` only runs the harness on 200 messages.'
         ''

@@ -212,13 +212,14 @@ function Invoke-MbsyncRun {
 function Invoke-InterleavedBench {
     <#
     Measures every client side by side: each round runs every measurement once, client after client, so a
-    burst of load on a shared machine hits all of them alike. Round 0 is the warm-up; the median of rounds
-    1..Runs is reported. A client that fails or lacks a cmdlet is marked in its cells and left out of later rounds.
+    burst of load on a shared machine hits all of them alike. The first -WarmUps rounds are not counted; the
+    median of the next -Runs rounds is reported. (.NET compiles hot code a second time, optimised, only after
+    it has run a while: a 1,000-message operation needs some twenty runs to reach that steady state.) A client that fails or lacks a cmdlet is marked in its cells and left out of later rounds.
     -> ordered dictionary key -> measurement
     #>
     param(
         [string] $ModulePath, [string] $RawDll, $Bed, $User, [string] $WorkDirectory, [int] $Runs, [int] $Expected,
-        [bool] $WithMbsync, [System.Collections.Generic.List[string]] $Notes
+        [bool] $WithMbsync, [System.Collections.Generic.List[string]] $Notes, [int] $WarmUps = 1
     )
     # Work item by work item, in the order of bench/Targets.psd1 Measurements (the table's columns).
     $plan = @($script:Definition.Measurements | ForEach-Object {
@@ -249,8 +250,8 @@ function Invoke-InterleavedBench {
 
         $watch = [Diagnostics.Stopwatch]::StartNew()
         foreach ($phase in 1, 2) {
-            for ($round = 0; $round -le $Runs; $round++) {
-                Write-Host ("   {0} round {1} of {2}{3} ({4:0} s)" -f $(if ($phase -eq 1) { 'reads' } else { 'flags' }), $round, $Runs, $(if ($round -eq 0) { ', warm-up' } else { '' }), $watch.Elapsed.TotalSeconds)
+            for ($round = 1 - $WarmUps; $round -le $Runs; $round++) {
+                Write-Host ("   {0} round {1} of {2}{3} ({4:0} s)" -f $(if ($phase -eq 1) { 'reads' } else { 'flags' }), $round, $Runs, $(if ($round -le 0) { ', warm-up' } else { '' }), $watch.Elapsed.TotalSeconds)
                 foreach ($item in $plan | Where-Object { $_.Status -eq 'ok' -and $_.Phase -eq $phase }) {
                     try {
                         $answer = if ($item.Client -eq 'mbsync') { Invoke-MbsyncRun $clients.mbsync $item.Operation }

@@ -28,6 +28,7 @@ function Get-Property {
 . (Join-Path $PSScriptRoot 'Bench.Seed.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Run.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Report.ps1')
+. (Join-Path $PSScriptRoot 'Bench.Migration.ps1')
 
 Export-ModuleMember -Function @(
     'Get-BenchDefinition',
@@ -37,5 +38,7 @@ Export-ModuleMember -Function @(
     'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Invoke-InterleavedBench',
     'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
     # Reporting
-    'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Get-RunSection', 'Write-PerformanceDoc'
+    'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Format-WireRows', 'Format-ScaleOutRows', 'Get-RunSection', 'Write-PerformanceDoc',
+    # Mailbox migration (issue 17)
+    'Install-OfflineImap', 'Measure-MailboxMigration', 'Get-MigrationSection'
 )

@@ -24,6 +24,11 @@ param(
     [ValidateRange(1, 100)]
     [int] $Runs = 5,
 
+    # Untimed rounds before the timed ones; by default enough for about 20,000 messages per client
+    # (20 rounds at 1,000 messages, 2 at 10,000, 1 above), so every client is measured in its steady state.
+    [ValidateRange(1, 100)]
+    [int] $WarmUps = [math]::Min(20, [math]::Max(1, [math]::Ceiling(20000 / [math]::Max(1, $Messages)))),
+
     # pwsh starts with and without Import-Module (each); the difference of the medians is reported.
     [ValidateRange(1, 100)]
     [int] $ImportRuns = 7,
@@ -43,11 +48,33 @@ param(
     # Where bench-<N>.json goes (the report is built from every file there).
     [string] $ResultsDirectory = (Join-Path $PSScriptRoot 'results'),
 
+    # Further measurements recorded with the run: bytes on the wire with and without -Compress
+    # (bench/Measure-Wire.ps1, on up to 10,000 messages) and the scale-out curve (bench/Measure-ScaleOut.ps1,
+    # mailboxes of up to 2,000 messages, one per session).
+    [ValidateSet('Wire', 'ScaleOut')]
+    [string[]] $Extra = @('Wire', 'ScaleOut'),
+
+    # Session counts of the scale-out curve.
+    [int[]] $ScaleOutSessions = @(1, 2, 4, 8),
+
     # A running test bed to use (e.g. the test suite's); by default the bench starts its own.
     [object] $Bed,
 
     # Also return the results object.
-    [switch] $PassThru
+    [switch] $PassThru,
+
+    # The mailbox migration comparison (bench/Bench.Migration.ps1, issue 17): Auto runs it from 1,000 to 20,000 messages
+    # (its target is set at 10,000; OfflineIMAP appends about 7 messages a second and mbsync slows down with size).
+    [ValidateSet('Auto', 'On', 'Off')]
+    [string] $Migration = 'Auto',
+
+    # Tools the migration comparison runs (OfflineIMAP appends one message at a time: minutes per 10,000 messages).
+    [ValidateSet('Copy-ImapMailbox', 'mbsync', 'OfflineIMAP')]
+    [string[]] $MigrationTool = @('Copy-ImapMailbox', 'mbsync', 'OfflineIMAP'),
+
+    # Rounds of OfflineIMAP in the migration comparison (the other tools get -Runs, at most 5).
+    [ValidateRange(1, 100)]
+    [int] $MigrationOfflineImapRuns = 1
 )
 
 $ErrorActionPreference = 'Stop'
@@ -90,7 +117,7 @@ try {
     if (-not $hasMbsync) { $notes.Add('mbsync is not installed and could not be installed (apt-get install isync, as root).') }
     Write-Host ("-- side by side: module, raw MailKit, mbsync, Python ({0:0} s)" -f $watch.Elapsed.TotalSeconds)
     $measurements = Invoke-InterleavedBench -ModulePath $ModulePath -RawDll $rawDll -Bed $Bed -User $user -WorkDirectory $work -Runs $Runs `
-        -Expected $Messages -WithMbsync $hasMbsync -Notes $notes
+        -Expected $Messages -WithMbsync $hasMbsync -Notes $notes -WarmUps $WarmUps
     try {
         Write-Host ('-- Import-Module ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
         $import = Measure-ImportModule -ModulePath $ModulePath -Runs $ImportRuns
@@ -113,17 +140,47 @@ try {
     }
     catch { $notes.Add("Memory measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
 
+    $extras = [ordered]@{}
+    if ('Wire' -in $Extra) {
+        try {
+            Write-Host ('-- bytes on the wire, with and without -Compress ({0:0} s)' -f $watch.Elapsed.TotalSeconds)
+            $extras.Wire = & (Join-Path $PSScriptRoot 'Measure-Wire.ps1') -ModulePath $ModulePath -Bed $Bed -Messages ([math]::Min($Messages, 10000)) -Runs ([math]::Min($Runs, 3)) -AsObject
+        }
+        catch { $notes.Add("Wire measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
+    }
+    if ('ScaleOut' -in $Extra) {
+        try {
+            Write-Host ('-- scale-out over {0} sessions ({1:0} s)' -f ($ScaleOutSessions -join ', '), $watch.Elapsed.TotalSeconds)
+            $extras.ScaleOut = & (Join-Path $PSScriptRoot 'Measure-ScaleOut.ps1') -ModulePath $ModulePath -Bed $Bed -Messages ([math]::Min($Messages, 2000)) -Counts $ScaleOutSessions -Runs ([math]::Min($Runs, 3)) -AsObject
+        }
+        catch { $notes.Add("Scale-out measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
+    }
+    $migrationResult = $null
+    if ($Migration -eq 'On' -or ($Migration -eq 'Auto' -and $Messages -ge 1000 -and $Messages -le 20000)) {
+        try {
+            Write-Host ('-- mailbox migration: Copy-ImapMailbox, {0} ({1:0} s)' -f (($MigrationTool | Where-Object { $_ -ne 'Copy-ImapMailbox' }) -join ', '), $watch.Elapsed.TotalSeconds)
+            $migrated = Measure-MailboxMigration -ModulePath $ModulePath -Bed $Bed -SourceUser $user -Expected $Messages -WorkDirectory $work `
+                -Runs ([math]::Min($Runs, 5)) -OfflineImapRuns $MigrationOfflineImapRuns -Tool $MigrationTool -Notes $notes
+            foreach ($k in $migrated.Measurements.Keys) { $measurements[$k] = $migrated.Measurements[$k] }
+            $migrationResult = $migrated.Migration
+        }
+        catch { $notes.Add("Migration measurement failed: $($_.Exception.Message)"); Write-Warning $_.Exception.Message }
+    }
+
     $machine.LoadAfter = Get-LoadAverage
     $results = [ordered]@{
         Messages     = $Messages
         Runs         = $Runs
+        WarmUps      = $WarmUps
         Machine      = $machine
         Mailbox      = $mailbox
         BigMessageMB = $BigMessageMB
         Measurements = $measurements
         Memory       = $memory
         Counts       = $counts
+        Extras       = $extras
         Notes        = @($notes)
+        Migration    = $migrationResult
         Seconds      = [math]::Round($watch.Elapsed.TotalSeconds, 1)
     }
     # Written and read back, so this run is rendered exactly like the stored ones.
@@ -145,6 +202,8 @@ try {
         $counts.GetEnumerator() | ForEach-Object { [pscustomobject]@{ Operation = $_.Key; Status = $_.Value.Status; Commands = $_.Value.Commands; RoundTrips = $_.Value.RoundTrips } } |
             Format-Table -AutoSize | Out-String -Width 300 | Write-Host
     }
+    if ($extras.Contains('Wire')) { Write-Host $extras.Wire.Summary; Format-WireRows $extras.Wire.Rows | Format-Table -AutoSize | Out-String -Width 300 | Write-Host }
+    if ($extras.Contains('ScaleOut')) { Write-Host $extras.ScaleOut.Summary; Format-ScaleOutRows $extras.ScaleOut.Rows | Format-Table -AutoSize | Out-String -Width 300 | Write-Host }
     foreach ($n in $notes) { Write-Host "Note: $n" }
 
     if ($ReportPath) {

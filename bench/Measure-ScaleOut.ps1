@@ -20,7 +20,10 @@ param(
     [ValidateRange(1, 1000000)] [int] $Messages = 2000,
     [int[]] $Counts = @(1, 2, 4, 8),
     [ValidateRange(1, 100)] [int] $Runs = 3,
-    [object] $Bed
+    [object] $Bed,
+    # Return the measurements as an object (Summary, Cores, Rows with numbers) instead of a markdown table;
+    # bench/Invoke-Bench.ps1 records it so docs/performance.md gets the table.
+    [switch] $AsObject
 )
 
 $ErrorActionPreference = 'Stop'
@@ -92,18 +95,20 @@ try {
             $throughput = $s * $Messages / $wall
             if ($s -eq $Counts[0]) { $baseline = $throughput }
             [pscustomobject][ordered]@{
-                Work                    = $(if ($operation -eq 'Summaries') { 'Summaries' } else { 'First sync' })
-                Sessions                = $s
-                's'                     = '{0:0.000}' -f $wall
-                'Messages/s'            = '{0:N0}' -f $throughput
-                'vs 1 session'          = '{0:0.00}x' -f ($throughput / $baseline)
-                'Client CPU s'          = '{0:0.00}' -f (Get-Median $clientCpu)
-                'Machine busy'          = '{0:0}%' -f (100 * (Get-Median $machineBusy))
+                Work        = $(if ($operation -eq 'Summaries') { 'Summaries' } else { 'First sync' })
+                Sessions    = $s
+                Seconds     = [math]::Round($wall, 3)
+                Throughput  = [math]::Round($throughput)
+                Speedup     = [math]::Round($throughput / $baseline, 2)
+                ClientCpu   = [math]::Round((Get-Median $clientCpu), 2)
+                MachineBusy = [math]::Round((Get-Median $machineBusy), 3)
             }
         }
     }
-    Write-Host ("{0} mailboxes of {1:N0} messages; {2} cores; plaintext on loopback; median of {3} runs; load average {4} at the end." -f $max, $Messages, $cores, $Runs, (Get-LoadAverage))
-    ConvertTo-MarkdownTable @($rows)
+    $summary = "{0} mailboxes of {1:N0} messages; {2} cores; plaintext on loopback; median of {3} runs; load average {4} at the end." -f $max, $Messages, $cores, $Runs, (Get-LoadAverage)
+    if ($AsObject) { return [pscustomobject]@{ Summary = $summary; Cores = $cores; MessagesPerMailbox = $Messages; Rows = @($rows) } }
+    Write-Host $summary
+    ConvertTo-MarkdownTable @(Format-ScaleOutRows $rows)
 }
 finally {
     if (Test-Path -LiteralPath $work) { Remove-Item -LiteralPath $work -Recurse -Force }

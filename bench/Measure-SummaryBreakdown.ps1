@@ -39,11 +39,11 @@ Import-Module $ModulePath
 
 $bed = Start-TestDovecot -Name 'summary-breakdown' -QuotaStorage '1000G'
 try {
-    if (-not (Test-TestBedTrust -Bed $bed)) { throw "Start pwsh with SSL_CERT_FILE=$($bed.TrustBundlePath)." }
+    if (-not $Plaintext -and -not (Test-TestBedTrust -Bed $bed)) { throw "Start pwsh with SSL_CERT_FILE=$($bed.TrustBundlePath)." }
     $user = New-TestUser -Bed $bed
     Disable-RawLog $bed $user
     $null = Add-BenchMailbox -Bed $bed -User $user -Count $Messages
-    $session = if ($Plaintext) { Connect-Imap -Server localhost -Port $bed.ImapPort -Security None -Credential $user.Credential -NotDefault -WarningAction SilentlyContinue }
+    $session = if ($Plaintext) { Connect-Imap -Server 127.0.0.1 -Port $bed.ImapPort -Security None -Credential $user.Credential -NotDefault -WarningAction SilentlyContinue }
     else { Connect-Imap -Server localhost -Port $bed.ImapsPort -Security SslOnConnect -Credential $user.Credential -NotDefault }
 
     # The module's MailKit lives in its own load context: reach its types through the client's assembly.

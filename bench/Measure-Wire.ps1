@@ -18,7 +18,10 @@ param(
     [string] $ModulePath = (Join-Path (Split-Path $PSScriptRoot -Parent) 'out/MailProtocols/MailProtocols.psd1'),
     [ValidateRange(1, 1000000)] [int] $Messages = 1000,
     [ValidateRange(1, 100)] [int] $Runs = 3,
-    [object] $Bed
+    [object] $Bed,
+    # Return the measurements as an object (Summary, Rows with numbers) instead of a markdown table;
+    # bench/Invoke-Bench.ps1 records it so docs/performance.md gets the table.
+    [switch] $AsObject
 )
 
 $ErrorActionPreference = 'Stop'
@@ -54,8 +57,8 @@ try {
     }
     $null = & $report
     $operations = [ordered]@{
-        'Summaries (Search-ImapFolder | Measure-Object)' = { param($s) $null = Search-ImapFolder -Session $s | Measure-Object }
-        'First sync (Sync-ImapFolder into an empty Maildir)' = {
+        'Summaries' = { param($s) $null = Search-ImapFolder -Session $s | Measure-Object }
+        'First sync' = {
             param($s)
             $dir = Join-Path $work ([guid]::NewGuid().ToString('N'))
             $null = Sync-ImapFolder -Session $s -Folder INBOX -Destination $dir
@@ -76,18 +79,18 @@ try {
         }
         $plain = Get-Median $seconds[$false]; $packed = Get-Median $seconds[$true]
         [pscustomobject][ordered]@{
-            Work                     = $name
-            'Bytes'                  = '{0:N0}' -f $bytes[$false]
-            'Bytes with -Compress'   = '{0:N0}' -f $bytes[$true]
-            'Ratio'                  = '{0:0.00}' -f ($bytes[$true] / $bytes[$false])
-            's'                      = '{0:0.000}' -f $plain
-            's with -Compress'       = '{0:0.000}' -f $packed
-            'Time ratio'             = '{0:0.00}' -f ($packed / $plain)
+            Work              = $name
+            Bytes             = $bytes[$false]
+            CompressedBytes   = $bytes[$true]
+            Seconds           = [math]::Round($plain, 3)
+            CompressedSeconds = [math]::Round($packed, 3)
         }
     }
     foreach ($s in $sessions.Values) { $s | Disconnect-Imap }
-    Write-Host ("{0:N0} messages, {1:0.0} MB; plaintext on loopback through a counting relay; bytes of one run after log-in, both directions; seconds: median of {2}. Load average {3}." -f $mailbox.Count, ($mailbox.Bytes / 1MB), $Runs, (Get-LoadAverage))
-    ConvertTo-MarkdownTable @($rows)
+    $summary = "{0:N0} messages, {1:0.0} MB; plaintext on loopback through a counting relay; bytes of one run after log-in, both directions; seconds: median of {2}. Load average {3}." -f $mailbox.Count, ($mailbox.Bytes / 1MB), $Runs, (Get-LoadAverage)
+    if ($AsObject) { return [pscustomobject]@{ Summary = $summary; Messages = $mailbox.Count; Rows = @($rows) } }
+    Write-Host $summary
+    ConvertTo-MarkdownTable @(Format-WireRows $rows)
 }
 finally {
     if ($relay) { try { $relay.StandardInput.WriteLine('quit'); $relay.StandardInput.Close(); if (-not $relay.WaitForExit(5000)) { $relay.Kill() } } catch { } }

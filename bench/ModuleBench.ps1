@@ -129,6 +129,8 @@ $operations = [ordered]@{
             Get-MaildirMessageCount $state.Dir
         }
     }
+    # Not a measurement: answers with this process's id (in Messages), to attach a profiler to a serving pwsh.
+    Pid          = @{ Needs = @(); Setup = {}; Body = {}; Check = { $PID } }
     Flags        = @{
         Needs = @('Search-ImapFolder', 'Set-ImapFlag')
         Setup = { if ($null -eq $state.Messages) { $state.Messages = @(Search-ImapFolder -Folder INBOX) } }
@@ -146,12 +148,16 @@ function Invoke-OperationOnce([string] $Name) {
     $op = $operations[$Name]
     if (-not $op) { throw "Unknown operation '$Name'." }
     $missing = @($op.Needs | Where-Object { $_ -notin $exported })
-    $result = [ordered]@{ Name = $Name; Available = ($missing.Count -eq 0); Missing = $missing; Seconds = @(); Windows = @(); Messages = 0; Error = $null }
+    $result = [ordered]@{ Name = $Name; Available = ($missing.Count -eq 0); Missing = $missing; Seconds = @(); CpuSeconds = 0; AllocatedBytes = 0; Windows = @(); Messages = 0; Error = $null }
     if ($missing.Count -gt 0) { return $result }
     try {
         & $op.Setup
         $start = Get-UnixTime
+        $cpuBefore = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime
+        $allocatedBefore = [GC]::GetTotalAllocatedBytes($true)
         $elapsed = Measure-Command -Expression $op.Body
+        $allocated = [GC]::GetTotalAllocatedBytes($true) - $allocatedBefore
+        $cpu = [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime - $cpuBefore
         $end = Get-UnixTime
         $handled = & $op.Check
         if ($ExpectedCount -gt 0 -and $handled -ne $ExpectedCount) {
@@ -159,6 +165,8 @@ function Invoke-OperationOnce([string] $Name) {
         }
         $result.Messages = $handled
         $result.Seconds = @($elapsed.TotalSeconds)
+        $result.CpuSeconds = $cpu.TotalSeconds
+        $result.AllocatedBytes = $allocated
         $result.Windows = @(@{ Start = $start; End = $end })
     }
     catch {

@@ -13,6 +13,10 @@ BeforeAll {
     $script:Dot = Start-TestDovecot -Name 'mig-dot' -Profile InboxPrefix -QuotaStorage 2G
     $script:Exo = Start-TestDovecot -Name 'mig-exo' -Profile NoAcl -CapabilityProfile Exchange
     $script:Logs = [System.Collections.Generic.List[string]]::new()
+    # The identity caches of this file's runs go to a folder of their own, not the tester's ~/.cache.
+    $script:OldCacheHome = $env:XDG_CACHE_HOME
+    $env:XDG_CACHE_HOME = Join-Path ([IO.Path]::GetTempPath()) "mp-migcache-$PID"
+    $script:CacheDir = Join-Path $env:XDG_CACHE_HOME 'MailProtocols/Copy-ImapMailbox'
 
     function Connect-Bed {
         param([Parameter(Mandatory)] $Bed, [Parameter(Mandatory)] $User, [switch] $Log)
@@ -62,6 +66,8 @@ BeforeAll {
 AfterAll {
     foreach ($bed in $script:Src, $script:Dot, $script:Exo) { if ($bed) { Stop-TestDovecot -Bed $bed } }
     foreach ($log in $script:Logs) { Remove-Item -LiteralPath $log -ErrorAction SilentlyContinue }
+    Remove-Item -LiteralPath $env:XDG_CACHE_HOME -Recurse -Force -ErrorAction SilentlyContinue
+    $env:XDG_CACHE_HOME = $script:OldCacheHome
 }
 
 Describe 'Copy-ImapMailbox into a server with an INBOX. prefix and "." as delimiter' {
@@ -107,6 +113,44 @@ Describe 'Copy-ImapMailbox into a server with an INBOX. prefix and "." as delimi
         ($second | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
         ($second | Measure-Object Errors -Sum).Sum | Should -Be 0
         Assert-SameMail $Src $from 'INBOX' $Dot $to 'INBOX' 122
+    }
+
+    It 'fetches nothing on a re-run of unchanged folders: the identity caches know every message and SELECT shows the same UIDs' {
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH'
+        $again = @(Copy-ImapMailbox -Source $s -Destination $d)
+        ($again | Measure-Object Copied -Sum).Sum | Should -Be 0
+        ($again | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH' | Should -Be $before
+        $files = @(Get-ChildItem -LiteralPath $CacheDir -File)
+        $files.Count | Should -BeGreaterOrEqual 10 -Because 'five folders on each side'
+        $files | ForEach-Object { $_.UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+        (Get-Item -LiteralPath $CacheDir).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+    }
+
+    It 'notices a new message on the source although the caches said the folder was unchanged, and copies only it' {
+        Add-TestMessage -Bed $Src -User $from -Folder Trash -Subject 'late' -MessageId '<late@example.com>' | Out-Null
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS'
+        $r = @(Copy-ImapMailbox -Source $s -Destination $d)
+        ($r | Where-Object Source -eq 'Trash').Copied | Should -Be 1
+        ($r | Measure-Object Copied -Sum).Sum | Should -Be 1
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS' | Should -Be $before -Because 'the destination''s identities are all cached'
+        Assert-SameMail $Src $from 'Trash' $Dot $to (($r | Where-Object Source -eq 'Trash').Destination) 4
+    }
+
+    It 'copies nothing either with -NoIdentityCache or after the cache is deleted, reading every Message-ID again' {
+        $before = Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS'
+        $stamp = (Get-ChildItem -LiteralPath $CacheDir -File | Measure-Object LastWriteTimeUtc -Maximum).Maximum
+        $plain = @(Copy-ImapMailbox -Source $s -Destination $d -NoIdentityCache)
+        ($plain | Measure-Object Copied -Sum).Sum | Should -Be 0
+        ($plain | Where-Object Source -eq 'INBOX').Skipped | Should -Be 122
+        Measure-ImapCommand -Path $dLog -Pattern 'UID FETCH .*HEADER\.FIELDS' | Should -Be ($before + 5)
+        (Get-ChildItem -LiteralPath $CacheDir -File | Measure-Object LastWriteTimeUtc -Maximum).Maximum | Should -Be $stamp -Because '-NoIdentityCache writes nothing'
+        Remove-Item -LiteralPath $CacheDir -Recurse -Force
+        $fresh = @(Copy-ImapMailbox -Source $s -Destination $d)
+        ($fresh | Measure-Object Copied -Sum).Sum | Should -Be 0
+        ($fresh | Measure-Object Errors -Sum).Sum | Should -Be 0
+        Assert-SameMail $Src $from 'INBOX' $Dot $to 'INBOX' 122
+        Assert-SameMail $Src $from 'Sent' $Dot $to 'INBOX.Sent' 12
     }
 
     It 'fills in a half-emptied destination folder and nothing else' {
@@ -248,6 +292,30 @@ Describe 'Copy-ImapMailbox cut in the middle, then run again' {
             Assert-SameMail $Src $from 'INBOX' $Dot $to 'INBOX' 600
         }
         finally { $cut | Disconnect-Imap -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'Copy-ImapMailbox of a message without a final line end' {
+    It 'copies it once: the copy that gained a CRLF (MailKit ends every APPEND with one) counts as there on re-runs, with and without the cache' {
+        $from = New-TestUser -Bed $Src
+        $to = New-TestUser -Bed $Dot
+        Add-TestMessage -Bed $Src -User $from -Raw "From: a@example.com`r`nTo: b@example.com`r`nSubject: no line end`r`nMessage-ID: <nocrlf@example.com>`r`nDate: Fri, 1 Mar 2024 10:00:00 +0000`r`n`r`nNo final line end." -InternalDate '2024-03-01T10:00:00Z' | Out-Null
+        Add-TestMessage -Bed $Src -User $from -Subject 'ordinary' -MessageId '<ordinary@example.com>' | Out-Null
+        $s = Connect-Bed -Bed $Src -User $from
+        $d = Connect-Bed -Bed $Dot -User $to
+        try {
+            (Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX).Copied | Should -Be 2
+            $again = Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX
+            $again.Copied | Should -Be 0
+            $again.Skipped | Should -Be 2
+            (Copy-ImapMailbox -Source $s -Destination $d -Folder INBOX -NoIdentityCache).Copied | Should -Be 0
+        }
+        finally { $s, $d | Disconnect-Imap -ErrorAction SilentlyContinue }
+        # imap-digest answers with one array: enumerated here.
+        $copies = @(foreach ($m in (Invoke-MailCheck -Bed $Dot -User $to -Command imap-digest -Arguments INBOX)) { $m })
+        $copies.Count | Should -Be 2
+        $original = @(foreach ($m in (Invoke-MailCheck -Bed $Src -User $from -Command imap-digest -Arguments INBOX)) { $m }) | Where-Object message_id -eq '<nocrlf@example.com>'
+        ($copies | Where-Object message_id -eq '<nocrlf@example.com>').size | Should -Be ($original.size + 2)
     }
 }
 

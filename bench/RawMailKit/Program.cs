@@ -141,6 +141,10 @@ namespace MailProtocols.Bench
         public int Messages { get; set; }
 
         public long Bytes { get; set; }
+
+        public double CpuSeconds { get; set; }
+
+        public long AllocatedBytes { get; set; }
     }
 
     internal sealed class RawBench : IDisposable
@@ -188,10 +192,17 @@ namespace MailProtocols.Bench
                 _ => throw new ArgumentException($"Unknown operation '{operation}'."),
             };
 
+            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            long allocatedBefore = GC.GetTotalAllocatedBytes(true);
             var stopwatch = Stopwatch.StartNew();
             timed();
             stopwatch.Stop();
-            return new OperationResult { Name = operation, Seconds = new[] { stopwatch.Elapsed.TotalSeconds }, Messages = _lastCount, Bytes = _lastBytes };
+            return new OperationResult
+            {
+                Name = operation, Seconds = new[] { stopwatch.Elapsed.TotalSeconds }, Messages = _lastCount, Bytes = _lastBytes,
+                CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds,
+                AllocatedBytes = GC.GetTotalAllocatedBytes(true) - allocatedBefore,
+            };
         }
 
         private ImapFolder Inbox(FolderAccess access)

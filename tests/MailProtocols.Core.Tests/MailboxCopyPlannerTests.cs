@@ -109,5 +109,38 @@ namespace MailProtocols.Tests
             Assert.NotEqual(MessageIdentity.Of(null, 5, Day, hash), MessageIdentity.Of(null, 5, Day, MessageIdentity.HashHeaders(fields.Take(1))));
             Assert.StartsWith("h:", MessageIdentity.Of("", 5, Day, hash));
         }
+    
+        private static MailboxMessage W(uint uid, string who, long size, ImapMessageFlags flags = ImapMessageFlags.None) =>
+            new MailboxMessage { Uid = uid, Who = who, Identity = MessageIdentity.Of(who, size, Day), Size = size, InternalDate = Day, Flags = flags };
+
+        [Fact]
+        public void ACopyThatGainedAFinalLineEndIsAlreadyThere()
+        {
+            // The source message has no final CRLF; its copy got one: two bytes more, same Message-ID and date.
+            MailboxCopyPlan plan = MailboxCopyPlanner.Plan(new[] { W(1, "m:<a>", 140, ImapMessageFlags.Seen), W(2, "m:<b>", 90) }, new[] { W(9, "m:<a>", 142) }, null, null, true, true);
+            Assert.Equal(new uint[] { 2 }, plan.ToCopy.Select(m => m.Uid));
+            Assert.Equal(90, plan.BytesToCopy);
+            Assert.Equal(1, plan.Skipped);
+            Assert.Equal(9u, Assert.Single(plan.FlagUpdates).DestinationUid);
+        }
+
+        [Fact]
+        public void OnlyExactlyTwoBytesMoreWithTheSameIdAndDateCountAsAGainedLineEnd()
+        {
+            MailboxCopyPlan plan = MailboxCopyPlanner.Plan(
+                new[] { W(1, "m:<a>", 140), W(2, "m:<b>", 140), W(3, "m:<c>", 140) },
+                new[] { W(7, "m:<a>", 141), W(8, "m:<x>", 142), W(9, "m:<c>", 142), W(10, "m:<c>", 142) }, null, null, false, true);
+            Assert.Equal(new uint[] { 1, 2 }, plan.ToCopy.Select(m => m.Uid));
+            Assert.Equal(1, plan.Skipped);
+        }
+
+        [Fact]
+        public void AnExactCopyWinsOverOneTwoBytesLonger()
+        {
+            // Two source messages with the same Message-ID: one exact copy and one longer copy each account for one.
+            MailboxCopyPlan plan = MailboxCopyPlanner.Plan(new[] { W(1, "m:<a>", 140), W(2, "m:<a>", 140) }, new[] { W(8, "m:<a>", 142), W(9, "m:<a>", 140) }, null, null, false, true);
+            Assert.Empty(plan.ToCopy);
+            Assert.Equal(2, plan.Skipped);
+        }
     }
 }

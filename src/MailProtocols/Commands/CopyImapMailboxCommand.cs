@@ -45,6 +45,9 @@ namespace MailProtocols.Commands
         [Parameter]
         public SwitchParameter UpdateFlags { get; set; }
 
+        [Parameter]
+        public SwitchParameter NoIdentityCache { get; set; }
+
         protected override void ProcessRecord()
         {
             ReportReconnects(Source);
@@ -61,6 +64,7 @@ namespace MailProtocols.Commands
                 Before = Before.HasValue ? new DateTimeOffset(Before.Value) : (DateTimeOffset?)null,
                 FolderMap = ReadFolderMap(),
                 UpdateFlags = UpdateFlags,
+                IdentityCacheDirectory = NoIdentityCache ? null : IdentityCache.DefaultDirectory(),
                 PlanOnly = IsWhatIf(),
             };
 

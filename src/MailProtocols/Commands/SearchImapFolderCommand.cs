@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using MailProtocols.Core.Imap;
@@ -173,8 +174,15 @@ namespace MailProtocols.Commands
                     (sortBy.HasValue ? $", sorted by {sortBy} on the {(found.SortedByServer ? "server" : "client")}." : "."));
 
                 int written = 0;
-                // The next batch is fetched while this one goes down the pipeline.
-                foreach (ImapFetchBatch batch in ReadAhead.Of(ImapMessageReader.FetchFound(session, found, CancellationToken)))
+                IEnumerable<ImapFetchBatch> batches = ImapMessageReader.FetchFound(session, found, CancellationToken);
+                if (found.Uids.Count > ImapMessageReader.SummaryBatchSize)
+                {
+                    // The next batch is fetched while this one goes down the pipeline. A single batch has nothing
+                    // to read ahead of, and a worker would only wake (and spin) a thread-pool thread.
+                    batches = ReadAhead.Of(batches);
+                }
+
+                foreach (ImapFetchBatch batch in batches)
                 {
                     WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments == true) : batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;

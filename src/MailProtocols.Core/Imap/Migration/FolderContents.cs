@@ -11,5 +11,11 @@ namespace MailProtocols.Core.Imap.Migration
         public bool KeywordsAccepted { get; set; }
 
         public List<MailboxMessage> Messages { get; } = new List<MailboxMessage>();
+
+        /// <summary>How many identities came from the identity cache rather than a FETCH of the header.</summary>
+        public int CachedIdentities { get; set; }
+
+        /// <summary>The messages came from the identity cache without a FETCH (SELECT showed the same UIDs): their flags are not known.</summary>
+        public bool FromSnapshot { get; set; }
     }
 }

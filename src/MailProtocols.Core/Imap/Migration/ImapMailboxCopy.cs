@@ -16,8 +16,9 @@ namespace MailProtocols.Core.Imap.Migration
     /// <item>Source bodies in batches, the next batch fetched while the current one is appended (one
     /// MULTIAPPEND per batch where offered).</item>
     /// </list>
-    /// No state is kept: a re-run reads both sides again and copies what is missing, so a run cut anywhere
-    /// and run again leaves every message on the destination exactly once. A lost connection in the middle
+    /// No state decides anything: a re-run reads both sides again and copies what is missing, so a run cut
+    /// anywhere and run again leaves every message on the destination exactly once. (An identity cache per
+    /// folder only saves fetching the Message-IDs of messages already seen; see <see cref="IdentityCache"/>.) A lost connection in the middle
     /// of a folder is healed the same way, by reading both sides again, up to <see cref="Attempts"/> times.
     /// </summary>
     internal sealed class ImapMailboxCopy
@@ -42,8 +43,8 @@ namespace MailProtocols.Core.Imap.Migration
                     "-Source and -Destination are the same session. Open a second session with Connect-Imap for the destination (it may be the same server).");
             }
 
-            _source = new ImapMessageStore(source);
-            _destination = new ImapMessageStore(destination);
+            _source = new ImapMessageStore(source, options.IdentityCacheDirectory);
+            _destination = new ImapMessageStore(destination, options.IdentityCacheDirectory);
             _options = options;
             _channel = channel;
         }
@@ -143,36 +144,20 @@ namespace MailProtocols.Core.Imap.Migration
         {
             string from = pair.Source.FullName;
             string to = pair.Destination;
-            // Both sides at once: two sessions, two servers, each busy with its own FETCH.
-            Task<FolderContents> sourceRead = Task.Run(() => _source.ReadMessages(from, false, _channel.Cancellation));
-            FolderContents destination;
-            try
-            {
-                destination = destinationExists
-                    ? _destination.ReadMessages(to, true, _channel.Cancellation)
-                    : new FolderContents { KeywordsAccepted = true };
-            }
-            catch
-            {
-                // The source's read must be over before its session is used again; its own failure no longer matters.
-                try
-                {
-                    sourceRead.Wait();
-                }
-                catch (AggregateException)
-                {
-                }
-
-                throw;
-            }
-
-            FolderContents source = sourceRead.GetAwaiter().GetResult();
+            // Without -UpdateFlags an unchanged pair of folders (same UIDNEXT and count as the caches recorded) needs no
+            // FETCH at all; flags are only needed for what is copied, so anything to copy means reading both again.
+            (FolderContents source, FolderContents destination) = ReadBoth(from, to, destinationExists, !_options.UpdateFlags);
             MailboxCopyPlan plan = MailboxCopyPlanner.Plan(source.Messages, destination.Messages, _options.Since, _options.Before, _options.UpdateFlags, destination.KeywordsAccepted);
+            if ((source.FromSnapshot || destination.FromSnapshot) && plan.ToCopy.Count > 0)
+            {
+                (source, destination) = ReadBoth(from, to, destinationExists, false);
+                plan = MailboxCopyPlanner.Plan(source.Messages, destination.Messages, _options.Since, _options.Before, _options.UpdateFlags, destination.KeywordsAccepted);
+            }
 
             // On a re-run after a cut, what the cut run appended now counts as already there.
             result.Skipped = plan.Skipped - result.Copied;
             result.OutOfRange = plan.OutOfRange;
-            _channel.Verbose($"'{from}': {source.Messages.Count} message(s), {plan.ToCopy.Count} to copy ({Megabytes(plan.BytesToCopy)}), {plan.Skipped} already on the destination, {plan.FlagUpdates.Count} with other flags.");
+            _channel.Verbose($"'{from}': {source.Messages.Count} message(s), {plan.ToCopy.Count} to copy ({Megabytes(plan.BytesToCopy)}), {plan.Skipped} already on the destination, {plan.FlagUpdates.Count} with other flags; identities from the cache: {source.CachedIdentities} on the source, {destination.CachedIdentities} on the destination.");
 
             bool changed = true;
             if (plan.ToCopy.Count > 0)
@@ -203,7 +188,48 @@ namespace MailProtocols.Core.Imap.Migration
             return changed;
         }
 
+        private (FolderContents Source, FolderContents Destination) ReadBoth(string from, string to, bool destinationExists, bool snapshotAllowed)
+        {
+            // Both sides at once: two sessions, two servers, each busy with its own FETCH.
+            Task<FolderContents> sourceRead = Task.Run(() => _source.ReadMessages(from, false, snapshotAllowed, _channel.Cancellation));
+            FolderContents destination;
+            try
+            {
+                destination = destinationExists
+                    ? _destination.ReadMessages(to, true, snapshotAllowed, _channel.Cancellation)
+                    : new FolderContents { KeywordsAccepted = true };
+            }
+            catch
+            {
+                // The source's read must be over before its session is used again; its own failure no longer matters.
+                try
+                {
+                    sourceRead.Wait();
+                }
+                catch (AggregateException)
+                {
+                }
+
+                throw;
+            }
+
+            return (sourceRead.GetAwaiter().GetResult(), destination);
+        }
+
         private void Copy(FolderPair pair, FolderContents source, FolderContents destination, MailboxCopyPlan plan, ImapMailboxCopyResult result, int index, int count)
+        {
+            try
+            {
+                CopyBatches(pair, source, destination, plan, result, index, count);
+            }
+            finally
+            {
+                // What was appended is noted even when a later batch fails, so the re-run need not fetch it again.
+                _destination.SaveCache(pair.Destination);
+            }
+        }
+
+        private void CopyBatches(FolderPair pair, FolderContents source, FolderContents destination, MailboxCopyPlan plan, ImapMailboxCopyResult result, int index, int count)
         {
             var folderClock = Stopwatch.StartNew();
             long folderBytes = 0;
@@ -246,7 +272,7 @@ namespace MailProtocols.Core.Imap.Migration
 
             try
             {
-                _destination.Append(pair.Destination, batch, keywordsAccepted, _channel.Cancellation);
+                _destination.RememberAppended(pair.Destination, batch, _destination.Append(pair.Destination, batch, keywordsAccepted, _channel.Cancellation));
                 return batch.Count;
             }
             catch (MailProtocolException ex) when (ex.Reason == MailErrorReason.ServerRejected && batch.Count > 1)
@@ -259,7 +285,8 @@ namespace MailProtocols.Core.Imap.Migration
             {
                 try
                 {
-                    _destination.Append(pair.Destination, new[] { one }, keywordsAccepted, _channel.Cancellation);
+                    var single = new[] { one };
+                    _destination.RememberAppended(pair.Destination, single, _destination.Append(pair.Destination, single, keywordsAccepted, _channel.Cancellation));
                     appended++;
                 }
                 catch (MailProtocolException ex) when (ex.Reason == MailErrorReason.ServerRejected)

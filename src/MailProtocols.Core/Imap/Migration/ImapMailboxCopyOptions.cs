@@ -23,6 +23,9 @@ namespace MailProtocols.Core.Imap.Migration
 
         public bool UpdateFlags { get; set; }
 
+        /// <summary>Where the identity caches are kept (<see cref="IdentityCache"/>); null for none (-NoIdentityCache).</summary>
+        public string IdentityCacheDirectory { get; set; }
+
         /// <summary>Only say what would be done (-WhatIf): no result objects, which would read as if the copy had run.</summary>
         public bool PlanOnly { get; set; }
     }

@@ -30,12 +30,22 @@ namespace MailProtocols.Core.Imap.Migration
 
         private static readonly HeaderSet MessageIdOnly = new HeaderSet(new[] { HeaderId.MessageId });
 
-        public ImapMessageStore(ImapSession session)
+        private readonly Dictionary<string, IdentityCache> _caches = new Dictionary<string, IdentityCache>(StringComparer.Ordinal);
+
+        /// <param name="session">The side's session.</param>
+        /// <param name="cacheDirectory">Where the identity caches are kept; null for none.</param>
+        public ImapMessageStore(ImapSession session, string cacheDirectory)
         {
             Session = session;
+            CacheDirectory = cacheDirectory;
         }
 
         public ImapSession Session { get; }
+
+        public string CacheDirectory { get; }
+
+        /// <summary>The mailbox as the identity caches know it: user, server and port.</summary>
+        private string Mailbox => $"{Session.UserName}@{Session.Server}:{Session.Port}";
 
         /// <summary>The personal folders (one LIST per personal namespace, names and attributes only), INBOX always among them.</summary>
         public MailboxLayout ReadLayout(CancellationToken cancellationToken) =>
@@ -68,48 +78,108 @@ namespace MailProtocols.Core.Imap.Migration
 
         /// <summary>
         /// Who is in the folder: one UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]),
-        /// and for messages without a Message-ID one more of their headers, to hash. Opens the folder
+        /// and for messages without a Message-ID one more of their headers, to hash. With an identity cache
+        /// (<see cref="IdentityCache"/>) the first FETCH leaves out the header, and only the messages the cache
+        /// does not know (or knows with another size or date) have their Message-ID fetched; and when
+        /// <paramref name="snapshotAllowed"/> and SELECT reports the UIDNEXT and count the cache was written with,
+        /// nothing is fetched at all (<see cref="FolderContents.FromSnapshot"/>: no flags). Opens the folder
         /// read-write when <paramref name="write"/> (a destination: only SELECT's PERMANENTFLAGS tell whether
         /// it keeps keywords), read-only otherwise.
         /// </summary>
-        public FolderContents ReadMessages(string path, bool write, CancellationToken cancellationToken) =>
-            Session.Run($"reading the messages of '{path}'", cancellationToken, token =>
+        public FolderContents ReadMessages(string path, bool write, bool snapshotAllowed, CancellationToken cancellationToken)
+        {
+            FolderContents contents = Session.Run($"reading the messages of '{path}'", cancellationToken, token =>
             {
                 IMailFolder folder = ImapFolderOperations.Open(Session, path, write, token);
-                var contents = new FolderContents
+                var read = new FolderContents
                 {
                     UidValidity = folder.UidValidity,
                     KeywordsAccepted = (folder.PermanentFlags & MessageFlags.UserDefined) != 0,
                 };
-                if (folder.Count == 0)
+                IdentityCache cache = IdentityCache.Load(CacheDirectory, Mailbox, path, folder.UidValidity);
+                _caches[path] = cache;
+                uint? uidNext = folder.UidNext?.Id;
+                if (snapshotAllowed && cache != null && cache.Matches(uidNext, folder.Count))
                 {
-                    return contents;
+                    // The same UIDs as when the cache was written: its entries are the folder. Flags are not
+                    // known this way; the caller reads again before copying or comparing flags.
+                    read.Messages.AddRange(cache.Entries.Select(e => new MailboxMessage
+                        { Uid = e.Uid, Who = e.Who, Identity = MessageIdentity.Of(e.Who, e.Size, e.Date), Size = e.Size, InternalDate = e.Date }));
+                    read.FromSnapshot = true;
+                    read.CachedIdentities = read.Messages.Count;
+                    return read;
                 }
 
-                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size)
+                if (folder.Count == 0)
                 {
-                    Headers = MessageIdOnly,
-                };
+                    cache?.RetainOnly(Array.Empty<uint>());
+                    cache?.SetSnapshot(uidNext, 0);
+                    return read;
+                }
+
+                bool cached = cache != null && cache.Count > 0;
+                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size);
+                if (!cached)
+                {
+                    request.Headers = MessageIdOnly;
+                }
+
                 IList<IMessageSummary> summaries = folder.Fetch(UniqueIdRange.All, request, token);
-                var withoutId = summaries.Where(s => string.IsNullOrWhiteSpace(s.Headers?[HeaderId.MessageId])).Select(s => s.UniqueId).ToList();
-                var hashes = new Dictionary<uint, string>();
+                var who = new Dictionary<uint, string>();
+                var unknown = new List<UniqueId>();
+                foreach (IMessageSummary summary in summaries)
+                {
+                    if (!cached)
+                    {
+                        string messageId = summary.Headers?[HeaderId.MessageId];
+                        if (!string.IsNullOrWhiteSpace(messageId))
+                        {
+                            who[summary.UniqueId.Id] = MessageIdentity.Who(messageId, null);
+                            continue;
+                        }
+                    }
+                    else if (cache.TryGet(summary.UniqueId.Id, summary.Size ?? 0, summary.InternalDate, out string known))
+                    {
+                        who[summary.UniqueId.Id] = known;
+                        continue;
+                    }
+
+                    unknown.Add(summary.UniqueId);
+                }
+
+                read.CachedIdentities = cached ? who.Count : 0;
+                if (cached && unknown.Count > 0)
+                {
+                    foreach (IMessageSummary headers in folder.Fetch(unknown, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = MessageIdOnly }, token))
+                    {
+                        string messageId = headers.Headers?[HeaderId.MessageId];
+                        if (!string.IsNullOrWhiteSpace(messageId))
+                        {
+                            who[headers.UniqueId.Id] = MessageIdentity.Who(messageId, null);
+                        }
+                    }
+                }
+
+                var withoutId = unknown.Where(uid => !who.ContainsKey(uid.Id)).ToList();
                 if (withoutId.Count > 0)
                 {
                     foreach (IMessageSummary headers in folder.Fetch(withoutId, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = HeaderSet.All }, token))
                     {
-                        hashes[headers.UniqueId.Id] = MessageIdentity.HashHeaders(headers.Headers.Select(Raw));
+                        who[headers.UniqueId.Id] = MessageIdentity.Who(null, MessageIdentity.HashHeaders(headers.Headers.Select(Raw)));
                     }
                 }
 
                 foreach (IMessageSummary summary in summaries)
                 {
-                    string messageId = summary.Headers?[HeaderId.MessageId];
                     long size = summary.Size ?? 0;
-                    hashes.TryGetValue(summary.UniqueId.Id, out string hash);
-                    contents.Messages.Add(new MailboxMessage
+                    who.TryGetValue(summary.UniqueId.Id, out string whoIs);
+                    whoIs = whoIs ?? MessageIdentity.Who(null, null);
+                    cache?.Set(summary.UniqueId.Id, size, summary.InternalDate, whoIs);
+                    read.Messages.Add(new MailboxMessage
                     {
                         Uid = summary.UniqueId.Id,
-                        Identity = MessageIdentity.Of(messageId, size, summary.InternalDate, hash),
+                        Who = whoIs,
+                        Identity = MessageIdentity.Of(whoIs, size, summary.InternalDate),
                         Size = size,
                         InternalDate = summary.InternalDate,
                         Flags = ImapMessageFlagsExtensions.FromMailKit(summary.Flags ?? MessageFlags.None),
@@ -117,8 +187,49 @@ namespace MailProtocols.Core.Imap.Migration
                     });
                 }
 
-                return contents;
+                cache?.RetainOnly(new HashSet<uint>(summaries.Select(s => s.UniqueId.Id)));
+                // A message that came in after SELECT has a UID at or past its UIDNEXT: no snapshot then.
+                cache?.SetSnapshot(summaries.All(m => m.UniqueId.Id < uidNext) ? uidNext : null, summaries.Count);
+                return read;
             }, idempotent: true);
+            SaveCache(path);
+            return contents;
+        }
+
+        /// <summary>
+        /// Notes in the folder's identity cache the UIDs the server gave appended messages (APPENDUID, UIDPLUS),
+        /// so the next run need not fetch their Message-IDs. Without UIDPLUS, or when the UIDVALIDITY is not the
+        /// one read, nothing is noted.
+        /// </summary>
+        public void RememberAppended(string path, IReadOnlyList<(MailboxMessage Message, SpooledBody Body)> batch, IList<UniqueId> uids)
+        {
+            if (CacheDirectory == null || uids == null || uids.Count != batch.Count || uids[0].Validity == 0)
+            {
+                return;
+            }
+
+            _caches.TryGetValue(path, out IdentityCache cache);
+            if (cache == null || cache.UidValidity != uids[0].Validity)
+            {
+                // A folder created by this run, or one whose UIDVALIDITY changed: a new cache, seeded by the appends.
+                cache = IdentityCache.Load(CacheDirectory, Mailbox, path, uids[0].Validity);
+                _caches[path] = cache;
+            }
+
+            for (int i = 0; i < batch.Count; i++)
+            {
+                MailboxMessage message = batch[i].Message;
+                if (uids[i].Validity == cache.UidValidity)
+                {
+                    cache.Set(uids[i].Id, message.Size, message.InternalDate, message.Who);
+                }
+            }
+
+            cache.AdvanceSnapshot(uids.Where(u => u.Validity == cache.UidValidity).Select(u => u.Id).ToList());
+        }
+
+        /// <summary>Writes the folder's identity cache when it changed.</summary>
+        public void SaveCache(string path) => (_caches.TryGetValue(path, out IdentityCache cache) ? cache : null)?.Save();
 
         /// <summary>
         /// The raw bodies of a batch: one UID FETCH BODY.PEEK[] for the small messages, partial fetches into a
@@ -177,10 +288,11 @@ namespace MailProtocols.Core.Imap.Migration
 
         /// <summary>
         /// APPENDs a batch with its flags, keywords (when the folder keeps them) and INTERNALDATE: one MULTIAPPEND
-        /// command where the server offers it (all or nothing, RFC 3502), with LITERAL+ where offered. Not retried:
+        /// command where the server offers it (all or nothing, RFC 3502), with LITERAL+ where offered. Returns the new
+        /// UIDs (APPENDUID), or null. Not retried:
         /// after a cut the outcome is unknown, and the caller reads the folder again before going on.
         /// </summary>
-        public void Append(string path, IReadOnlyList<(MailboxMessage Message, SpooledBody Body)> batch, bool keywordsAccepted, CancellationToken cancellationToken) =>
+        public IList<UniqueId> Append(string path, IReadOnlyList<(MailboxMessage Message, SpooledBody Body)> batch, bool keywordsAccepted, CancellationToken cancellationToken) =>
             Session.Run($"appending {batch.Count} message(s) to '{path}'", cancellationToken, token =>
             {
                 IMailFolder folder = ImapFolderOperations.Get(Session, path, token);
@@ -200,12 +312,11 @@ namespace MailProtocols.Core.Imap.Migration
 
                     if (requests.Count == 1)
                     {
-                        folder.Append(requests[0], token);
+                        UniqueId? uid = folder.Append(requests[0], token);
+                        return uid.HasValue ? new[] { uid.Value } : null;
                     }
-                    else
-                    {
-                        folder.Append(requests, token);
-                    }
+
+                    return folder.Append(requests, token);
                 }
                 finally
                 {

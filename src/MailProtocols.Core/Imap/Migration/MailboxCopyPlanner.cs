@@ -49,7 +49,54 @@ namespace MailProtocols.Core.Imap.Migration
                 plan.BytesToCopy += message.Size;
             }
 
+            MatchGainedLineEnds(plan, waiting, updateFlags, keywordsAccepted);
             return plan;
+        }
+
+        /// <summary>
+        /// A message without a final line end gains one on the way (MailKit ends every APPEND literal with CRLF),
+        /// so its copy is two bytes longer and would look missing on every re-run. After the exact pass, a source
+        /// message still to copy counts as already there when a destination message left unmatched has the same
+        /// Message-ID (or header hash) and date and is exactly two bytes longer.
+        /// </summary>
+        private static void MatchGainedLineEnds(MailboxCopyPlan plan, Dictionary<string, Queue<MailboxMessage>> waiting, bool updateFlags, bool keywordsAccepted)
+        {
+            if (plan.ToCopy.Count == 0)
+            {
+                return;
+            }
+
+            var longer = waiting.Values.SelectMany(q => q)
+                .Where(m => m.Who != null && m.Size >= 2)
+                .OrderBy(m => m.Uid)
+                .GroupBy(m => MessageIdentity.Of(m.Who, m.Size - 2, m.InternalDate), StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => new Queue<MailboxMessage>(g), StringComparer.Ordinal);
+            if (longer.Count == 0)
+            {
+                return;
+            }
+
+            var still = new List<MailboxMessage>();
+            foreach (MailboxMessage message in plan.ToCopy)
+            {
+                if (message.Who != null && longer.TryGetValue(message.Identity, out Queue<MailboxMessage> same) && same.Count > 0)
+                {
+                    MailboxMessage there = same.Dequeue();
+                    plan.Skipped++;
+                    plan.BytesToCopy -= message.Size;
+                    if (updateFlags && !SameFlags(message, there, keywordsAccepted))
+                    {
+                        plan.FlagUpdates.Add(new FlagUpdate(there.Uid, message.Flags, keywordsAccepted ? message.Keywords : Array.Empty<string>()));
+                    }
+                }
+                else
+                {
+                    still.Add(message);
+                }
+            }
+
+            plan.ToCopy.Clear();
+            plan.ToCopy.AddRange(still);
         }
 
         private static bool InRange(MailboxMessage message, DateTimeOffset? since, DateTimeOffset? before)

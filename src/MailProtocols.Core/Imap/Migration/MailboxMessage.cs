@@ -11,6 +11,9 @@ namespace MailProtocols.Core.Imap.Migration
         /// <summary>See <see cref="MessageIdentity"/>.</summary>
         public string Identity { get; set; }
 
+        /// <summary>The part of <see cref="Identity"/> read from the header (see <see cref="MessageIdentity.Who"/>).</summary>
+        public string Who { get; set; }
+
         public long Size { get; set; }
 
         public DateTimeOffset? InternalDate { get; set; }

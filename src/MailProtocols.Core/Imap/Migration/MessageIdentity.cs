@@ -12,15 +12,22 @@ namespace MailProtocols.Core.Imap.Migration
     /// </summary>
     internal static class MessageIdentity
     {
-        public static string Of(string messageId, long size, DateTimeOffset? internalDate, string headerHash)
+        public static string Of(string messageId, long size, DateTimeOffset? internalDate, string headerHash) =>
+            Of(Who(messageId, headerHash), size, internalDate);
+
+        /// <summary>The part of an identity that needs the message's header: "m:" and the Message-ID, or "h:" and the hash of the header.</summary>
+        public static string Who(string messageId, string headerHash)
         {
-            string date = internalDate.HasValue
-                ? internalDate.Value.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)
-                : "-";
             string id = messageId?.Trim();
-            string who = string.IsNullOrEmpty(id) ? "h:" + (headerHash ?? string.Empty) : "m:" + id;
-            return who + "|" + size.ToString(CultureInfo.InvariantCulture) + "|" + date;
+            return string.IsNullOrEmpty(id) ? "h:" + (headerHash ?? string.Empty) : "m:" + id;
         }
+
+        public static string Of(string who, long size, DateTimeOffset? internalDate) =>
+            who + "|" + size.ToString(CultureInfo.InvariantCulture) + "|" + DateOf(internalDate);
+
+        /// <summary>The INTERNALDATE as it takes part in an identity: Unix seconds, or "-" when the server gave none.</summary>
+        public static string DateOf(DateTimeOffset? internalDate) =>
+            internalDate.HasValue ? internalDate.Value.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) : "-";
 
         /// <summary>SHA-256 (hex) of the raw header fields in order, each as sent by the server (name, colon, value, line end).</summary>
         public static string HashHeaders(IEnumerable<byte[]> rawFields)
