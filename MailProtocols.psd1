@@ -8,7 +8,9 @@
     Description            = 'First-class POP3 and IMAP from the shell: sessions, search, download, flags, folders and sync, safe by default (TLS required, certificates validated).'
     PowerShellVersion      = '5.1'
     CompatiblePSEditions   = @('Desktop', 'Core')
-    RootModule             = 'MailProtocols.psm1'
+    # PowerShell 7: the cmdlet assembly itself, whose module initializer sets up the private load context
+    # (fast: no script runs). Windows PowerShell: the .psm1, which first checks for conflicting MailKit/MimeKit.
+    RootModule             = if ($PSEdition -eq 'Core') { 'bin/MailProtocols.dll' } else { 'MailProtocols.psm1' }
     FormatsToProcess       = @(
         'Formats/Sessions.Format.ps1xml'
         'Formats/Imap.Format.ps1xml'

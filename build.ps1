@@ -80,8 +80,6 @@ function Invoke-BuildTask {
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
     $bin = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'bin')
     Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $bin
-    Invoke-Native dotnet @('publish', (Join-Path $RepoRoot 'src/MailProtocols.LoadContext/MailProtocols.LoadContext.csproj'), '-c', $Configuration, '-o', (Join-Path $OutDir 'publish-loader'), '--nologo', '-v', 'quiet', '-clp:ErrorsOnly')
-    Copy-Item (Join-Path $OutDir 'publish-loader/MailProtocols.LoadContext.dll') $ModuleOut
     Copy-Item (Join-Path $RepoRoot 'src/MailProtocols/Module/MailProtocols.psm1') $ModuleOut
     Copy-Item -Recurse (Join-Path $RepoRoot 'src/MailProtocols/Formats') (Join-Path $ModuleOut 'Formats')
 

@@ -75,17 +75,46 @@ Import-Module '$env:MAILPROTOCOLS_MODULE' -Force
         $result.Connect | Should -BeTrue
     }
 
+    It 'imports the cmdlet assembly itself as the RootModule on PowerShell 7, with the engine not yet loaded' {
+        # The fast import (docs/performance.md): no script module, no nested Import-Module, and MailKit,
+        # MimeKit and the engine load only when a cmdlet first needs them, into the private context.
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$env:MAILPROTOCOLS_MODULE'
+`$module = Get-Module MailProtocols
+`$loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { `$_.GetName().Name } | Where-Object { `$_ -in 'MailProtocols.Core', 'MailKit', 'MimeKit' })
+[pscustomobject]@{ Type = "`$(`$module.ModuleType)"; Root = `$module.RootModule; Nested = @(`$module.NestedModules).Count; Loaded = `$loaded } | ConvertTo-Json
+"@
+        $result.Type | Should -Be 'Binary'
+        $result.Root | Should -Be 'bin/MailProtocols.dll'
+        $result.Nested | Should -Be 0
+        @($result.Loaded) | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the Windows PowerShell path: the .psm1 is the RootModule there and checks before it loads the cmdlets' {
+        $manifest = Get-Content -Raw $env:MAILPROTOCOLS_MODULE
+        $desktop = & ([scriptblock]::Create(($manifest -replace '\$PSEdition\b', "'Desktop'")))
+        $desktop.RootModule | Should -Be 'MailProtocols.psm1'
+        $psm1 = Get-Content -Raw (Join-Path (Split-Path $env:MAILPROTOCOLS_MODULE) $desktop.RootModule)
+        $check = $psm1.IndexOf('Assert-NoDependencyConflict -Bin')
+        $check | Should -BeGreaterThan 0
+        $psm1.IndexOf("LoadFrom((Join-Path `$bin 'MailProtocols.dll'))") | Should -BeGreaterThan $check
+    }
+
     It 'has the Windows PowerShell check refuse a different MailKit already loaded, with a clear error' {
         # Windows PowerShell is not on this machine; its import runs this same check, here fed a real
         # MailKit 4.0.0 loaded beside ours.
         $oldMailKit = Join-Path $NuGetRoot 'mailkit/4.0.0/lib/netstandard2.0/MailKit.dll'
+        # On PowerShell 7 the .psm1 is not imported (the RootModule is the cmdlet assembly), so its function
+        # is taken from the shipped file as it is.
         $result = Invoke-ChildPwsh -Script @"
 Import-Module '$env:MAILPROTOCOLS_MODULE'
 `$module = Get-Module MailProtocols
 `$bin = Join-Path `$module.ModuleBase 'bin'
-`$clean = & `$module { param(`$bin) try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()); 'accepted' } catch { "refused: `$_" } } `$bin
+`$ast = [Management.Automation.Language.Parser]::ParseFile((Join-Path `$module.ModuleBase 'MailProtocols.psm1'), [ref] `$null, [ref] `$null)
+. ([scriptblock]::Create(`$ast.Find({ param(`$a) `$a -is [Management.Automation.Language.FunctionDefinitionAst] -and `$a.Name -eq 'Assert-NoDependencyConflict' }, `$false).Extent.Text))
+`$clean = try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()); 'accepted' } catch { "refused: `$_" }
 Add-Type -Path '$oldMailKit'
-`$conflict = & `$module { param(`$bin) try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()) } catch { `$_ } } `$bin
+`$conflict = try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()) } catch { `$_ }
 [pscustomobject]@{ Clean = `$clean; ErrorId = `$conflict.FullyQualifiedErrorId; Category = "`$(`$conflict.CategoryInfo.Category)"; Message = "`$conflict" } | ConvertTo-Json
 "@
         $result.Clean | Should -Be 'accepted' -Because 'the module''s own MailKit, MimeKit and BouncyCastle are no conflict'

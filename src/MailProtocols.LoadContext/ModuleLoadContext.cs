@@ -8,10 +8,10 @@ namespace MailProtocols.LoadContext
 {
     /// <summary>
     /// The bridge between PowerShell's default load context and the module's private one.
-    /// The cmdlets (MailProtocols) and the types users see (MailProtocols.Model) load into the default
-    /// context, so scripts can name the types and Pester can mock the cmdlets. The engine
-    /// (MailProtocols.Core) and its mail libraries load into this private context, so another module's
-    /// MailKit or MimeKit of a different version cannot clash with ours.
+    /// The cmdlets (MailProtocols, the RootModule on PowerShell 7) and the types users see
+    /// (MailProtocols.Model) load into the default context, so scripts can name the types and Pester can
+    /// mock the cmdlets. The engine (MailProtocols.Core) and its mail libraries load into this private
+    /// context, so another module's MailKit or MimeKit of a different version cannot clash with ours.
     /// </summary>
     public sealed class ModuleLoadContext : AssemblyLoadContext
     {
@@ -39,17 +39,13 @@ namespace MailProtocols.LoadContext
             Resolving += (context, name) => LoadFromBin(name);
         }
 
-        /// <summary>True once the module has been loaded in this process (so an import is a re-import).</summary>
-        public static bool IsLoaded
-        {
-            get { lock (Gate) { return _instance != null; } }
-        }
-
         /// <summary>
-        /// Loads the cmdlet assembly from <paramref name="directory"/> into the default context and
-        /// routes its reference to the engine into the private context. Repeated imports reuse both.
+        /// Routes the default context's requests for the engine (and for Model, when nothing else found it)
+        /// to <paramref name="directory"/>, the engine into the private context. Called by the cmdlet
+        /// assembly's module initializer (through <see cref="ModuleIsolation"/>) once PowerShell has
+        /// loaded it; repeated imports reuse the context.
         /// </summary>
-        public static Assembly LoadModule(string directory)
+        internal static void Attach(string directory)
         {
             lock (Gate)
             {
@@ -58,9 +54,6 @@ namespace MailProtocols.LoadContext
                     _instance = new ModuleLoadContext(Path.GetFullPath(directory));
                     Default.Resolving += (context, name) => _instance.ResolveForDefault(name);
                 }
-
-                _instance.LoadShared("MailProtocols.Model");
-                return _instance.LoadShared("MailProtocols");
             }
         }
 

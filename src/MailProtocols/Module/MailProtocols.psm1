@@ -1,7 +1,9 @@
-# Loads the binary module. On PowerShell 7 the cmdlets and their mail libraries live in their own
-# AssemblyLoadContext (see src/MailProtocols.LoadContext), so a different MimeKit or MailKit already
-# loaded by another module cannot break them. Windows PowerShell has a single load context, so there a
-# conflicting version is reported instead of failing later in an obscure way.
+# Windows PowerShell only: there it is the RootModule (see MailProtocols.psd1). PowerShell 7 imports the
+# cmdlet assembly itself as the RootModule, whose module initializer puts the engine and its mail libraries
+# (MailKit, MimeKit, MSAL) in their own AssemblyLoadContext (src/MailProtocols.LoadContext), so a different
+# version loaded by another module cannot break them; that skips this script, which cost most of an import
+# (docs/performance.md). Windows PowerShell has a single load context, so there a conflicting version is
+# reported instead of failing later in an obscure way.
 
 $bin = Join-Path $PSScriptRoot 'bin'
 
@@ -20,19 +22,9 @@ function Assert-NoDependencyConflict {
     }
 }
 
-# Assembly.LoadFrom, not Add-Type: Add-Type initialises the C# compiler, which alone costs a few
-# hundred milliseconds of every import (docs/performance.md).
-$reimport = $false
-if ($PSEdition -eq 'Core') {
-    $null = [Reflection.Assembly]::LoadFrom((Join-Path $PSScriptRoot 'MailProtocols.LoadContext.dll'))
-    $reimport = [MailProtocols.LoadContext.ModuleLoadContext]::IsLoaded
-    $assembly = [MailProtocols.LoadContext.ModuleLoadContext]::LoadModule($bin)
-}
-else {
-    Assert-NoDependencyConflict -Bin $bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies())
-    $reimport = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'MailProtocols'
-    $assembly = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'MailProtocols.dll'))
-}
+Assert-NoDependencyConflict -Bin $bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies())
+$reimport = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name -contains 'MailProtocols'
+$assembly = [Reflection.Assembly]::LoadFrom((Join-Path $bin 'MailProtocols.dll'))
 
 # On a re-import (Import-Module -Force) the binary module of the first import is still loaded, and
 # PowerShell would skip importing it again, leaving the new import without cmdlets. Remove it first.
