@@ -176,8 +176,12 @@ Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag chang
         $result = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
 
         $result.FlagsPushed | Should -Be 1000
-        $stores = @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before | Where-Object { $_ -match '^UID STORE' })
+        $commands = @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before)
+        $stores = @($commands | Where-Object { $_ -match '^UID STORE' })
         $stores | Should -HaveCount 2
+        # The records were the server's flags at a known mod-sequence: only the changes since are read, not all 10,000.
+        @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS MODSEQ\) \(CHANGEDSINCE \d+\)$' }) | Should -HaveCount 1
+        @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS\)$' }) | Should -BeNullOrEmpty
         $flags = Invoke-MailCheck -Bed $Bed -User $user -Command imap-flags -Arguments INBOX, '--uids', '1:1100'
         $wrong = foreach ($m in $flags) {
             $expected = if ($m.uid -le 700) { '\Seen' } elseif ($m.uid -le 1000) { '\Flagged' } else { $null }
@@ -207,5 +211,46 @@ Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag chang
         $pushed.Unchanged | Should -BeFalse
         $pushed.FlagsPushed | Should -Be 1
         @(Get-Content -LiteralPath (Join-Path $dest 'mailprotocols.sync') | Where-Object { $_ -like 'localstamp=*' }) | Should -BeNullOrEmpty
+    }
+
+    It 'still takes in what another client changed between two runs when it reads only the flags changed since (CHANGEDSINCE)' {
+        function Get-LocalLetters([uint32] $Uid) {
+            $file = Get-ChildItem -LiteralPath (Join-Path $dest 'cur') -File | Where-Object { [uint32](($_.Name -split '[._]')[1]) -eq $Uid }
+            if ($file.Name -match ':2,(.*)$') { $Matches[1] } else { '' }
+        }
+        function Set-LocalLetters([uint32] $Uid, [string] $Letters) {
+            $file = Get-ChildItem -LiteralPath (Join-Path $dest 'cur') -File | Where-Object { [uint32](($_.Name -split '[._]')[1]) -eq $Uid }
+            [System.IO.File]::Move($file.FullName, (Join-Path $dest "cur/$($file.Name -replace ':2,.*$', ''):2,$Letters"))
+        }
+        Get-LocalLetters 5 | Should -BeExactly 'S'
+        # Another client: \Answered on 2001..2010, \Seen off on 5 and 6; here: \Flagged added to 6 and 3000.
+        $null = Invoke-MailCheck -Bed $Bed -User $user -Command imap-store -Arguments INBOX, '--', '2001:2010', '+FLAGS', '\Answered'
+        $null = Invoke-MailCheck -Bed $Bed -User $user -Command imap-store -Arguments INBOX, '--', '5:6', '-FLAGS', '\Seen'
+        Set-LocalLetters 6 'FS'
+        Set-LocalLetters 3000 'F'
+        $before = @(Get-ImapClientCommands -Path $log).Count
+
+        $result = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+
+        $result.FlagsPushed | Should -Be 2
+        @(Get-ImapClientCommands -Path $log | Select-Object -Skip $before | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS MODSEQ\) \(CHANGEDSINCE \d+\)$' }) | Should -HaveCount 1
+        # Both sides' changes survive the three-way merge: the records gave the base of the messages not reported.
+        foreach ($uid in 2001..2010) { Get-LocalLetters $uid | Should -MatchExactly '^D?R$' }
+        Get-LocalLetters 5 | Should -BeExactly ''
+        Get-LocalLetters 6 | Should -BeExactly 'F'
+        Get-LocalLetters 3000 | Should -BeExactly 'F'
+        $flags = Invoke-MailCheck -Bed $Bed -User $user -Command imap-flags -Arguments INBOX, '--uids', '5:6,3000'
+        $wrong = foreach ($m in $flags) {
+            $expected = if ($m.uid -eq 5) { $null } else { '\Flagged' }
+            $actual = @($m.flags | Where-Object { $_ -ne '\Recent' })
+            if ("$actual" -ne "$expected") { "UID $($m.uid): '$actual' <> '$expected'" }
+        }
+        $wrong | Should -BeNullOrEmpty
+        @($flags) | Should -HaveCount 3
+
+        # And the next run has nothing left to do on either side.
+        $again = Sync-ImapFolder -Session $session -Destination $dest -Direction Both
+        $again.FlagsPushed | Should -Be 0
+        $again.FlagsUpdated | Should -Be 0
     }
 }

@@ -45,6 +45,7 @@ namespace MailProtocols.Core.Imap
             private uint _validity;
             private uint _uidFloor;
             private bool _serverChanged;
+            private bool _declined;
 
             public TwoWayRun(ImapMaildirSync owner, ImapSyncTarget target, MaildirFolder maildir, MaildirSyncState saved, ImapSyncResult result, CancellationToken token)
             {
@@ -101,7 +102,7 @@ namespace MailProtocols.Core.Imap
                 // everything", which the pull part does from its own metadata FETCH, so the flags are not read twice.
                 bool nothingLocal = !_owner.PlanOnly && Both && files.Count == 0 && otherGeneration.Count == 0 &&
                     _pending.Count == 0 && (records == null || records.Count == 0);
-                List<ServerMessageFlags> server = nothingLocal ? new List<ServerMessageFlags>() : ReadServerFlags();
+                List<ServerMessageFlags> server = nothingLocal ? new List<ServerMessageFlags>() : ReadChangedFlags(opened, records) ?? ReadServerFlags();
                 _uidFloor = Math.Max(server.Count == 0 ? 1 : server.Max(m => m.Uid) + 1, opened.UidNext?.Id ?? 1);
                 ResolvePending(files);
 
@@ -252,6 +253,10 @@ namespace MailProtocols.Core.Imap
                     HighestModSeq = pulled?.HighestModSeq ?? 0,
                     Count = pulled?.Count ?? -1,
                     Complete = same && pulled.Complete && Both,
+
+                    // The records are the files the pull part just aligned with the server as of its STATUS; a declined
+                    // change leaves a file unlike the server, so the next run reads all flags (and keeps asking).
+                    RecordsModSeq = same && pulled.Complete && Both && !_declined ? pulled.HighestModSeq : 0,
                     Synced = DateTimeOffset.UtcNow,
                     Messages = Records().Values.OrderBy(r => r.Uid).ToList(),
                     PendingAppends = _pending,

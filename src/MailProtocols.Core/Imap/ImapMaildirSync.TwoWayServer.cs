@@ -237,6 +237,7 @@ namespace MailProtocols.Core.Imap
             /// <summary>A declined change: these messages keep the record of the last sync, so the next run asks again.</summary>
             private void Revert(IEnumerable<uint> uids)
             {
+                _declined = true;
                 foreach (uint uid in uids)
                 {
                     if (_before.TryGetValue(uid, out SyncedMessage record))
@@ -248,6 +249,51 @@ namespace MailProtocols.Core.Imap
                         _records.Remove(uid);
                     }
                 }
+            }
+
+            /// <summary>
+            /// With CONDSTORE and records that were the server's flags at a known mod-sequence: only the flags changed
+            /// since (UID FETCH … (CHANGEDSINCE n)), the rest from the records. Null (read them all) when that is not
+            /// sound: no such mod-sequence, records in flux, or a count that says a recorded message was expunged.
+            /// </summary>
+            private List<ServerMessageFlags> ReadChangedFlags(IMailFolder opened, List<SyncedMessage> records)
+            {
+                MaildirSyncState saved = _saved;
+                if (records == null || records.Count == 0 || saved.RecordsModSeq == 0 || saved.PendingAppends.Count > 0 ||
+                    saved.Count != records.Count || !_session.Features.CondStore || !opened.Supports(FolderFeature.ModSequences) ||
+                    records.Any(r => r.DeletedLocally || r.Uid >= saved.UidNext))
+                {
+                    return null;
+                }
+
+                int count = 0;
+                List<ServerMessageFlags> changed = _session.Run($"reading flag changes in '{_path}'", _token, t =>
+                {
+                    IMailFolder folder = Reopen(t);
+                    List<ServerMessageFlags> found = folder.Count == 0 ? new List<ServerMessageFlags>() : folder.Fetch(new UniqueIdRange(UniqueId.MinValue, UniqueId.MaxValue),
+                            new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.ModSeq) { ChangedSince = saved.RecordsModSeq }, t)
+                        .Select(s => new ServerMessageFlags { Uid = s.UniqueId.Id, Letters = ServerMessage.From(s).Letters }).ToList();
+                    count = folder.Count;
+                    return found;
+                }, idempotent: true);
+
+                // Every recorded UID is below the recorded UIDNEXT and the records were the whole folder: if the count
+                // adds up with the new messages, none of them was expunged (CHANGEDSINCE does not report expunges).
+                int added = changed.Count(m => m.Uid >= saved.UidNext);
+                if (count != records.Count + added)
+                {
+                    _channel.Verbose($"'{_path}' has {count} message(s) where {records.Count + added} were expected: reading all flags.");
+                    return null;
+                }
+
+                _channel.Verbose($"{changed.Count} message(s) in '{_path}' changed on the server since mod-sequence {saved.RecordsModSeq}; the other flags are the records'.");
+                var server = records.ToDictionary(r => r.Uid, r => new ServerMessageFlags { Uid = r.Uid, Letters = r.Letters });
+                foreach (ServerMessageFlags message in changed)
+                {
+                    server[message.Uid] = message;
+                }
+
+                return server.Values.OrderBy(m => m.Uid).ToList();
             }
 
             private static string FlagName(char letter) =>

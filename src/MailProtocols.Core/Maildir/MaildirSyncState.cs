@@ -50,6 +50,12 @@ namespace MailProtocols.Core.Maildir
         /// <summary>The <see cref="MaildirStamp"/> of a moment the files were seen to match the records; any later write of the records drops it.</summary>
         public string LocalStamp { get; set; }
 
+        /// <summary>
+        /// The mod-sequence at which every record's letters were the server's flags (only a two-way run's final write
+        /// with nothing declined sets it; 0 otherwise): a later run reads only the flags changed since.
+        /// </summary>
+        public ulong RecordsModSeq { get; set; }
+
         public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
         /// <summary>The state in the directory, or null when there is none or it cannot be read (then the folder is checked in full).</summary>
@@ -117,6 +123,7 @@ namespace MailProtocols.Core.Maildir
                 Messages = values.TryGetValue("twoway", out string twoWay) && twoWay == "true" ? messages : null,
                 PendingAppends = pending,
                 LocalStamp = values.TryGetValue("localstamp", out string stamp) && stamp.Length > 0 ? stamp : null,
+                RecordsModSeq = values.TryGetValue("recordsmodseq", out string recordsModSeq) && ulong.TryParse(recordsModSeq, NumberStyles.None, CultureInfo.InvariantCulture, out ulong r) ? r : 0,
             };
             if (values.TryGetValue("synced", out string synced) &&
                 DateTimeOffset.TryParse(synced, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset when))
@@ -143,6 +150,11 @@ namespace MailProtocols.Core.Maildir
             if (LocalStamp != null)
             {
                 Append(text, "localstamp", LocalStamp);
+            }
+
+            if (RecordsModSeq != 0)
+            {
+                Append(text, "recordsmodseq", RecordsModSeq.ToString(CultureInfo.InvariantCulture));
             }
 
             if (Messages != null)
