@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -55,6 +56,18 @@ namespace MailProtocols.Tests
             Assert.False(back.Complete);
             Assert.Equal(-1, back.Count);
             Assert.Equal(10u, back.HighestUid);
+        }
+
+        [Fact]
+        public void TheRecordsModSeqIsKeptInTheHeaderAndAbsentMeansZero()
+        {
+            new MaildirSyncState { Folder = "INBOX", UidValidity = 5, HighestModSeq = 12, RecordsModSeq = 12, Complete = true, Messages = new List<SyncedMessage>() }.Write(_dir.Path);
+            Assert.Equal(12ul, MaildirSyncState.Read(_dir.Path).RecordsModSeq);
+            Assert.Equal(12ul, MaildirSyncState.Read(_dir.Path, headerOnly: true).RecordsModSeq);
+
+            // A state that did not record it (a pull-only run, an interrupted run, an older version): read all flags.
+            new MaildirSyncState { Folder = "INBOX", UidValidity = 5, HighestModSeq = 12, Complete = true }.Write(_dir.Path);
+            Assert.Equal(0ul, MaildirSyncState.Read(_dir.Path).RecordsModSeq);
         }
 
         [Fact]

@@ -46,6 +46,9 @@ namespace MailProtocols.Core.Imap
             private uint _uidFloor;
             private bool _serverChanged;
             private bool _declined;
+            private MaildirSyncState _written;
+            private List<LocalMessageFile> _files = new List<LocalMessageFile>();
+            private readonly HashSet<string> _gone = new HashSet<string>(StringComparer.Ordinal);
 
             public TwoWayRun(ImapMaildirSync owner, ImapSyncTarget target, MaildirFolder maildir, MaildirSyncState saved, ImapSyncResult result, CancellationToken token)
             {
@@ -82,6 +85,7 @@ namespace MailProtocols.Core.Imap
                     return;
                 }
 
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, !_owner.PlanOnly, t), idempotent: true);
                 _validity = opened.UidValidity;
                 _result.UidValidity = _validity;
@@ -97,6 +101,7 @@ namespace MailProtocols.Core.Imap
                     ? MaildirLocalFiles.Scan(_maildir, _validity, out otherGeneration)
                     : new List<LocalMessageFile>();
                 _pending = (_saved?.PendingAppends ?? new List<PendingAppend>()).ToList();
+                _files = files;
 
                 // Nothing on the local side (a first run into an empty Maildir): the plan could only say "download
                 // everything", which the pull part does from its own metadata FETCH, so the flags are not read twice.
@@ -107,6 +112,7 @@ namespace MailProtocols.Core.Imap
                 ResolvePending(files);
 
                 MaildirSyncPlan plan = MaildirSyncPlanner.Plan(records, server, files, _owner.Direction, _owner.Expunge, _owner._keepDeleted);
+                _channel.Verbose($"'{_path}': {records?.Count ?? 0} record(s), {files.Count} file(s) and the flags of {server.Count} server message(s) read and planned in {clock.Elapsed.TotalSeconds:0.000} s.");
                 if (_owner.PlanOnly)
                 {
                     Emit(plan, resync && Both && !_owner._keepDeleted ? otherGeneration : new List<LocalMessageFile>());
@@ -139,10 +145,12 @@ namespace MailProtocols.Core.Imap
                 ChangeLocal(plan);
                 _applied = true;
                 WriteState(_saved);
+                _channel.Verbose($"'{_path}': server and local changes made and the state written at {clock.Elapsed.TotalSeconds:0.000} s.");
 
                 if (Both)
                 {
                     Pull(plan, resync, status);
+                    _channel.Verbose($"'{_path}': pulled and the final state written at {clock.Elapsed.TotalSeconds:0.000} s.");
                 }
                 else
                 {
@@ -207,6 +215,7 @@ namespace MailProtocols.Core.Imap
                 foreach (LocalMessageFile file in plan.RemoveFiles)
                 {
                     MaildirFolder.Io($"removing '{file.Path}'", () => File.Delete(file.Path));
+                    _gone.Add(file.Path);
                     _result.Removed++;
                 }
 
@@ -216,7 +225,8 @@ namespace MailProtocols.Core.Imap
             /// <summary>The pull run downloads what is new or restored; then every file on disk becomes a record.</summary>
             private void Pull(MaildirSyncPlan plan, bool resync, FolderStatus status)
             {
-                MaildirSyncState saved = resync ? _saved : MaildirSyncState.Read(_maildir.Path);
+                // The state just written, as written (not parsed again from disk).
+                MaildirSyncState saved = resync ? _saved : _written;
                 if (!resync && plan.Download.Any(u => u <= saved.HighestUid))
                 {
                     // Messages to restore below the highest UID on disk: make the pull run list the server's UIDs.
@@ -225,16 +235,23 @@ namespace MailProtocols.Core.Imap
 
                 FolderStatus now = _serverChanged ? _owner.ReadStatus(_path, _token) : status;
                 var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
+                (int, int, int, int) Touched() => (_result.New, _result.FlagsUpdated, _result.Removed, _result.Kept);
+                (int, int, int, int) before = Touched();
                 new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip).Execute();
 
+                // The pull part counts every file it writes, renames or removes: when it touched none, the files are
+                // this run's first scan as renamed, adopted and removed since (the objects follow), so no second scan.
+                bool reuse = !resync && Touched() == before;
+                IEnumerable<LocalMessageFile> files = reuse ? _files.Where(f => !_gone.Contains(f.Path)) : MaildirLocalFiles.Scan(_maildir, _validity, out _);
                 _records = Records();
                 _appended.Clear();
-                foreach (LocalMessageFile file in MaildirLocalFiles.Scan(_maildir, _validity, out _).Where(f => f.Uid != 0))
+                foreach (LocalMessageFile file in files.Where(f => f.Uid != 0))
                 {
                     _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
                 }
 
-                WriteState(MaildirSyncState.Read(_maildir.Path), final: true);
+                // Only the pull part's header values are needed, not its copy of the records.
+                WriteState(MaildirSyncState.Read(_maildir.Path, headerOnly: true), final: true);
             }
 
             /// <summary>
@@ -267,6 +284,7 @@ namespace MailProtocols.Core.Imap
                 }
 
                 state.Write(_maildir.Path);
+                _written = state;
             }
 
             /// <summary>

@@ -130,6 +130,7 @@ namespace MailProtocols.Core.Imap
                         {
                             // The server has it but will not say under which UID: the copy it now holds is downloaded instead.
                             MaildirFolder.Io($"removing '{file.Path}'", () => File.Delete(file.Path));
+                            _gone.Add(file.Path);
                             _channel.Verbose($"'{file.Path}' was appended to '{_path}' without a UID the server reports; the local file is replaced by the server's copy.");
                         }
 
@@ -229,6 +230,7 @@ namespace MailProtocols.Core.Imap
                     {
                         // Trashed locally (T) and now expunged: the file goes too.
                         MaildirFolder.Io($"removing '{file.Path}'", () => File.Delete(file.Path));
+                        _gone.Add(file.Path);
                         _result.Removed++;
                     }
                 }
