@@ -4,21 +4,7 @@
 
 $script:MigrationTools = @('Copy-ImapMailbox', 'mbsync', 'OfflineIMAP')
 
-function Install-OfflineImap {
-    # OfflineIMAP comes from Debian's offlineimap package (tests/TestBed/install-prerequisites.sh --bench); install it when root.
-    if (Get-Command offlineimap -ErrorAction SilentlyContinue) { return $true }
-    $isRoot = $IsLinux -and ((& id -u) -eq '0')
-    if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        Write-Host 'Installing OfflineIMAP with apt-get...'
-        $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get install -y -q offlineimap | Write-Host
-        if ($LASTEXITCODE -ne 0) {
-            & apt-get update -q | Write-Host
-            & apt-get install -y -q offlineimap | Write-Host
-        }
-    }
-    [bool](Get-Command offlineimap -ErrorAction SilentlyContinue)
-}
+function Install-OfflineImap { Install-BenchTool -Command offlineimap -Package offlineimap }
 
 function Write-PrivateFile {
     # A tool's configuration holds a password: readable by the owner only.

@@ -61,21 +61,24 @@ function Get-LoadAverage {
     if (Test-Path /proc/loadavg) { [double]((Get-Content /proc/loadavg -Raw) -split ' ')[0] } else { $null }
 }
 
-function Install-Mbsync {
-    # mbsync comes from Debian's isync package; install it when this runs as root on apt.
-    if (Get-Command mbsync -ErrorAction SilentlyContinue) { return $true }
+function Install-BenchTool {
+    # A comparison tool from Debian (tests/TestBed/install-prerequisites.sh --bench); installed here when this runs as root on apt.
+    param([string] $Command, [string] $Package)
+    if (Get-Command $Command -ErrorAction SilentlyContinue) { return $true }
     $isRoot = $IsLinux -and ((& id -u) -eq '0')
     if ($isRoot -and (Get-Command apt-get -ErrorAction SilentlyContinue)) {
-        Write-Host 'Installing mbsync (isync) with apt-get...'
+        Write-Host "Installing $Command ($Package) with apt-get..."
         $env:DEBIAN_FRONTEND = 'noninteractive'
-        & apt-get install -y -q isync | Write-Host
+        & apt-get install -y -q $Package | Write-Host
         if ($LASTEXITCODE -ne 0) {
             & apt-get update -q | Write-Host
-            & apt-get install -y -q isync | Write-Host
+            & apt-get install -y -q $Package | Write-Host
         }
     }
-    [bool](Get-Command mbsync -ErrorAction SilentlyContinue)
+    [bool](Get-Command $Command -ErrorAction SilentlyContinue)
 }
+
+function Install-Mbsync { Install-BenchTool -Command mbsync -Package isync }
 
 function Build-RawMailKit {
     # The C# console program; built into out/bench so the source tree stays clean.
@@ -137,16 +140,6 @@ function Stop-BenchClient {
     }
     catch { Write-Warning "Stopping $($Client.Name): $($_.Exception.Message)" }
     finally { $Client.Process.Dispose() }
-}
-
-function Get-MaildirMessageCount {
-    param([string] $Path)
-    $n = 0
-    foreach ($sub in 'cur', 'new') {
-        $d = Join-Path $Path $sub
-        if (Test-Path -LiteralPath $d) { $n += @([IO.Directory]::EnumerateFiles($d)).Count }
-    }
-    $n
 }
 
 function New-MbsyncClient {
@@ -221,23 +214,6 @@ function Invoke-MbsyncRun {
     }
     if ($Operation -eq 'resync') { $seconds = & $run }
     [pscustomobject]@{ Name = $Operation; Seconds = @($seconds); Messages = (Get-MaildirMessageCount $inbox); Bytes = 0 }
-}
-
-function Switch-MaildirFlag {
-    # Toggles one flag letter on the first $Count messages (by name) the Maildir way: a rename, new/ files move to cur/.
-    param([string] $Path, [int] $Count, [char] $Letter = 'F')
-    $cur = Join-Path $Path 'cur'
-    $files = @(foreach ($sub in 'cur', 'new') { [IO.Directory]::EnumerateFiles((Join-Path $Path $sub)) }) |
-        Sort-Object { [IO.Path]::GetFileName($_) } | Select-Object -First $Count
-    foreach ($file in $files) {
-        $name = [IO.Path]::GetFileName($file)
-        $at = $name.IndexOf(':2,')
-        $base = if ($at -ge 0) { $name.Substring(0, $at) } else { $name }
-        $letters = if ($at -ge 0) { $name.Substring($at + 3) } else { '' }
-        $letters = if ($letters.Contains($Letter)) { $letters.Replace([string]$Letter, '') } else { -join (($letters + $Letter).ToCharArray() | Sort-Object) }
-        [IO.File]::Move($file, (Join-Path $cur "${base}:2,$letters"))
-    }
-    @($files).Count
 }
 
 function Invoke-MbsyncTwoWayRun {

@@ -26,6 +26,7 @@ function Get-Property {
 }
 
 . (Join-Path $PSScriptRoot 'Bench.Seed.ps1')
+. (Join-Path $PSScriptRoot 'Bench.Maildir.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Run.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Report.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Migration.ps1')

@@ -33,6 +33,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+. (Join-Path $PSScriptRoot 'Bench.Maildir.ps1')
 
 # pwsh -File passes 'A,B' as one string.
 $Operation = @($Operation | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
@@ -64,13 +65,6 @@ function Get-ErrorText([System.Management.Automation.ErrorRecord] $Record) {
     if ($Record.FullyQualifiedErrorId -and $Record.FullyQualifiedErrorId -ne $message) { "$message ($($Record.FullyQualifiedErrorId))" } else { $message }
 }
 
-function Get-MaildirMessageCount([string] $Path) {
-    # Messages of a Maildir tree: the files in its cur/ and new/ folders, whatever state files sit beside them.
-    if (-not (Test-Path -LiteralPath $Path)) { return 0 }
-    @([IO.Directory]::EnumerateFiles($Path, '*', 'AllDirectories') | Where-Object {
-            [IO.Path]::GetFileName([IO.Path]::GetDirectoryName($_)) -in 'cur', 'new'
-        }).Count
-}
 
 function Read-ProcStatus {
     # Linux: VmRSS (resident now) and VmHWM (peak resident since the last reset), in bytes.
@@ -146,21 +140,6 @@ $operations = [ordered]@{
 
 # Two-way sync (issue 16): the first -Direction Both run into an empty Maildir, a no-change Both run, and a Both run
 # that pushes local flag changes (the Setup absorbs the server's changes untimed, then renames up to 1,000 files in cur/).
-function Switch-MaildirFlag([string] $Path, [int] $Count, [char] $Letter = 'F') {
-    # Toggles one flag letter on the first $Count messages (by name) the Maildir way: a rename, new/ files move to cur/.
-    $cur = Join-Path $Path 'cur'
-    $files = @(foreach ($sub in 'cur', 'new') { [IO.Directory]::EnumerateFiles((Join-Path $Path $sub)) }) |
-        Sort-Object { [IO.Path]::GetFileName($_) } | Select-Object -First $Count
-    foreach ($file in $files) {
-        $name = [IO.Path]::GetFileName($file)
-        $at = $name.IndexOf(':2,')
-        $base = if ($at -ge 0) { $name.Substring(0, $at) } else { $name }
-        $letters = if ($at -ge 0) { $name.Substring($at + 3) } else { '' }
-        $letters = if ($letters.Contains($Letter)) { $letters.Replace([string]$Letter, '') } else { -join (($letters + $Letter).ToCharArray() | Sort-Object) }
-        [IO.File]::Move($file, (Join-Path $cur "${base}:2,$letters"))
-    }
-    $files.Count
-}
 
 $operations['SyncBothFirst'] = @{
     Needs = @('Sync-ImapFolder')
