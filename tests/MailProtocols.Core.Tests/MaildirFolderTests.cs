@@ -196,5 +196,38 @@ namespace MailProtocols.Tests
             Assert.Equal(MailErrorKind.WriteError, error.Kind);
             Assert.Equal("FileWriteFailed", error.Reason);
         }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void DeliveryKeepsTheDateWithAndWithoutTheFlush(bool flush)
+        {
+            var folder = new MaildirFolder(_root.Path);
+            folder.Create(false);
+            var date = new DateTimeOffset(1999, 12, 31, 23, 59, 58, TimeSpan.FromHours(-5));
+            var batch = Enumerable.Range(1, 3).Select(i => folder.WriteTemporary(new MemoryStream(new byte[i * 100]), (uint)i, 9, date, "", CancellationToken.None)).ToList();
+            Assert.Equal(3, batch.Select(p => p.TemporaryPath).Distinct().Count());
+
+            var entries = folder.Commit(batch, CancellationToken.None, flush);
+
+            Assert.All(entries, e => Assert.Equal(date.UtcDateTime, File.GetLastWriteTimeUtc(e.Path)));
+            Assert.Equal(new long[] { 100, 200, 300 }, entries.Select(e => new FileInfo(e.Path).Length).ToArray());
+        }
+
+        [Fact]
+        public void CommitNeverReplacesAFileInCur()
+        {
+            var folder = new MaildirFolder(_root.Path);
+            folder.Create(false);
+            PendingMessage first = folder.WriteTemporary(new MemoryStream(new byte[] { 1 }), 5, 9, null, "S", CancellationToken.None);
+            string path = folder.Commit(new[] { first }, CancellationToken.None, false).Single().Path;
+            PendingMessage again = folder.WriteTemporary(new MemoryStream(new byte[] { 2 }), 5, 9, null, "S", CancellationToken.None);
+
+            var error = Assert.Throws<MailProtocolException>(() => folder.Commit(new[] { again }, CancellationToken.None, false));
+
+            Assert.Equal(MailErrorKind.WriteError, error.Kind);
+            Assert.Equal(new byte[] { 1 }, File.ReadAllBytes(path));
+            Assert.True(File.Exists(again.TemporaryPath));
+        }
     }
 }

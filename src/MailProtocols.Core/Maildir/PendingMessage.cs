@@ -16,5 +16,8 @@ namespace MailProtocols.Core.Maildir
         public string Letters { get; set; }
 
         public long Size { get; set; }
+
+        /// <summary>The modification time is already the delivery date (set on the open file).</summary>
+        public bool TimeSet { get; set; }
     }
 }
