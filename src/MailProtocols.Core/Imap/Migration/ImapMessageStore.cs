@@ -131,10 +131,9 @@ namespace MailProtocols.Core.Imap.Migration
                 {
                     if (!cached)
                     {
-                        string messageId = summary.Headers?[HeaderId.MessageId];
-                        if (!string.IsNullOrWhiteSpace(messageId))
+                        if (TryWhoByMessageId(summary, out string byId))
                         {
-                            who[summary.UniqueId.Id] = MessageIdentity.Who(messageId, null);
+                            who[summary.UniqueId.Id] = byId;
                             continue;
                         }
                     }
@@ -152,10 +151,9 @@ namespace MailProtocols.Core.Imap.Migration
                 {
                     foreach (IMessageSummary headers in folder.Fetch(unknown, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = MessageIdOnly }, token))
                     {
-                        string messageId = headers.Headers?[HeaderId.MessageId];
-                        if (!string.IsNullOrWhiteSpace(messageId))
+                        if (TryWhoByMessageId(headers, out string byId))
                         {
-                            who[headers.UniqueId.Id] = MessageIdentity.Who(messageId, null);
+                            who[headers.UniqueId.Id] = byId;
                         }
                     }
                 }
@@ -386,6 +384,14 @@ namespace MailProtocols.Core.Imap.Migration
                 spool.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>A message's identity by its Message-ID header, when the fetched headers have one.</summary>
+        private static bool TryWhoByMessageId(IMessageSummary summary, out string who)
+        {
+            string messageId = summary.Headers?[HeaderId.MessageId];
+            who = string.IsNullOrWhiteSpace(messageId) ? null : MessageIdentity.Who(messageId, null);
+            return who != null;
         }
 
         private static byte[] Raw(Header header)
