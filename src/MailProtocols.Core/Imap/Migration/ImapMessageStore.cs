@@ -28,8 +28,6 @@ namespace MailProtocols.Core.Imap.Migration
         /// <summary>Bytes per partial fetch (BODY.PEEK[]&lt;offset.count&gt;) of a large message.</summary>
         internal const int ChunkBytes = 4 * 1024 * 1024;
 
-        private static readonly HeaderSet MessageIdOnly = new HeaderSet(new[] { HeaderId.MessageId });
-
         private readonly Dictionary<string, IdentityCache> _caches = new Dictionary<string, IdentityCache>(StringComparer.Ordinal);
 
         /// <param name="session">The side's session.</param>
@@ -77,10 +75,8 @@ namespace MailProtocols.Core.Imap.Migration
             }, idempotent: true);
 
         /// <summary>
-        /// Who is in the folder: one UID FETCH (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]),
-        /// and for messages without a Message-ID one more of their headers, to hash. With an identity cache
-        /// (<see cref="IdentityCache"/>) the first FETCH leaves out the header, and only the messages the cache
-        /// does not know (or knows with another size or date) have their Message-ID fetched; and when
+        /// Who is in the folder (<see cref="FolderIdentities"/>: one UID FETCH of UID, flags, date, size and the
+        /// Message-ID, fewer headers with an identity cache, <see cref="IdentityCache"/>); and when
         /// <paramref name="snapshotAllowed"/> and SELECT reports the UIDNEXT and count the cache was written with,
         /// nothing is fetched at all (<see cref="FolderContents.FromSnapshot"/>: no flags). Opens the folder
         /// read-write when <paramref name="write"/> (a destination: only SELECT's PERMANENTFLAGS tell whether
@@ -117,56 +113,7 @@ namespace MailProtocols.Core.Imap.Migration
                     return read;
                 }
 
-                bool cached = cache != null && cache.Count > 0;
-                var request = new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags | MessageSummaryItems.InternalDate | MessageSummaryItems.Size);
-                if (!cached)
-                {
-                    request.Headers = MessageIdOnly;
-                }
-
-                IList<IMessageSummary> summaries = folder.Fetch(UniqueIdRange.All, request, token);
-                var who = new Dictionary<uint, string>();
-                var unknown = new List<UniqueId>();
-                foreach (IMessageSummary summary in summaries)
-                {
-                    if (!cached)
-                    {
-                        if (TryWhoByMessageId(summary, out string byId))
-                        {
-                            who[summary.UniqueId.Id] = byId;
-                            continue;
-                        }
-                    }
-                    else if (cache.TryGet(summary.UniqueId.Id, summary.Size ?? 0, summary.InternalDate, out string known))
-                    {
-                        who[summary.UniqueId.Id] = known;
-                        continue;
-                    }
-
-                    unknown.Add(summary.UniqueId);
-                }
-
-                read.CachedIdentities = cached ? who.Count : 0;
-                if (cached && unknown.Count > 0)
-                {
-                    foreach (IMessageSummary headers in folder.Fetch(unknown, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = MessageIdOnly }, token))
-                    {
-                        if (TryWhoByMessageId(headers, out string byId))
-                        {
-                            who[headers.UniqueId.Id] = byId;
-                        }
-                    }
-                }
-
-                var withoutId = unknown.Where(uid => !who.ContainsKey(uid.Id)).ToList();
-                if (withoutId.Count > 0)
-                {
-                    foreach (IMessageSummary headers in folder.Fetch(withoutId, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = HeaderSet.All }, token))
-                    {
-                        who[headers.UniqueId.Id] = MessageIdentity.Who(null, MessageIdentity.HashHeaders(headers.Headers.Select(Raw)));
-                    }
-                }
-
+                read.CachedIdentities = FolderIdentities.Read(folder, cache, token, out IList<IMessageSummary> summaries, out Dictionary<uint, string> who);
                 foreach (IMessageSummary summary in summaries)
                 {
                     long size = summary.Size ?? 0;
@@ -387,21 +334,5 @@ namespace MailProtocols.Core.Imap.Migration
         }
 
         /// <summary>A message's identity by its Message-ID header, when the fetched headers have one.</summary>
-        private static bool TryWhoByMessageId(IMessageSummary summary, out string who)
-        {
-            string messageId = summary.Headers?[HeaderId.MessageId];
-            who = string.IsNullOrWhiteSpace(messageId) ? null : MessageIdentity.Who(messageId, null);
-            return who != null;
-        }
-
-        private static byte[] Raw(Header header)
-        {
-            byte[] name = System.Text.Encoding.ASCII.GetBytes(header.Field + ":");
-            byte[] value = header.RawValue ?? Array.Empty<byte>();
-            var field = new byte[name.Length + value.Length];
-            Buffer.BlockCopy(name, 0, field, 0, name.Length);
-            Buffer.BlockCopy(value, 0, field, name.Length, value.Length);
-            return field;
-        }
     }
 }
