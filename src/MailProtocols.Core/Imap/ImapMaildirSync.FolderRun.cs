@@ -43,6 +43,16 @@ namespace MailProtocols.Core.Imap
                 _skip = skip ?? new HashSet<uint>();
             }
 
+            /// <summary>
+            /// Set by a two-way run, which writes the state itself right after: the final state is left in
+            /// <see cref="Final"/> instead of written (a cut before that write leaves the last batch's state, which the
+            /// next run completes).
+            /// </summary>
+            public bool HandBack { get; set; }
+
+            /// <summary>With <see cref="HandBack"/>: the state this run would have written at its end.</summary>
+            public MaildirSyncState Final { get; private set; }
+
             public void Execute()
             {
                 IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, false, t), idempotent: true);
@@ -177,7 +187,15 @@ namespace MailProtocols.Core.Imap
                 state.Count = countAtListing;
                 state.Complete = true;
                 state.Synced = DateTimeOffset.UtcNow;
-                state.Write(_maildir.Path);
+                if (HandBack)
+                {
+                    Final = state;
+                }
+                else
+                {
+                    state.Write(_maildir.Path);
+                }
+
                 _result.Count = countAtListing;
 
                 // Leave nothing selected, so the next run's STATUS is the only command it needs.

@@ -144,8 +144,12 @@ namespace MailProtocols.Core.Imap
                 DeleteOnServer(plan);
                 ChangeLocal(plan);
                 _applied = true;
-                WriteState(_saved);
-                _channel.Verbose($"'{_path}': server and local changes made and the state written at {clock.Elapsed.TotalSeconds:0.000} s.");
+
+                // Both: the pull part writes this state with its first batch, and the final write follows it; a cut
+                // before either leaves the last state on disk (the previous run's, or the last APPEND batch's), from
+                // which the next run's three-way merge finds both sides already agreeing on what this run changed.
+                WriteState(_saved, persist: !Both);
+                _channel.Verbose($"'{_path}': server and local changes made at {clock.Elapsed.TotalSeconds:0.000} s.");
 
                 if (Both)
                 {
@@ -237,7 +241,8 @@ namespace MailProtocols.Core.Imap
                 var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
                 (int, int, int, int) Touched() => (_result.New, _result.FlagsUpdated, _result.Removed, _result.Kept);
                 (int, int, int, int) before = Touched();
-                new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip).Execute();
+                var pull = new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip) { HandBack = true };
+                pull.Execute();
 
                 // The pull part counts every file it writes, renames or removes: when it touched none, the files are
                 // this run's first scan as renamed, adopted and removed since (the objects follow), so no second scan.
@@ -250,15 +255,15 @@ namespace MailProtocols.Core.Imap
                     _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
                 }
 
-                // Only the pull part's header values are needed, not its copy of the records.
-                WriteState(MaildirSyncState.Read(_maildir.Path, headerOnly: true), final: true);
+                // Only the pull part's header values are needed, not its copy of the records: one write for both.
+                WriteState(pull.Final, final: true);
             }
 
             /// <summary>
             /// The state with the records and pending APPENDs as they are now; the pull part's values as <paramref name="pulled"/>
             /// left them. Only the last write of a Both run is complete: any other leaves the next run a full check.
             /// </summary>
-            private void WriteState(MaildirSyncState pulled, bool final = false)
+            private void WriteState(MaildirSyncState pulled, bool final = false, bool persist = true)
             {
                 bool same = final && pulled != null && pulled.UidValidity == _validity;
                 var state = new MaildirSyncState
@@ -283,7 +288,11 @@ namespace MailProtocols.Core.Imap
                     _maildir.Create(isSubfolder: true);
                 }
 
-                state.Write(_maildir.Path);
+                if (persist)
+                {
+                    state.Write(_maildir.Path);
+                }
+
                 _written = state;
             }
 
