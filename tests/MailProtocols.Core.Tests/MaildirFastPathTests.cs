@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -128,6 +129,34 @@ namespace MailProtocols.Tests
             {
                 Assert.Equal(uint.Parse(match.Groups["uid"].Value), uid);
                 Assert.Equal(uint.Parse(match.Groups["validity"].Value), validity);
+            }
+        }
+    
+        [Fact]
+        public void RecordLinesAreReadAsSplittingThemAtTheFirstThreeSpacesDid()
+        {
+            using (var dir = new TempDirectory())
+            {
+                File.WriteAllText(MaildirSyncState.PathIn(dir.Path), string.Join("\n",
+                    "uidvalidity=7", "twoway=true",
+                    "m 1 FS 100.1_7.mailprotocols,S=5",
+                    "m 2 FS name with spaces",
+                    "m 3 - -",
+                    "m 4 aSxF 100.4_7.mailprotocols,S=5",
+                    "m 5  empty-letters",
+                    "m 0 S zero-uid",
+                    "m 4294967296 S too-large",
+                    "m  6 S double-space",
+                    "m 7 S",
+                    "m x8 S not-a-number",
+                    "m 09 SS leading-zero ",
+                    "a 12 <id@test> pending name") + "\n");
+                MaildirSyncState state = MaildirSyncState.Read(dir.Path);
+                Assert.Equal(
+                    new[] { "1 FS 100.1_7.mailprotocols,S=5", "2 FS name with spaces", "3  ", "4 FS 100.4_7.mailprotocols,S=5", "5  empty-letters", "9 S leading-zero " },
+                    state.Messages.Select(m => $"{m.Uid} {m.Letters} {m.BaseName}").ToArray());
+                Assert.Same(state.Messages[0].Letters, state.Messages[1].Letters);
+                Assert.Equal("pending name", state.PendingAppends.Single().BaseName);
             }
         }
     }

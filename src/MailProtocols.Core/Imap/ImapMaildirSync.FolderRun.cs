@@ -82,9 +82,20 @@ namespace MailProtocols.Core.Imap
                 ulong changedSince = current && modSeqs ? _saved.HighestModSeq : 0;
 
                 List<MaildirEntry> files = _maildir.Scan();
-                Dictionary<uint, MaildirEntry> local = files.Where(f => f.UidValidity == _validity)
-                    .GroupBy(f => f.Uid).ToDictionary(g => g.Key, g => g.First());
-                List<MaildirEntry> oldGeneration = files.Where(f => f.UidValidity != _validity).ToList();
+                var local = new Dictionary<uint, MaildirEntry>(files.Count);
+                var oldGeneration = new List<MaildirEntry>();
+                foreach (MaildirEntry file in files)
+                {
+                    if (file.UidValidity != _validity)
+                    {
+                        oldGeneration.Add(file);
+                    }
+                    else if (!local.ContainsKey(file.Uid))
+                    {
+                        // Two files for one UID: the first found stands for it, as before.
+                        local[file.Uid] = file;
+                    }
+                }
 
                 // Messages above the highest UID on disk: new, or left over from an interrupted run.
                 int countAtListing = 0;

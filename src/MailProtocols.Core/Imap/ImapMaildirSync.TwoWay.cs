@@ -252,7 +252,11 @@ namespace MailProtocols.Core.Imap
                 _appended.Clear();
                 foreach (LocalMessageFile file in files.Where(f => f.Uid != 0))
                 {
-                    _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
+                    string letters = MaildirSyncPlanner.Flags(file.Letters);
+                    if (!_records.TryGetValue(file.Uid, out SyncedMessage record) || record.BaseName != file.BaseName || record.Letters != letters)
+                    {
+                        _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = letters };
+                    }
                 }
 
                 // Only the pull part's header values are needed, not its copy of the records: one write for both.
