@@ -50,6 +50,9 @@ namespace MailProtocols.Core.Imap
             /// </summary>
             public bool HandBack { get; set; }
 
+            /// <summary>The folder's files as the caller (a two-way run that just scanned them) knows them; null: scanned here.</summary>
+            public List<MaildirEntry> Files { get; set; }
+
             /// <summary>With <see cref="HandBack"/>: the state this run would have written at its end.</summary>
             public MaildirSyncState Final { get; private set; }
 
@@ -81,7 +84,7 @@ namespace MailProtocols.Core.Imap
                 bool modSeqs = opened.Supports(FolderFeature.ModSequences) && _status.HighestModSeq != 0;
                 ulong changedSince = current && modSeqs ? _saved.HighestModSeq : 0;
 
-                List<MaildirEntry> files = _maildir.Scan();
+                List<MaildirEntry> files = Files ?? _maildir.Scan();
                 var local = new Dictionary<uint, MaildirEntry>(files.Count);
                 var oldGeneration = new List<MaildirEntry>();
                 foreach (MaildirEntry file in files)

@@ -48,6 +48,7 @@ namespace MailProtocols.Core.Imap
             private bool _declined;
             private MaildirSyncState _written;
             private List<LocalMessageFile> _files = new List<LocalMessageFile>();
+            private List<LocalMessageFile> _otherGeneration = new List<LocalMessageFile>();
             private readonly HashSet<string> _gone = new HashSet<string>(StringComparer.Ordinal);
 
             public TwoWayRun(ImapMaildirSync owner, ImapSyncTarget target, MaildirFolder maildir, MaildirSyncState saved, ImapSyncResult result, CancellationToken token)
@@ -102,6 +103,7 @@ namespace MailProtocols.Core.Imap
                     : new List<LocalMessageFile>();
                 _pending = (_saved?.PendingAppends ?? new List<PendingAppend>()).ToList();
                 _files = files;
+                _otherGeneration = otherGeneration;
 
                 // Nothing on the local side (a first run into an empty Maildir): the plan could only say "download
                 // everything", which the pull part does from its own metadata FETCH, so the flags are not read twice.
@@ -241,7 +243,7 @@ namespace MailProtocols.Core.Imap
                 var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
                 (int, int, int, int) Touched() => (_result.New, _result.FlagsUpdated, _result.Removed, _result.Kept);
                 (int, int, int, int) before = Touched();
-                var pull = new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip) { HandBack = true };
+                var pull = new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip) { HandBack = true, Files = resync ? null : OurFiles() };
                 pull.Execute();
 
                 // The pull part counts every file it writes, renames or removes: when it touched none, the files are
@@ -261,6 +263,28 @@ namespace MailProtocols.Core.Imap
 
                 // Only the pull part's header values are needed, not its copy of the records: one write for both.
                 WriteState(pull.Final, final: true);
+            }
+
+            /// <summary>
+            /// Our files as this run left them (the first scan's objects follow every rename, adoption and removal it
+            /// made), read from their names as <see cref="MaildirFolder.Scan"/> would: the pull part needs no second scan.
+            /// </summary>
+            private List<MaildirEntry> OurFiles()
+            {
+                var entries = new List<MaildirEntry>(_files.Count + _otherGeneration.Count);
+                foreach (LocalMessageFile file in _files.Concat(_otherGeneration))
+                {
+                    string name = Path.GetFileName(file.Path);
+                    if (_gone.Contains(file.Path) || !MaildirFileName.TryParseOurs(name, out uint uid, out uint validity))
+                    {
+                        continue;
+                    }
+
+                    MaildirFileName.Split(name, out string baseName, out string letters);
+                    entries.Add(new MaildirEntry { Path = file.Path, BaseName = baseName, Letters = letters, Uid = uid, UidValidity = validity });
+                }
+
+                return entries;
             }
 
             /// <summary>
