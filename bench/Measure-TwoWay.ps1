@@ -10,6 +10,8 @@
     - pushing -Changes local flag changes (\Flagged toggled by renames in cur/, after an untimed run that takes in
       the server's changes): Sync-ImapFolder -Direction Both against mbsync Sync All; the commands of one run of each
       are counted in Dovecot's rawlog (bench/rawlog_stats.py).
+    With -OtherClientFlags, each push round starts with \Flagged set on every message and cleared again (the bench's
+    phase 2 'Flags' operation before its PushFlags).
     Prints wall-clock medians, CPU seconds (this process for the module; /usr/bin/time for mbsync) and the load
     average. Plaintext on loopback. Needs root (Dovecot) and mbsync.
 .EXAMPLE

@@ -36,15 +36,16 @@ namespace MailProtocols.Core.Maildir
             var plan = new MaildirSyncPlan();
             var stores = new SortedDictionary<(bool, char), FlagStore>(Comparer<(bool, char)>.Create((a, b) =>
                 a.Item1 != b.Item1 ? (a.Item1 ? -1 : 1) : a.Item2.CompareTo(b.Item2)));
-            var onServer = new Dictionary<uint, ServerMessageFlags>();
+            // Sized up front: a large folder's tables would otherwise be rebuilt a dozen times on the way.
+            var onServer = new Dictionary<uint, ServerMessageFlags>(server is ICollection<ServerMessageFlags> known ? known.Count : 0);
             foreach (ServerMessageFlags message in server)
             {
                 onServer[message.Uid] = message;
             }
 
             List<LocalMessageFile> files = local.ToList();
-            var byName = new Dictionary<string, LocalMessageFile>(StringComparer.Ordinal);
-            var byUid = new Dictionary<uint, LocalMessageFile>();
+            var byName = new Dictionary<string, LocalMessageFile>(files.Count, StringComparer.Ordinal);
+            var byUid = new Dictionary<uint, LocalMessageFile>(files.Count);
             foreach (LocalMessageFile file in files)
             {
                 if (!byName.ContainsKey(file.BaseName))
@@ -60,6 +61,7 @@ namespace MailProtocols.Core.Maildir
 
             var claimed = new HashSet<LocalMessageFile>();
             var recorded = new HashSet<uint>();
+
             foreach (SyncedMessage record in records ?? Enumerable.Empty<SyncedMessage>())
             {
                 if (!recorded.Add(record.Uid))
