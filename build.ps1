@@ -80,7 +80,6 @@ function Invoke-BuildTask {
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
     $bin = New-Item -ItemType Directory -Force (Join-Path $ModuleOut 'bin')
     Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $bin
-    Copy-Item (Join-Path $RepoRoot 'src/MailProtocols/Module/MailProtocols.psm1') $ModuleOut
     Copy-Item -Recurse (Join-Path $RepoRoot 'src/MailProtocols/Formats') (Join-Path $ModuleOut 'Formats')
 
     $version = Get-ModuleVersion

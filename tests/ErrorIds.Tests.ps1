@@ -3,8 +3,7 @@
 
 BeforeAll {
     $repo = Split-Path $PSScriptRoot -Parent
-    # Not Import-PowerShellDataFile: the manifest chooses its RootModule by $PSEdition, which that refuses.
-    $cmdlets = (& ([scriptblock]::Create((Get-Content -Raw (Join-Path $repo 'MailProtocols.psd1'))))).CmdletsToExport
+    $cmdlets = (Import-PowerShellDataFile (Join-Path $repo 'MailProtocols.psd1')).CmdletsToExport
     # ErrorIds read <Verb><Noun><Reason>, e.g. ConnectImapCertificateNotTrusted; the reason is a constant of MailErrorReason.
     $prefixes = ($cmdlets | ForEach-Object { $_ -replace '-', '' } | Sort-Object Length -Descending) -join '|'
     $script:Pattern = "\b(?<prefix>$prefixes)(?<reason>[A-Z][A-Za-z0-9]+)\b"

@@ -34,8 +34,8 @@ Describe 'Get-Help <_>' -ForEach $CmdletNames {
 }
 
 Describe 'Module manifest' {
-    # Not Import-PowerShellDataFile: the manifest chooses its RootModule by $PSEdition, which that refuses.
-    BeforeAll { $script:Manifest = & ([scriptblock]::Create((Get-Content -Raw $env:MAILPROTOCOLS_MODULE))) }
+    # Plain values only (no $PSEdition choice), which PowerShell reads without running anything.
+    BeforeAll { $script:Manifest = Import-PowerShellDataFile $env:MAILPROTOCOLS_MODULE }
 
     It 'exports cmdlets explicitly, without wildcards' {
         $Manifest.CmdletsToExport | Should -Not -BeNullOrEmpty

@@ -90,32 +90,26 @@ Import-Module '$env:MAILPROTOCOLS_MODULE'
         @($result.Loaded) | Should -BeNullOrEmpty
     }
 
-    It 'keeps the Windows PowerShell path: the .psm1 is the RootModule there and checks before it loads the cmdlets' {
-        $manifest = Get-Content -Raw $env:MAILPROTOCOLS_MODULE
-        $desktop = & ([scriptblock]::Create(($manifest -replace '\$PSEdition\b', "'Desktop'")))
-        $desktop.RootModule | Should -Be 'MailProtocols.psm1'
-        $psm1 = Get-Content -Raw (Join-Path (Split-Path $env:MAILPROTOCOLS_MODULE) $desktop.RootModule)
-        $check = $psm1.IndexOf('Assert-NoDependencyConflict -Bin')
-        $check | Should -BeGreaterThan 0
-        $psm1.IndexOf("LoadFrom((Join-Path `$bin 'MailProtocols.dll'))") | Should -BeGreaterThan $check
+    It 'has one RootModule for both editions, the cmdlet assembly, in a manifest of plain values' {
+        # Windows PowerShell imports the same assembly; its module initializer refuses a conflicting MailKit
+        # there before any cmdlet runs (the next test). A manifest without a $PSEdition choice is read
+        # without being run, which is cheaper, and Import-PowerShellDataFile can read it.
+        $manifest = Import-PowerShellDataFile $env:MAILPROTOCOLS_MODULE
+        $manifest.RootModule | Should -Be 'bin/MailProtocols.dll'
+        Test-Path (Join-Path (Split-Path $env:MAILPROTOCOLS_MODULE) 'MailProtocols.psm1') | Should -BeFalse
     }
 
     It 'has the Windows PowerShell check refuse a different MailKit already loaded, with a clear error' {
-        # Windows PowerShell is not on this machine; its import runs this same check, here fed a real
-        # MailKit 4.0.0 loaded beside ours.
+        # Windows PowerShell is not on this machine; its import runs this same check (ModuleInitializer on
+        # .NET Framework), here fed a real MailKit 4.0.0 loaded beside ours.
         $oldMailKit = Join-Path $NuGetRoot 'mailkit/4.0.0/lib/netstandard2.0/MailKit.dll'
-        # On PowerShell 7 the .psm1 is not imported (the RootModule is the cmdlet assembly), so its function
-        # is taken from the shipped file as it is.
         $result = Invoke-ChildPwsh -Script @"
 Import-Module '$env:MAILPROTOCOLS_MODULE'
-`$module = Get-Module MailProtocols
-`$bin = Join-Path `$module.ModuleBase 'bin'
-`$ast = [Management.Automation.Language.Parser]::ParseFile((Join-Path `$module.ModuleBase 'MailProtocols.psm1'), [ref] `$null, [ref] `$null)
-. ([scriptblock]::Create(`$ast.Find({ param(`$a) `$a -is [Management.Automation.Language.FunctionDefinitionAst] -and `$a.Name -eq 'Assert-NoDependencyConflict' }, `$false).Extent.Text))
-`$clean = try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()); 'accepted' } catch { "refused: `$_" }
+`$bin = Join-Path (Get-Module MailProtocols).ModuleBase 'bin'
+`$clean = [MailProtocols.Commands.DependencyConflictCheck]::Find(`$bin, [AppDomain]::CurrentDomain.GetAssemblies())
 Add-Type -Path '$oldMailKit'
-`$conflict = try { Assert-NoDependencyConflict -Bin `$bin -Loaded ([AppDomain]::CurrentDomain.GetAssemblies()) } catch { `$_ }
-[pscustomobject]@{ Clean = `$clean; ErrorId = `$conflict.FullyQualifiedErrorId; Category = "`$(`$conflict.CategoryInfo.Category)"; Message = "`$conflict" } | ConvertTo-Json
+`$conflict = [MailProtocols.Commands.DependencyConflictCheck]::Find(`$bin, [AppDomain]::CurrentDomain.GetAssemblies())
+[pscustomobject]@{ Clean = if (`$null -eq `$clean) { 'accepted' } else { "refused: `$clean" }; ErrorId = `$conflict.FullyQualifiedErrorId; Category = "`$(`$conflict.CategoryInfo.Category)"; Message = "`$conflict" } | ConvertTo-Json
 "@
         $result.Clean | Should -Be 'accepted' -Because 'the module''s own MailKit, MimeKit and BouncyCastle are no conflict'
         $result.ErrorId | Should -Be 'DependencyConflict'

@@ -26,7 +26,8 @@ namespace MailProtocols.Core.Imap
                 if (summary.Flags.HasValue)
                 {
                     message.Flags = ImapMessageFlagsExtensions.FromMailKit(summary.Flags.Value);
-                    message.Keywords = summary.Keywords.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+                    // Most messages carry no keyword; the sort would still cost an enumerator and an array each.
+                    message.Keywords = summary.Keywords.Count == 0 ? Array.Empty<string>() : summary.Keywords.OrderBy(k => k, StringComparer.Ordinal).ToArray();
                 }
 
                 if (summary.Size.HasValue)

@@ -31,6 +31,9 @@ namespace MailProtocols.Core.Imap
         /// <summary>Summaries already fetched for client-side sorting, so they are not fetched twice.</summary>
         public IDictionary<uint, IMessageSummary> Prefetched { get; }
 
+        /// <summary>Whether fetching the summaries needs a round trip at all (it does not after a prefetch).</summary>
+        public bool NeedsFetch => Prefetched == null;
+
         public bool SortedByServer { get; }
 
         /// <summary>Whether the summaries are fetched with BODYSTRUCTURE (Search-ImapFolder -IncludeStructure or -HasAttachment).</summary>

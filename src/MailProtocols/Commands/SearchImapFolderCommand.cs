@@ -175,10 +175,10 @@ namespace MailProtocols.Commands
 
                 int written = 0;
                 IEnumerable<ImapFetchBatch> batches = ImapMessageReader.FetchFound(session, found, CancellationToken);
-                if (found.Uids.Count > ImapMessageReader.SummaryBatchSize)
+                if (found.NeedsFetch && found.Uids.Count > ImapMessageReader.SummaryBatchSize)
                 {
-                    // The next batch is fetched while this one goes down the pipeline. A single batch has nothing
-                    // to read ahead of, and a worker would only wake (and spin) a thread-pool thread.
+                    // The next batch is fetched while this one goes down the pipeline. A single or prefetched batch has
+                    // nothing to read ahead of, and a worker would only wake (and spin) a thread-pool thread.
                     batches = ReadAhead.Of(batches);
                 }
 
