@@ -10,6 +10,8 @@
     - pushing -Changes local flag changes (\Flagged toggled by renames in cur/, after an untimed run that takes in
       the server's changes): Sync-ImapFolder -Direction Both against mbsync Sync All; the commands of one run of each
       are counted in Dovecot's rawlog (bench/rawlog_stats.py).
+    With -OtherClientFlags, each push round starts with \Flagged set on every message and cleared again (the bench's
+    phase 2 'Flags' operation before its PushFlags).
     Prints wall-clock medians, CPU seconds (this process for the module; /usr/bin/time for mbsync) and the load
     average. Plaintext on loopback. Needs root (Dovecot) and mbsync.
 .EXAMPLE
@@ -22,7 +24,14 @@ param(
     [ValidateRange(1, 20)] [int] $Runs = 3,
     [int] $Changes = 1000,
     # Leave out the first-sync comparison (e.g. for one no-change check over 100,000 messages).
-    [switch] $SkipFirstSync
+    [switch] $SkipFirstSync,
+    # Before each push round, set \Flagged on every message and clear it again through the module's session, as
+    # the bench's phase 2 'Flags' operation does before its PushFlags: every message's mod-sequence moves.
+    [switch] $OtherClientFlags,
+    # Leave out the no-change comparison.
+    [switch] $SkipNoChange,
+    # Print the verbose lines (the phase times) of each timed push run.
+    [switch] $ShowPhases
 )
 
 $ErrorActionPreference = 'Stop'
@@ -117,7 +126,7 @@ try {
     $mbBoth = Join-Path $client.Directory 'Both'
     [void][IO.Directory]::CreateDirectory($mbBoth)
     Invoke-Mbsync 'bench-both' $null
-    for ($run = 0; $run -lt [math]::Max($Runs, 5); $run++) {
+    for ($run = 0; $run -lt $(if ($SkipNoChange) { 0 } else { [math]::Max($Runs, 5) }); $run++) {
         $r = Measure-Module 'no-change: Sync-ImapFolder -Direction Both' { Sync-ImapFolder -Folder INBOX -Destination $both -Direction Both }
         if (-not $r.Unchanged) { throw "The no-change two-way run was not unchanged (New $($r.New), FlagsPushed $($r.FlagsPushed))." }
         Invoke-Mbsync 'bench-both' 'no-change: mbsync Sync All'
@@ -139,10 +148,17 @@ try {
             [IO.File]::SetUnixFileMode($config, [IO.UnixFileMode]'UserRead, UserWrite')
             [IO.File]::WriteAllText($config, ((Get-Content -Raw $client.Config) -replace 'SSLType None', "SSLType None`nDisableExtension COMPRESS=DEFLATE"))
         }
+        if ($OtherClientFlags) {
+            $all = @(Search-ImapFolder -Session $session -Folder INBOX)
+            $all | Set-ImapFlag -Session $session -Add Flagged
+            $all | Set-ImapFlag -Session $session -Remove Flagged
+        }
         Sync-ImapFolder -Session $use -Folder INBOX -Destination $both -Direction Both | Out-Null
         $n = & $switch -Path $both -Count $Changes
         $start = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000
-        $r = Measure-Module $(if ($counted) { 'counted' } else { 'push flags: Sync-ImapFolder -Direction Both' }) { Sync-ImapFolder -Session $use -Folder INBOX -Destination $both -Direction Both }
+        $r = Measure-Module $(if ($counted) { 'counted' } else { 'push flags: Sync-ImapFolder -Direction Both' }) { Sync-ImapFolder -Session $use -Folder INBOX -Destination $both -Direction Both -Verbose:$ShowPhases 4>&1 }
+        if ($ShowPhases) { $r | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | ForEach-Object { Write-Host "  $($_.Message)" } }
+        $r = $r | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] }
         $windows += @{ name = 'module'; start = $start; end = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds() / 1000 }
         if ($r.FlagsPushed -ne $n) { throw "Pushed $($r.FlagsPushed) flag changes, expected $n." }
 

@@ -142,6 +142,44 @@ Describe 'Two-way Sync-ImapFolder when the connection breaks' {
         $local['f-1@test'] | Should -Be 'F'
         (Get-ServerFlagState -User $copy.User)['f-1@test'] | Should -Be 'F'
     }
+
+    It 'cut after the push and before the pull part (every EXAMINE cut, retries too): the run fails; the re-run pushes nothing twice and finishes' {
+        $copy = New-TwoWayCopy
+        Set-LocalLetters -Directory $copy.Dest -MessageId 'f-1@test' -Letters 'F'
+        Set-ServerFlags -User $copy.User -MessageId 'f-3@test' -Flags '\Answered'
+        Add-ServerMessages -User $copy.User -Count 2 -Prefix 'arrived'
+        # The push part SELECTs; the pull part EXAMINEs: cutting that on every connection stops the run between the two.
+        $proxy = Start-FaultProxy -TargetPort $Bed.ImapPort -CutAfterCommand '^\S+ EXAMINE ' -BeforeCommand -CutConnections 20
+        $s = Connect-ThroughProxy $copy.User $proxy
+        try {
+            $null = Sync-ImapFolder -Session $s -Destination $copy.Dest -Direction Both -ErrorVariable errs -ErrorAction SilentlyContinue
+            @(Get-FaultProxyEvent $proxy | Where-Object event -EQ cut).Count | Should -BeGreaterThan 0
+            @($errs) | Should -HaveCount 1
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'SyncImapFolderConnectionLost,*'
+        }
+        finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue; Stop-FaultProxy $proxy }
+        (Get-ServerFlagState -User $copy.User)['f-1@test'] | Should -Be 'F' -Because 'the push part finished before the cut'
+        (Get-LocalFlagState $copy.Dest).ContainsKey('arrived-1@test') | Should -BeFalse -Because 'the pull part never ran'
+
+        $s = Connect-TestImap -User $copy.User -NotDefault
+        try {
+            $rerun = Sync-ImapFolder -Session $s -Destination $copy.Dest -Direction Both
+            $rerun.FlagsPushed + $rerun.Conflicts + $rerun.Appended | Should -Be 0
+            $rerun.New | Should -Be 2
+            $server = Get-ServerFlagState -User $copy.User
+            $local = Get-LocalFlagState $copy.Dest
+            $local.Keys.Count | Should -Be 6
+            $server.Keys.Count | Should -Be 6
+            foreach ($id in $server.Keys) { $local[$id] | Should -Be $server[$id] -Because $id }
+            $server['f-1@test'] | Should -Be 'F'
+            $server['f-3@test'] | Should -Be 'R'
+            @(Get-ChildItem -LiteralPath (Join-Path $copy.Dest 'cur') -File).Count | Should -Be 6 -Because 'no message twice on disk'
+
+            $again = Sync-ImapFolder -Session $s -Destination $copy.Dest -Direction Both
+            $again.New + $again.FlagsPushed + $again.FlagsUpdated + $again.Removed + $again.Conflicts | Should -Be 0
+        }
+        finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+    }
 }
 
 Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag changes' {

@@ -43,6 +43,19 @@ namespace MailProtocols.Core.Imap
                 _skip = skip ?? new HashSet<uint>();
             }
 
+            /// <summary>
+            /// Set by a two-way run, which writes the state itself right after: the final state is left in
+            /// <see cref="Final"/> instead of written (a cut before that write leaves the last batch's state, which the
+            /// next run completes).
+            /// </summary>
+            public bool HandBack { get; set; }
+
+            /// <summary>The folder's files as the caller (a two-way run that just scanned them) knows them; null: scanned here.</summary>
+            public List<MaildirEntry> Files { get; set; }
+
+            /// <summary>With <see cref="HandBack"/>: the state this run would have written at its end.</summary>
+            public MaildirSyncState Final { get; private set; }
+
             public void Execute()
             {
                 IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, false, t), idempotent: true);
@@ -71,10 +84,21 @@ namespace MailProtocols.Core.Imap
                 bool modSeqs = opened.Supports(FolderFeature.ModSequences) && _status.HighestModSeq != 0;
                 ulong changedSince = current && modSeqs ? _saved.HighestModSeq : 0;
 
-                List<MaildirEntry> files = _maildir.Scan();
-                Dictionary<uint, MaildirEntry> local = files.Where(f => f.UidValidity == _validity)
-                    .GroupBy(f => f.Uid).ToDictionary(g => g.Key, g => g.First());
-                List<MaildirEntry> oldGeneration = files.Where(f => f.UidValidity != _validity).ToList();
+                List<MaildirEntry> files = Files ?? _maildir.Scan();
+                var local = new Dictionary<uint, MaildirEntry>(files.Count);
+                var oldGeneration = new List<MaildirEntry>();
+                foreach (MaildirEntry file in files)
+                {
+                    if (file.UidValidity != _validity)
+                    {
+                        oldGeneration.Add(file);
+                    }
+                    else if (!local.ContainsKey(file.Uid))
+                    {
+                        // Two files for one UID: the first found stands for it, as before.
+                        local[file.Uid] = file;
+                    }
+                }
 
                 // Messages above the highest UID on disk: new, or left over from an interrupted run.
                 int countAtListing = 0;
@@ -177,7 +201,15 @@ namespace MailProtocols.Core.Imap
                 state.Count = countAtListing;
                 state.Complete = true;
                 state.Synced = DateTimeOffset.UtcNow;
-                state.Write(_maildir.Path);
+                if (HandBack)
+                {
+                    Final = state;
+                }
+                else
+                {
+                    state.Write(_maildir.Path);
+                }
+
                 _result.Count = countAtListing;
 
                 // Leave nothing selected, so the next run's STATUS is the only command it needs.

@@ -48,6 +48,7 @@ namespace MailProtocols.Core.Imap
             private bool _declined;
             private MaildirSyncState _written;
             private List<LocalMessageFile> _files = new List<LocalMessageFile>();
+            private List<LocalMessageFile> _otherGeneration = new List<LocalMessageFile>();
             private readonly HashSet<string> _gone = new HashSet<string>(StringComparer.Ordinal);
 
             public TwoWayRun(ImapMaildirSync owner, ImapSyncTarget target, MaildirFolder maildir, MaildirSyncState saved, ImapSyncResult result, CancellationToken token)
@@ -102,6 +103,7 @@ namespace MailProtocols.Core.Imap
                     : new List<LocalMessageFile>();
                 _pending = (_saved?.PendingAppends ?? new List<PendingAppend>()).ToList();
                 _files = files;
+                _otherGeneration = otherGeneration;
 
                 // Nothing on the local side (a first run into an empty Maildir): the plan could only say "download
                 // everything", which the pull part does from its own metadata FETCH, so the flags are not read twice.
@@ -144,8 +146,12 @@ namespace MailProtocols.Core.Imap
                 DeleteOnServer(plan);
                 ChangeLocal(plan);
                 _applied = true;
-                WriteState(_saved);
-                _channel.Verbose($"'{_path}': server and local changes made and the state written at {clock.Elapsed.TotalSeconds:0.000} s.");
+
+                // Both: the pull part writes this state with its first batch, and the final write follows it; a cut
+                // before either leaves the last state on disk (the previous run's, or the last APPEND batch's), from
+                // which the next run's three-way merge finds both sides already agreeing on what this run changed.
+                WriteState(_saved, persist: !Both);
+                _channel.Verbose($"'{_path}': server and local changes made at {clock.Elapsed.TotalSeconds:0.000} s.");
 
                 if (Both)
                 {
@@ -237,7 +243,8 @@ namespace MailProtocols.Core.Imap
                 var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
                 (int, int, int, int) Touched() => (_result.New, _result.FlagsUpdated, _result.Removed, _result.Kept);
                 (int, int, int, int) before = Touched();
-                new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip).Execute();
+                var pull = new FolderRun(_owner, _target, _maildir, saved, now, _result, _token, skip) { HandBack = true, Files = resync ? null : OurFiles() };
+                pull.Execute();
 
                 // The pull part counts every file it writes, renames or removes: when it touched none, the files are
                 // this run's first scan as renamed, adopted and removed since (the objects follow), so no second scan.
@@ -247,18 +254,44 @@ namespace MailProtocols.Core.Imap
                 _appended.Clear();
                 foreach (LocalMessageFile file in files.Where(f => f.Uid != 0))
                 {
-                    _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = MaildirSyncPlanner.Flags(file.Letters) };
+                    string letters = MaildirSyncPlanner.Flags(file.Letters);
+                    if (!_records.TryGetValue(file.Uid, out SyncedMessage record) || record.BaseName != file.BaseName || record.Letters != letters)
+                    {
+                        _records[file.Uid] = new SyncedMessage { Uid = file.Uid, BaseName = file.BaseName, Letters = letters };
+                    }
                 }
 
-                // Only the pull part's header values are needed, not its copy of the records.
-                WriteState(MaildirSyncState.Read(_maildir.Path, headerOnly: true), final: true);
+                // Only the pull part's header values are needed, not its copy of the records: one write for both.
+                WriteState(pull.Final, final: true);
+            }
+
+            /// <summary>
+            /// Our files as this run left them (the first scan's objects follow every rename, adoption and removal it
+            /// made), read from their names as <see cref="MaildirFolder.Scan"/> would: the pull part needs no second scan.
+            /// </summary>
+            private List<MaildirEntry> OurFiles()
+            {
+                var entries = new List<MaildirEntry>(_files.Count + _otherGeneration.Count);
+                foreach (LocalMessageFile file in _files.Concat(_otherGeneration))
+                {
+                    string name = Path.GetFileName(file.Path);
+                    if (_gone.Contains(file.Path) || !MaildirFileName.TryParseOurs(name, out uint uid, out uint validity))
+                    {
+                        continue;
+                    }
+
+                    MaildirFileName.Split(name, out string baseName, out string letters);
+                    entries.Add(new MaildirEntry { Path = file.Path, BaseName = baseName, Letters = letters, Uid = uid, UidValidity = validity });
+                }
+
+                return entries;
             }
 
             /// <summary>
             /// The state with the records and pending APPENDs as they are now; the pull part's values as <paramref name="pulled"/>
             /// left them. Only the last write of a Both run is complete: any other leaves the next run a full check.
             /// </summary>
-            private void WriteState(MaildirSyncState pulled, bool final = false)
+            private void WriteState(MaildirSyncState pulled, bool final = false, bool persist = true)
             {
                 bool same = final && pulled != null && pulled.UidValidity == _validity;
                 var state = new MaildirSyncState
@@ -283,7 +316,11 @@ namespace MailProtocols.Core.Imap
                     _maildir.Create(isSubfolder: true);
                 }
 
-                state.Write(_maildir.Path);
+                if (persist)
+                {
+                    state.Write(_maildir.Path);
+                }
+
                 _written = state;
             }
 

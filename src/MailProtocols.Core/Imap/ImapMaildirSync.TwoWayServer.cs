@@ -289,13 +289,22 @@ namespace MailProtocols.Core.Imap
                 }
 
                 _channel.Verbose($"{changed.Count} message(s) in '{_path}' changed on the server since mod-sequence {saved.RecordsModSeq}; the other flags are the records'.");
-                var server = records.ToDictionary(r => r.Uid, r => new ServerMessageFlags { Uid = r.Uid, Letters = r.Letters });
+                // The records in their order, each replaced by its change if it has one; then the new messages (every
+                // recorded UID is below the recorded UIDNEXT, and every message below it then was recorded).
+                var byUid = new Dictionary<uint, ServerMessageFlags>(changed.Count);
                 foreach (ServerMessageFlags message in changed)
                 {
-                    server[message.Uid] = message;
+                    byUid[message.Uid] = message;
                 }
 
-                return server.Values.OrderBy(m => m.Uid).ToList();
+                var server = new List<ServerMessageFlags>(records.Count + added);
+                foreach (SyncedMessage record in records)
+                {
+                    server.Add(byUid.TryGetValue(record.Uid, out ServerMessageFlags now) ? now : new ServerMessageFlags { Uid = record.Uid, Letters = record.Letters });
+                }
+
+                server.AddRange(changed.Where(m => m.Uid >= saved.UidNext).OrderBy(m => m.Uid));
+                return server;
             }
 
             private static string FlagName(char letter) =>

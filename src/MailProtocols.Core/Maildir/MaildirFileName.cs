@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.IO;
-using System.Text.RegularExpressions;
 
 namespace MailProtocols.Core.Maildir
 {
@@ -16,9 +15,6 @@ namespace MailProtocols.Core.Maildir
     {
         /// <summary>The "host" part of the unique name; it marks the files as ours.</summary>
         public const string Host = "mailprotocols";
-
-        private static readonly Regex Ours = new Regex(@"^(?<time>\d+)\.(?<uid>\d+)_(?<validity>\d+)\." + Host + @"(?:,|$)",
-            RegexOptions.CultureInvariant);
 
         /// <summary>
         /// ":" as the Maildir specification says; ";" on Windows, where ":" in a file name would open an
@@ -53,12 +49,60 @@ namespace MailProtocols.Core.Maildir
         /// <summary>True for a file Sync-ImapFolder wrote; gives the message's UID and the folder's UIDVALIDITY.</summary>
         public static bool TryParseOurs(string fileName, out uint uid, out uint uidValidity)
         {
+            // By hand rather than by a Regex: a two-way run parses every file name of the folder, twice.
+            // Same rule as "^\d+\.(?<uid>\d+)_(?<validity>\d+)\.mailprotocols(?:,|$)" with both numbers in a uint
+            // (\d is any Unicode digit; only ASCII digits make a number).
             uid = 0;
             uidValidity = 0;
-            Match match = Ours.Match(fileName);
-            return match.Success &&
-                uint.TryParse(match.Groups["uid"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out uid) &&
-                uint.TryParse(match.Groups["validity"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out uidValidity);
+            int at = 0;
+            int end = -1;
+            if (!(Digits(fileName, ref at, out _) && Next(fileName, ref at, '.') &&
+                Digits(fileName, ref at, out uint? uidValue) && Next(fileName, ref at, '_') &&
+                Digits(fileName, ref at, out uint? validityValue) && Next(fileName, ref at, '.') &&
+                (end = at + Host.Length) <= fileName.Length && string.CompareOrdinal(fileName, at, Host, 0, Host.Length) == 0 &&
+                (end == fileName.Length || fileName[end] == ',') && uidValue.HasValue && validityValue.HasValue))
+            {
+                return false;
+            }
+
+            uid = uidValue.Value;
+            uidValidity = validityValue.Value;
+            return true;
+        }
+
+        /// <summary>A run of digits at <paramref name="at"/>; its value when all are ASCII and it fits in a uint.</summary>
+        private static bool Digits(string text, ref int at, out uint? value)
+        {
+            int start = at;
+            ulong number = 0;
+            bool ok = true;
+            while (at < text.Length && char.IsDigit(text[at]))
+            {
+                char c = text[at++];
+                if (c < '0' || c > '9')
+                {
+                    ok = false;
+                }
+                else if (ok)
+                {
+                    number = number * 10 + (ulong)(c - '0');
+                    ok = number <= uint.MaxValue;
+                }
+            }
+
+            value = ok ? (uint)number : (uint?)null;
+            return at > start;
+        }
+
+        private static bool Next(string text, ref int at, char expected)
+        {
+            if (at < text.Length && text[at] == expected)
+            {
+                at++;
+                return true;
+            }
+
+            return false;
         }
     }
 }

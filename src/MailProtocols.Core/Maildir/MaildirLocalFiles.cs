@@ -33,7 +33,7 @@ namespace MailProtocols.Core.Maildir
                         string name = Path.GetFileName(path);
 
                         // Dot-files are not messages; a name with a line break could not be recorded in the state.
-                        if (name.StartsWith(".", StringComparison.Ordinal) || name.Any(char.IsControl))
+                        if (name.StartsWith(".", StringComparison.Ordinal) || HasControl(name))
                         {
                             continue;
                         }
@@ -57,6 +57,19 @@ namespace MailProtocols.Core.Maildir
             });
             otherGeneration = other;
             return files;
+        }
+
+        private static bool HasControl(string name)
+        {
+            foreach (char c in name)
+            {
+                if (char.IsControl(c))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>Renames a file (into cur/) for new flag letters, keeping its keyword letters; the file object follows.</summary>

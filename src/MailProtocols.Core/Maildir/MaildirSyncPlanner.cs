@@ -36,15 +36,16 @@ namespace MailProtocols.Core.Maildir
             var plan = new MaildirSyncPlan();
             var stores = new SortedDictionary<(bool, char), FlagStore>(Comparer<(bool, char)>.Create((a, b) =>
                 a.Item1 != b.Item1 ? (a.Item1 ? -1 : 1) : a.Item2.CompareTo(b.Item2)));
-            var onServer = new Dictionary<uint, ServerMessageFlags>();
+            // Sized up front: a large folder's tables would otherwise be rebuilt a dozen times on the way.
+            var onServer = new Dictionary<uint, ServerMessageFlags>(server is ICollection<ServerMessageFlags> known ? known.Count : 0);
             foreach (ServerMessageFlags message in server)
             {
                 onServer[message.Uid] = message;
             }
 
             List<LocalMessageFile> files = local.ToList();
-            var byName = new Dictionary<string, LocalMessageFile>(StringComparer.Ordinal);
-            var byUid = new Dictionary<uint, LocalMessageFile>();
+            var byName = new Dictionary<string, LocalMessageFile>(files.Count, StringComparer.Ordinal);
+            var byUid = new Dictionary<uint, LocalMessageFile>(files.Count);
             foreach (LocalMessageFile file in files)
             {
                 if (!byName.ContainsKey(file.BaseName))
@@ -60,6 +61,7 @@ namespace MailProtocols.Core.Maildir
 
             var claimed = new HashSet<LocalMessageFile>();
             var recorded = new HashSet<uint>();
+
             foreach (SyncedMessage record in records ?? Enumerable.Empty<SyncedMessage>())
             {
                 if (!recorded.Add(record.Uid))
@@ -152,8 +154,49 @@ namespace MailProtocols.Core.Maildir
         }
 
         /// <summary>The upper-case flag letters of a name's info part (keyword letters left out), sorted.</summary>
-        public static string Flags(string letters) =>
-            new string((letters ?? string.Empty).Where(c => FlagLetters.IndexOf(c) >= 0).Distinct().OrderBy(c => c).ToArray());
+        public static string Flags(string letters)
+        {
+            // Runs for every record, file and server message of a two-way run: no allocation when the letters are
+            // already flag letters in order (the usual case), one string otherwise.
+            if (string.IsNullOrEmpty(letters))
+            {
+                return string.Empty;
+            }
+
+            int mask = 0;
+            bool normal = true;
+            int last = -1;
+            foreach (char c in letters)
+            {
+                int bit = FlagLetters.IndexOf(c);
+                if (bit < 0 || bit <= last)
+                {
+                    normal = false;
+                }
+
+                if (bit >= 0)
+                {
+                    mask |= 1 << bit;
+                    last = bit;
+                }
+            }
+
+            if (normal)
+            {
+                return letters;
+            }
+
+            var result = new System.Text.StringBuilder(FlagLetters.Length);
+            for (int bit = 0; bit < FlagLetters.Length; bit++)
+            {
+                if ((mask & (1 << bit)) != 0)
+                {
+                    result.Append(FlagLetters[bit]);
+                }
+            }
+
+            return result.ToString();
+        }
 
         /// <summary>The three-way merge of one message's flags: per flag, the side that changed it since the last sync wins.</summary>
         public static string MergeFlags(string recorded, string local, string server)
@@ -161,6 +204,17 @@ namespace MailProtocols.Core.Maildir
             if (recorded == null)
             {
                 return Flags(server);
+            }
+
+            // One side unchanged since the last sync: the other side's flags, with nothing to merge.
+            if (string.Equals(local, recorded, StringComparison.Ordinal))
+            {
+                return Flags(server);
+            }
+
+            if (string.Equals(server, recorded, StringComparison.Ordinal))
+            {
+                return Flags(local);
             }
 
             var result = new System.Text.StringBuilder(6);
@@ -269,7 +323,7 @@ namespace MailProtocols.Core.Maildir
                 return;
             }
 
-            foreach (char letter in FlagLetters)
+            foreach (char letter in merged == serverFlags ? string.Empty : FlagLetters)
             {
                 bool want = merged.IndexOf(letter) >= 0;
                 if (want == (serverFlags.IndexOf(letter) >= 0))

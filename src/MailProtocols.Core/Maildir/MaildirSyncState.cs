@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using MailProtocols.Core.Files;
 
@@ -137,8 +138,24 @@ namespace MailProtocols.Core.Maildir
         /// <summary>Replaces the state file atomically (temporary name, flush, rename).</summary>
         public void Write(string directory)
         {
-            var text = new StringBuilder();
-            text.Append("# Sync-ImapFolder (MailProtocols) state of this Maildir folder. Delete it to force a full check.\n");
+            MaildirFolder.Io($"writing the sync state in '{directory}'", () =>
+            {
+                using (var file = new AtomicFile(PathIn(directory)))
+                {
+                    // Straight into the temporary file (a large folder's records would otherwise be copied twice on the way).
+                    using (var writer = new StreamWriter(file.Stream, new UTF8Encoding(false), 65536, leaveOpen: true))
+                    {
+                        WriteTo(writer);
+                    }
+
+                    file.Commit(overwrite: true);
+                }
+            });
+        }
+
+        private void WriteTo(TextWriter text)
+        {
+            text.Write("# Sync-ImapFolder (MailProtocols) state of this Maildir folder. Delete it to force a full check.\n");
             Append(text, "folder", Folder);
             Append(text, "uidvalidity", UidValidity.ToString(CultureInfo.InvariantCulture));
             Append(text, "highestuid", HighestUid.ToString(CultureInfo.InvariantCulture));
@@ -163,28 +180,27 @@ namespace MailProtocols.Core.Maildir
                 Append(text, "twoway", "true");
                 foreach (SyncedMessage message in Messages)
                 {
-                    text.Append("m ").Append(message.Uid.ToString(CultureInfo.InvariantCulture)).Append(' ')
-                        .Append(string.IsNullOrEmpty(message.Letters) ? "-" : message.Letters).Append(' ')
-                        .Append(message.BaseName ?? "-").Append('\n');
+                    text.Write("m ");
+                    text.Write(message.Uid.ToString(CultureInfo.InvariantCulture));
+                    text.Write(' ');
+                    text.Write(string.IsNullOrEmpty(message.Letters) ? "-" : message.Letters);
+                    text.Write(' ');
+                    text.Write(message.BaseName ?? "-");
+                    text.Write('\n');
                 }
             }
 
             foreach (PendingAppend append in PendingAppends ?? new List<PendingAppend>())
             {
                 // "a <uidnext> <message-id or -> <unique name>"; the name is last because only it may hold spaces.
-                text.Append("a ").Append(append.UidNext.ToString(CultureInfo.InvariantCulture)).Append(' ')
-                    .Append(string.IsNullOrEmpty(append.MessageId) ? "-" : append.MessageId).Append(' ')
-                    .Append(append.BaseName).Append('\n');
+                text.Write("a ");
+                text.Write(append.UidNext.ToString(CultureInfo.InvariantCulture));
+                text.Write(' ');
+                text.Write(string.IsNullOrEmpty(append.MessageId) ? "-" : append.MessageId);
+                text.Write(' ');
+                text.Write(append.BaseName);
+                text.Write('\n');
             }
-            byte[] bytes = new UTF8Encoding(false).GetBytes(text.ToString());
-            MaildirFolder.Io($"writing the sync state in '{directory}'", () =>
-            {
-                using (var file = new AtomicFile(PathIn(directory)))
-                {
-                    file.Stream.Write(bytes, 0, bytes.Length);
-                    file.Commit(overwrite: true);
-                }
-            });
         }
 
         private static List<string> HeaderLines(string path)
@@ -204,16 +220,62 @@ namespace MailProtocols.Core.Maildir
 
         private static void ReadMessage(string line, List<SyncedMessage> messages)
         {
-            string[] parts = line.Split(new[] { ' ' }, 4);
-            if (parts.Length == 4 && uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out uint uid) && uid != 0)
+            // "m <uid> <letters> <name>", the name last (it may hold spaces); read without splitting, since a
+            // state holds a line per message and a two-way run reads it whole.
+            int afterUid = line.IndexOf(' ', 2);
+            int afterLetters = afterUid < 0 ? -1 : line.IndexOf(' ', afterUid + 1);
+            if (afterLetters < 0 || !TryParseUid(line, 2, afterUid, out uint uid) || uid == 0)
             {
-                messages.Add(new SyncedMessage
-                {
-                    Uid = uid,
-                    Letters = parts[2] == "-" ? string.Empty : MaildirSyncPlanner.Flags(parts[2]),
-                    BaseName = parts[3] == "-" ? null : parts[3],
-                });
+                return;
             }
+
+            int lettersLength = afterLetters - afterUid - 1;
+            string name = line.Substring(afterLetters + 1);
+            messages.Add(new SyncedMessage
+            {
+                Uid = uid,
+                Letters = lettersLength == 1 && line[afterUid + 1] == '-' ? string.Empty : KnownLetters(line, afterUid + 1, lettersLength),
+                BaseName = name == "-" ? null : name,
+            });
+        }
+
+        /// <summary>Digits only (as uint.TryParse with NumberStyles.None), from <paramref name="start"/> up to <paramref name="end"/>.</summary>
+        private static bool TryParseUid(string text, int start, int end, out uint value)
+        {
+            value = 0;
+            ulong number = 0;
+            for (int i = start; i < end; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9' || (number = number * 10 + (ulong)(c - '0')) > uint.MaxValue)
+                {
+                    return false;
+                }
+            }
+
+            value = (uint)number;
+            return end > start;
+        }
+
+        // The 64 possible sets of flag letters, so the records of a large folder share a handful of strings.
+        private static readonly string[] LetterSets = Enumerable.Range(0, 64)
+            .Select(mask => new string(MaildirSyncPlanner.FlagLetters.Where((c, i) => (mask & (1 << i)) != 0).ToArray())).ToArray();
+
+        private static string KnownLetters(string line, int start, int length)
+        {
+            int mask = 0;
+            for (int i = start; i < start + length; i++)
+            {
+                int bit = MaildirSyncPlanner.FlagLetters.IndexOf(line[i]);
+                if (bit < 0 || (mask & (1 << bit)) != 0 || (1 << bit) < mask)
+                {
+                    return MaildirSyncPlanner.Flags(line.Substring(start, length));
+                }
+
+                mask |= 1 << bit;
+            }
+
+            return LetterSets[mask];
         }
 
         private static void ReadPending(string line, List<PendingAppend> pending)
@@ -229,7 +291,12 @@ namespace MailProtocols.Core.Maildir
             values.TryGetValue(key, out string text) && uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint value) ? value : 0;
 
         // A line break in a value (a hostile folder name) would make lines of its own, such as message records.
-        private static void Append(StringBuilder text, string key, string value) =>
-            text.Append(key).Append('=').Append((value ?? string.Empty).Replace('\r', ' ').Replace('\n', ' ')).Append('\n');
+        private static void Append(TextWriter text, string key, string value)
+        {
+            text.Write(key);
+            text.Write('=');
+            text.Write((value ?? string.Empty).Replace('\r', ' ').Replace('\n', ' '));
+            text.Write('\n');
+        }
     }
 }
