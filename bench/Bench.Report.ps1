@@ -212,7 +212,7 @@ function Get-RunSection {
     )
     $import = Get-Cell $Results 'module.import'
     if ($import) {
-        $lines += ('`Import-Module`: pwsh -NoProfile starts in {0:0.000} s bare and {1:0.000} s with the import.' -f [double]$import.BareSeconds, [double]$import.WithImportSeconds)
+        $lines += ('`Import-Module`: pwsh -NoProfile starts in {0:0.000} s bare and {1:0.000} s with the import (medians of {2} starts each).' -f [double]$import.BareSeconds, [double]$import.WithImportSeconds, @($import.Runs).Count)
         $lines += ''
     }
     if ($Results.Memory) {
