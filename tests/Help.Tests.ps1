@@ -34,7 +34,7 @@ Describe 'Get-Help <_>' -ForEach $CmdletNames {
 }
 
 Describe 'Module manifest' {
-    # Plain values only (no $PSEdition choice), which PowerShell reads without running anything.
+    # Plain values only (no $PSEdition choice), so Import-PowerShellDataFile reads it.
     BeforeAll { $script:Manifest = Import-PowerShellDataFile $env:MAILPROTOCOLS_MODULE }
 
     It 'exports cmdlets explicitly, without wildcards' {

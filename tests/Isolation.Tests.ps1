@@ -92,8 +92,8 @@ Import-Module '$env:MAILPROTOCOLS_MODULE'
 
     It 'has one RootModule for both editions, the cmdlet assembly, in a manifest of plain values' {
         # Windows PowerShell imports the same assembly; its module initializer refuses a conflicting MailKit
-        # there before any cmdlet runs (the next test). A manifest without a $PSEdition choice is read
-        # without being run, which is cheaper, and Import-PowerShellDataFile can read it.
+        # there before any cmdlet runs (the next test). A manifest without a $PSEdition choice is plain
+        # data, which Import-PowerShellDataFile can read.
         $manifest = Import-PowerShellDataFile $env:MAILPROTOCOLS_MODULE
         $manifest.RootModule | Should -Be 'bin/MailProtocols.dll'
         Test-Path (Join-Path (Split-Path $env:MAILPROTOCOLS_MODULE) 'MailProtocols.psm1') | Should -BeFalse
