@@ -332,7 +332,5 @@ namespace MailProtocols.Core.Imap.Migration
                 throw;
             }
         }
-
-        /// <summary>A message's identity by its Message-ID header, when the fetched headers have one.</summary>
     }
 }
