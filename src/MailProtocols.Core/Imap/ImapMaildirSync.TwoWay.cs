@@ -274,14 +274,11 @@ namespace MailProtocols.Core.Imap
                 var entries = new List<MaildirEntry>(_files.Count + _otherGeneration.Count);
                 foreach (LocalMessageFile file in _files.Concat(_otherGeneration))
                 {
-                    string name = Path.GetFileName(file.Path);
-                    if (_gone.Contains(file.Path) || !MaildirFileName.TryParseOurs(name, out uint uid, out uint validity))
+                    MaildirEntry entry = _gone.Contains(file.Path) ? null : MaildirFolder.Entry(file.Path);
+                    if (entry != null)
                     {
-                        continue;
+                        entries.Add(entry);
                     }
-
-                    MaildirFileName.Split(name, out string baseName, out string letters);
-                    entries.Add(new MaildirEntry { Path = file.Path, BaseName = baseName, Letters = letters, Uid = uid, UidValidity = validity });
                 }
 
                 return entries;

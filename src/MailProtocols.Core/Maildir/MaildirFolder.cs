@@ -122,18 +122,28 @@ namespace MailProtocols.Core.Maildir
 
                     foreach (string file in Directory.EnumerateFiles(directory))
                     {
-                        string name = System.IO.Path.GetFileName(file);
-                        if (!MaildirFileName.TryParseOurs(name, out uint uid, out uint validity))
+                        MaildirEntry entry = Entry(file);
+                        if (entry != null)
                         {
-                            continue;
+                            entries.Add(entry);
                         }
-
-                        MaildirFileName.Split(name, out string baseName, out string letters);
-                        entries.Add(new MaildirEntry { Path = file, BaseName = baseName, Letters = letters, Uid = uid, UidValidity = validity });
                     }
                 }
             });
             return entries;
+        }
+
+        /// <summary>The entry of a file Sync-ImapFolder named (UID and UIDVALIDITY in the name); null for any other file.</summary>
+        public static MaildirEntry Entry(string file)
+        {
+            string name = System.IO.Path.GetFileName(file);
+            if (!MaildirFileName.TryParseOurs(name, out uint uid, out uint validity))
+            {
+                return null;
+            }
+
+            MaildirFileName.Split(name, out string baseName, out string letters);
+            return new MaildirEntry { Path = file, BaseName = baseName, Letters = letters, Uid = uid, UidValidity = validity };
         }
 
         /// <summary>
