@@ -153,49 +153,30 @@ namespace MailProtocols.Core.Maildir
             return plan;
         }
 
+        /// <summary>Every set of flag letters, in order: index = one bit per letter of <see cref="FlagLetters"/>.</summary>
+        private static readonly string[] FlagSets = Enumerable.Range(0, 1 << FlagLetters.Length)
+            .Select(mask => new string(FlagLetters.Where((c, bit) => (mask & (1 << bit)) != 0).ToArray())).ToArray();
+
         /// <summary>The upper-case flag letters of a name's info part (keyword letters left out), sorted.</summary>
-        public static string Flags(string letters)
+        public static string Flags(string letters) => letters == null ? string.Empty : Flags(letters, 0, letters.Length);
+
+        /// <summary>
+        /// <see cref="Flags(string)"/> of <paramref name="length"/> characters of <paramref name="text"/> from <paramref name="start"/>.
+        /// Runs for every record, file and server message of a two-way run: one of 64 shared strings, never a new one.
+        /// </summary>
+        public static string Flags(string text, int start, int length)
         {
-            // Runs for every record, file and server message of a two-way run: no allocation when the letters are
-            // already flag letters in order (the usual case), one string otherwise.
-            if (string.IsNullOrEmpty(letters))
-            {
-                return string.Empty;
-            }
-
             int mask = 0;
-            bool normal = true;
-            int last = -1;
-            foreach (char c in letters)
+            for (int i = start; i < start + length; i++)
             {
-                int bit = FlagLetters.IndexOf(c);
-                if (bit < 0 || bit <= last)
-                {
-                    normal = false;
-                }
-
+                int bit = FlagLetters.IndexOf(text[i]);
                 if (bit >= 0)
                 {
                     mask |= 1 << bit;
-                    last = bit;
                 }
             }
 
-            if (normal)
-            {
-                return letters;
-            }
-
-            var result = new System.Text.StringBuilder(FlagLetters.Length);
-            for (int bit = 0; bit < FlagLetters.Length; bit++)
-            {
-                if ((mask & (1 << bit)) != 0)
-                {
-                    result.Append(FlagLetters[bit]);
-                }
-            }
-
-            return result.ToString();
+            return FlagSets[mask];
         }
 
         /// <summary>The three-way merge of one message's flags: per flag, the side that changed it since the last sync wins.</summary>

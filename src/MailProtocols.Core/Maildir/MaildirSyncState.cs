@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Text;
 using MailProtocols.Core.Files;
 
@@ -234,7 +233,7 @@ namespace MailProtocols.Core.Maildir
             messages.Add(new SyncedMessage
             {
                 Uid = uid,
-                Letters = lettersLength == 1 && line[afterUid + 1] == '-' ? string.Empty : KnownLetters(line, afterUid + 1, lettersLength),
+                Letters = lettersLength == 1 && line[afterUid + 1] == '-' ? string.Empty : MaildirSyncPlanner.Flags(line, afterUid + 1, lettersLength),
                 BaseName = name == "-" ? null : name,
             });
         }
@@ -255,27 +254,6 @@ namespace MailProtocols.Core.Maildir
 
             value = (uint)number;
             return end > start;
-        }
-
-        // The 64 possible sets of flag letters, so the records of a large folder share a handful of strings.
-        private static readonly string[] LetterSets = Enumerable.Range(0, 64)
-            .Select(mask => new string(MaildirSyncPlanner.FlagLetters.Where((c, i) => (mask & (1 << i)) != 0).ToArray())).ToArray();
-
-        private static string KnownLetters(string line, int start, int length)
-        {
-            int mask = 0;
-            for (int i = start; i < start + length; i++)
-            {
-                int bit = MaildirSyncPlanner.FlagLetters.IndexOf(line[i]);
-                if (bit < 0 || (mask & (1 << bit)) != 0 || (1 << bit) < mask)
-                {
-                    return MaildirSyncPlanner.Flags(line.Substring(start, length));
-                }
-
-                mask |= 1 << bit;
-            }
-
-            return LetterSets[mask];
         }
 
         private static void ReadPending(string line, List<PendingAppend> pending)
