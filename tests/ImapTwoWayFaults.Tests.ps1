@@ -143,13 +143,15 @@ Describe 'Two-way Sync-ImapFolder when the connection breaks' {
         (Get-ServerFlagState -User $copy.User)['f-1@test'] | Should -Be 'F'
     }
 
-    It 'cut after the push and before the pull part (every EXAMINE cut, retries too): the run fails; the re-run pushes nothing twice and finishes' {
+    It 'cut after the push and before the pull part (its listing of new messages cut, retries too): the run fails; the re-run pushes nothing twice and finishes' {
         $copy = New-TwoWayCopy
         Set-LocalLetters -Directory $copy.Dest -MessageId 'f-1@test' -Letters 'F'
         Set-ServerFlags -User $copy.User -MessageId 'f-3@test' -Flags '\Answered'
         Add-ServerMessages -User $copy.User -Count 2 -Prefix 'arrived'
-        # The push part SELECTs; the pull part EXAMINEs: cutting that on every connection stops the run between the two.
-        $proxy = Start-FaultProxy -TargetPort $Bed.ImapPort -CutAfterCommand '^\S+ EXAMINE ' -BeforeCommand -CutConnections 20
+        # The push part ends with its UID STORE; the pull part, on the folder still selected, first lists the messages
+        # above the highest UID on disk (the only FETCH asking for RFC822.SIZE before a download): cutting that on every
+        # connection stops the run between the two.
+        $proxy = Start-FaultProxy -TargetPort $Bed.ImapPort -CutAfterCommand '^\S+ UID FETCH .*RFC822\.SIZE' -BeforeCommand -CutConnections 20
         $s = Connect-ThroughProxy $copy.User $proxy
         try {
             $null = Sync-ImapFolder -Session $s -Destination $copy.Dest -Direction Both -ErrorVariable errs -ErrorAction SilentlyContinue
@@ -179,6 +181,47 @@ Describe 'Two-way Sync-ImapFolder when the connection breaks' {
             $again.New + $again.FlagsPushed + $again.FlagsUpdated + $again.Removed + $again.Conflicts | Should -Be 0
         }
         finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue }
+    }
+}
+
+Describe 'Two-way Sync-ImapFolder while another client changes the folder' {
+    It 'a flag changed by another client after the run read the flags (its download held at the proxy) comes down on the next run, not lost' {
+        $copy = New-TwoWayCopy
+        Set-LocalLetters -Directory $copy.Dest -MessageId 'f-1@test' -Letters 'F'
+        Add-ServerMessages -User $copy.User -Count 2 -Prefix 'arrived'
+        $messages = Invoke-MailCheck -Bed $Bed -User $copy.User -Command imap-messages -Arguments INBOX, '--uids', '1:*'
+        $uid = @($messages | ForEach-Object { $_ } | Where-Object { $_.message_id -eq '<f-3@test>' })[0].uid
+        $release = Join-Path (New-TestDirectory 'hold') 'release'
+        # The push part stores f-1's flag; the pull part reads the flags changed since the last run, then downloads the
+        # two new messages: that download waits at the proxy while another client answers f-3, and the server reports
+        # the change (with its MODSEQ) to this session during the download, after the flags were read.
+        $proxy = Start-FaultProxy -TargetPort $Bed.ImapPort -CutAfterCommand '^\S+ UID FETCH .*BODY\.PEEK\[\]' -BeforeCommand -HoldUntilFile $release
+        $other = Start-ThreadJob -ArgumentList $proxy, $Bed, $copy.User, $uid, $release, (Join-Path $PSScriptRoot 'TestBed') {
+            param($Proxy, $TestBed, $User, $Uid, $Release, $TestBedPath)
+            Import-Module (Join-Path $TestBedPath 'FaultProxy.psm1'), (Join-Path $TestBedPath 'MailTestBed.psm1')
+            try {
+                $null = Wait-FaultProxyEvent -Proxy $Proxy -Event held -TimeoutSeconds 60
+                $null = Invoke-MailCheck -Bed $TestBed -User $User -Command imap-store -Arguments INBOX, '--', "$Uid", '+FLAGS', '\Answered'
+            }
+            finally { [System.IO.File]::WriteAllText($Release, '') }
+        }
+        $s = Connect-ThroughProxy $copy.User $proxy
+        try {
+            $run = Sync-ImapFolder -Session $s -Destination $copy.Dest -Direction Both
+            $other | Receive-Job -Wait -AutoRemoveJob -ErrorAction Stop
+            @(Get-FaultProxyEvent $proxy | Where-Object event -EQ held) | Should -HaveCount 1
+            $run.FlagsPushed | Should -Be 1
+            $run.New | Should -Be 2
+            (Get-LocalFlagState $copy.Dest)['f-3@test'] | Should -Be '' -Because 'the change came after this run read the flags'
+
+            # The state must not claim the server's report of that change: the next run reads it and renames the file.
+            $next = Sync-ImapFolder -Session $s -Destination $copy.Dest -Direction Both
+            $next.Unchanged | Should -BeFalse
+            $next.FlagsUpdated | Should -Be 1
+            (Get-LocalFlagState $copy.Dest)['f-3@test'] | Should -Be 'R'
+            (Get-ServerFlagState -User $copy.User)['f-1@test'] | Should -Be 'F'
+        }
+        finally { $s | Disconnect-Imap -ErrorAction SilentlyContinue; Stop-FaultProxy $proxy }
     }
 }
 
@@ -220,6 +263,9 @@ Describe 'Two-way Sync-ImapFolder of 10,000 messages with 1,000 local flag chang
         # The records were the server's flags at a known mod-sequence: only the changes since are read, not all 10,000.
         @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS MODSEQ\) \(CHANGEDSINCE \d+\)$' }) | Should -HaveCount 1
         @($commands | Where-Object { $_ -match '^UID FETCH 1:\* \(UID FLAGS\)$' }) | Should -BeNullOrEmpty
+        # The SELECT reports what a STATUS would, and the pull part reads the folder the push part left selected.
+        @($commands | Where-Object { $_ -match '^(STATUS|EXAMINE) ' }) | Should -BeNullOrEmpty
+        @($commands | Where-Object { $_ -match '^(SELECT|UNSELECT)' }) | Should -HaveCount 2
         $flags = Invoke-MailCheck -Bed $Bed -User $user -Command imap-flags -Arguments INBOX, '--uids', '1:1100'
         $wrong = foreach ($m in $flags) {
             $expected = if ($m.uid -le 700) { '\Seen' } elseif ($m.uid -le 1000) { '\Flagged' } else { $null }

@@ -19,6 +19,9 @@ function Start-FaultProxy {
     Plaintext only: a regex (case-insensitive) for a client command line, e.g. 'UID STORE'. The
     -CommandCount-th matching line triggers the cut: after -ThenBytes more server bytes (0 = the
     server's first byte is dropped), or with -BeforeCommand, -BeforeCompletion, -ThenClientBytes.
+    .PARAMETER HoldUntilFile
+    With -CutAfterCommand and -BeforeCommand: hold the matching command instead of cutting (event 'held') until this
+    file exists, then forward it and go on; the test acts as another client in between, then creates the file.
     .PARAMETER CommandCount
     Which matching command line (per connection) triggers the cut. Default 1.
     .PARAMETER BeforeCommand
@@ -47,6 +50,7 @@ function Start-FaultProxy {
         [switch] $BeforeCommand,
         [switch] $BeforeCompletion,
         [long] $ThenClientBytes = -1,
+        [string] $HoldUntilFile,
         [int] $CutConnections = 1,
         [int] $ThrottleBytesPerSecond = 0,
         [double] $TimeoutSeconds = 10
@@ -63,6 +67,7 @@ function Start-FaultProxy {
         if ($BeforeCommand) { $arguments += '--before-command' }
         if ($BeforeCompletion) { $arguments += '--before-completion' }
         if ($ThenClientBytes -ge 0) { $arguments += @('--then-client-bytes', $ThenClientBytes) }
+        if ($HoldUntilFile) { $arguments += @('--hold-until-file', $HoldUntilFile) }
     }
 
     $info = [System.Diagnostics.ProcessStartInfo]::new($python)

@@ -16,7 +16,10 @@ and cuts a connection in one of these ways:
                                                 completion line of that command (IMAP: the line
                                                 starting with the command's tag), then cut;
                           --then-client-bytes N forward N more client bytes after the command line
-                                                (e.g. part of an APPEND literal), then cut.
+                                                (e.g. part of an APPEND literal), then cut;
+                          --hold-until-file PATH with --before-command: hold the command instead of
+                                                cutting (event "held") until PATH exists, then forward
+                                                it and go on (another client can act at that point).
 Only the first --cut-connections connections (default 1) are cut; later ones pass through.
   --throttle-bytes-per-second N
                         forward server bytes at most at this rate (a slow link; on every connection, cut or not).
@@ -28,6 +31,7 @@ network path dies). Prints {"event": "listening", "port": P} on stdout, and appe
 import argparse
 import fcntl
 import json
+import os
 import re
 import socket
 import struct
@@ -84,16 +88,22 @@ class Connection:
                 data = self.client.recv(65536)
                 if not data:
                     break
+                held = None
                 with self.lock:
                     if self.cutting and self.pattern is not None:
                         forward, cut = self.watch_commands(data)
                         if forward:
                             self.server.sendall(forward)
                         self.client_bytes += len(forward)
-                        if cut:
+                        if cut and not self.args.hold_until_file:
                             self.cut()
                             return
-                        continue
+                        if not cut:
+                            continue
+                        held = data[len(forward):]
+                if held is not None:
+                    self.hold(held)
+                    continue
                     self.client_bytes += len(data)
                     if self.cutting and self.args.cut_after_retr is not None:
                         self.count_retr(data)
@@ -101,6 +111,17 @@ class Connection:
         except OSError:
             pass
         self.close("client")
+
+    def hold(self, held):
+        """Forwards the held command once the release file exists (a deadline keeps a failed test from hanging)."""
+        emit(event="held", connection=self.number)
+        deadline = time.monotonic() + 60
+        while not os.path.exists(self.args.hold_until_file) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        emit(event="released", connection=self.number)
+        self.server.sendall(held)
+        with self.lock:
+            self.client_bytes += len(held)
 
     def count_retr(self, data):
         self.line += data
@@ -243,6 +264,7 @@ def main():
     parser.add_argument("--before-command", action="store_true")
     parser.add_argument("--before-completion", action="store_true")
     parser.add_argument("--then-client-bytes", type=int)
+    parser.add_argument("--hold-until-file")
     parser.add_argument("--cut-connections", type=int, default=1)
     parser.add_argument("--events-file")
     parser.add_argument("--throttle-bytes-per-second", type=int, default=0)

@@ -23,7 +23,7 @@ namespace MailProtocols.Core.Imap
             private readonly string _path;
             private readonly MaildirFolder _maildir;
             private readonly MaildirSyncState _saved;
-            private readonly FolderStatus _status;
+            private FolderStatus _status;
             private readonly ImapSyncResult _result;
             private readonly CancellationToken _token;
             private readonly ISet<uint> _skip;
@@ -58,7 +58,10 @@ namespace MailProtocols.Core.Imap
 
             public void Execute()
             {
+                // A two-way run hands over its open folder (read-write is fine for reading) and, after changing the
+                // server, no status: the folder's values are taken now, before anything is read that they must cover.
                 IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, false, t), idempotent: true);
+                _status = _status ?? FolderStatus.Of(opened, _session.Features.CondStore);
                 _validity = opened.UidValidity;
                 _result.UidValidity = _validity;
                 bool resync = _saved != null && _saved.UidValidity != _validity;

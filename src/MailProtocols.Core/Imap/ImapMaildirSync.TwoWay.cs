@@ -76,19 +76,21 @@ namespace MailProtocols.Core.Imap
 
             public void Execute()
             {
-                FolderStatus status = Status ?? _owner.ReadStatus(_path, _token);
+                // Without the caller's STATUS, the SELECT this run needs anyway reports the same values.
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, !_owner.PlanOnly, t), idempotent: true);
+                _validity = opened.UidValidity;
+                FolderStatus status = Status ?? FolderStatus.Of(opened, _session.Features.CondStore);
                 _result.Count = status.Count;
                 _result.UidValidity = status.UidValidity;
                 if (!_owner.PlanOnly && IsUnchanged(status))
                 {
                     _channel.Verbose($"'{_path}' is unchanged on both sides since the last sync (UIDNEXT {status.UidNext}, HIGHESTMODSEQ {status.HighestModSeq}).");
                     _result.Unchanged = true;
+                    _session.Run($"closing '{_path}'", _token, t => _owner.Unselect(Reopen(t), t), idempotent: true);
                     return;
                 }
 
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                IMailFolder opened = _session.Run($"opening '{_path}'", _token, t => ImapFolderOperations.Open(_session, _path, !_owner.PlanOnly, t), idempotent: true);
-                _validity = opened.UidValidity;
                 _result.UidValidity = _validity;
                 bool resync = _saved != null && _saved.UidValidity != _validity;
                 List<SyncedMessage> records = resync ? null : _saved?.Messages;
@@ -239,7 +241,9 @@ namespace MailProtocols.Core.Imap
                     saved.Count = -1;
                 }
 
-                FolderStatus now = _serverChanged ? _owner.ReadStatus(_path, _token) : status;
+                // After this run's own changes the pull part takes the values of the folder still open from them (null):
+                // no UNSELECT, STATUS and EXAMINE in between.
+                FolderStatus now = _serverChanged ? null : status;
                 var skip = new HashSet<uint>(plan.DoNotDownload.Where(u => !plan.Download.Contains(u)));
                 (int, int, int, int) Touched() => (_result.New, _result.FlagsUpdated, _result.Removed, _result.Kept);
                 (int, int, int, int) before = Touched();

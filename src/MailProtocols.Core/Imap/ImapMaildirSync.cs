@@ -140,12 +140,13 @@ namespace MailProtocols.Core.Imap
             var result = new ImapSyncResult { Folder = target.FullName, Path = maildir.Path };
 
             // A no-change run: the header of the state, one STATUS and the times of cur/ and new/, not every record and file.
+            // When cur/ or new/ moved there is work to do anyway: the run's SELECT tells what STATUS would.
             MaildirSyncState header = PlanOnly ? null : MaildirSyncState.Read(maildir.Path, headerOnly: true);
             FolderStatus status = null;
-            if (header?.LocalStamp != null && header.Messages != null)
+            if (header?.LocalStamp != null && header.Messages != null && MaildirStamp.Matches(header.LocalStamp, maildir, Expunge))
             {
                 status = ReadStatus(target.FullName, cancellationToken);
-                if (TwoWayRun.ServerUnchanged(header, status) && MaildirStamp.Matches(header.LocalStamp, maildir, Expunge))
+                if (TwoWayRun.ServerUnchanged(header, status))
                 {
                     _channel.Verbose($"'{target.FullName}' is unchanged on both sides since the last sync (UIDNEXT {status.UidNext}, HIGHESTMODSEQ {status.HighestModSeq}, cur/ and new/ untouched).");
                     result.Count = status.Count;
@@ -176,13 +177,7 @@ namespace MailProtocols.Core.Imap
                 bool condStore = _session.Features.CondStore;
                 StatusItems items = StatusItems.Count | StatusItems.UidNext | StatusItems.UidValidity | (condStore ? StatusItems.HighestModSeq : StatusItems.None);
                 folder.Status(items, token);
-                return new FolderStatus
-                {
-                    Count = folder.Count,
-                    UidNext = folder.UidNext?.Id ?? 0,
-                    UidValidity = folder.UidValidity,
-                    HighestModSeq = condStore ? folder.HighestModSeq : 0,
-                };
+                return FolderStatus.Of(folder, condStore);
             }, idempotent: true);
 
         private void Unselect(IMailFolder folder, CancellationToken token)
@@ -208,6 +203,18 @@ namespace MailProtocols.Core.Imap
             public uint UidValidity { get; set; }
 
             public ulong HighestModSeq { get; set; }
+
+            /// <summary>
+            /// The values of a STATUS, or of an open folder as its SELECT and the responses since left them: MailKit
+            /// raises HighestModSeq to every MODSEQ it reads, so it never exceeds what the server has actually reported.
+            /// </summary>
+            public static FolderStatus Of(IMailFolder folder, bool condStore) => new FolderStatus
+            {
+                Count = folder.Count,
+                UidNext = folder.UidNext?.Id ?? 0,
+                UidValidity = folder.UidValidity,
+                HighestModSeq = condStore ? folder.HighestModSeq : 0,
+            };
         }
 
         /// <summary>The metadata of a message to download or to check.</summary>
