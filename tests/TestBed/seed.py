@@ -27,6 +27,7 @@ import datetime
 import email.utils
 import json
 import os
+import random
 import sys
 import time
 
@@ -160,7 +161,7 @@ def main():
     tmpdir = os.path.join(a.maildir, 'tmp')
     curdir = os.path.join(a.maildir, 'cur')
     now = int(time.time())
-    pid = os.getpid()
+    rng = random.Random(a.run_id)
     stats = {'seen': 0, 'flagged': 0, 'answered': 0, 'with_attachment': 0, 'bytes': 0}
     first = last = None
     seq = a.start_seq
@@ -180,7 +181,14 @@ def main():
                 stats['seen'] += 1
         if attach:
             stats['with_attachment'] += 1
-        base_name = '%d.M%dP%dQ%d.mailtestbed,S=%d,W=%d' % (now, seq, pid, i, len(data), len(data))
+        # Names like a delivery agent's over time (time.MusecPpid.host): one second per 64 messages, the microseconds
+        # rising within it, assorted pids. Names that differ only in one counter collide in Dovecot's file-name hash,
+        # which then costs every later open of a large folder in the same imap process about 0.7 s per 100,000
+        # messages (docs/performance.md). The bed-wide seq keeps time and microseconds rising across calls, so
+        # Dovecot numbers the messages in seeding order.
+        stamp = now + seq // 64
+        usec = (seq % 64) * 15625 + rng.randrange(15625)
+        base_name = '%d.M%dP%d.mailtestbed,S=%d,W=%d' % (stamp, usec, rng.randrange(1000, 60000), len(data), len(data))
         seq += 1
         tmp_path = os.path.join(tmpdir, base_name)
         final = os.path.join(curdir, base_name + ':2,' + flags)
