@@ -88,7 +88,7 @@ function Start-FaultProxy {
 function Get-FaultProxyEvent {
     <#
     .SYNOPSIS
-    The events the proxy has written so far (listening, accepted, command, cut, closed), oldest first.
+    The events the proxy has written so far (listening, accepted, command, held, released, cut, closed), oldest first.
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Proxy)

@@ -26,7 +26,7 @@ Only the first --cut-connections connections (default 1) are cut; later ones pas
 
 A cut closes both sockets at once (SO_LINGER 0, so the client sees a reset, as when a
 network path dies). Prints {"event": "listening", "port": P} on stdout, and appends JSON lines
-{"event": "accepted"|"cut"|"closed", ...} to --events-file. Exits when stdin closes.
+{"event": "accepted"|"command"|"held"|"released"|"cut"|"closed", ...} to --events-file. Exits when stdin closes.
 """
 import argparse
 import fcntl
