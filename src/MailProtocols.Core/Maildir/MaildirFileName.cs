@@ -74,24 +74,34 @@ namespace MailProtocols.Core.Maildir
         private static bool Digits(string text, ref int at, out uint? value)
         {
             int start = at;
-            ulong number = 0;
-            bool ok = true;
             while (at < text.Length && char.IsDigit(text[at]))
             {
-                char c = text[at++];
-                if (c < '0' || c > '9')
+                at++;
+            }
+
+            value = TryParseUInt(text, start, at, out uint number) ? number : (uint?)null;
+            return at > start;
+        }
+
+        /// <summary>
+        /// The characters from <paramref name="start"/> up to <paramref name="end"/> as a uint, as uint.TryParse with
+        /// NumberStyles.None would read them (ASCII digits only, at least one), without cutting a substring first.
+        /// </summary>
+        internal static bool TryParseUInt(string text, int start, int end, out uint value)
+        {
+            value = 0;
+            ulong number = 0;
+            for (int i = start; i < end; i++)
+            {
+                char c = text[i];
+                if (c < '0' || c > '9' || (number = number * 10 + (ulong)(c - '0')) > uint.MaxValue)
                 {
-                    ok = false;
-                }
-                else if (ok)
-                {
-                    number = number * 10 + (ulong)(c - '0');
-                    ok = number <= uint.MaxValue;
+                    return false;
                 }
             }
 
-            value = ok ? (uint)number : (uint?)null;
-            return at > start;
+            value = (uint)number;
+            return end > start;
         }
 
         private static bool Next(string text, ref int at, char expected)

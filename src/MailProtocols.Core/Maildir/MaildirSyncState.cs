@@ -223,7 +223,7 @@ namespace MailProtocols.Core.Maildir
             // state holds a line per message and a two-way run reads it whole.
             int afterUid = line.IndexOf(' ', 2);
             int afterLetters = afterUid < 0 ? -1 : line.IndexOf(' ', afterUid + 1);
-            if (afterLetters < 0 || !TryParseUid(line, 2, afterUid, out uint uid) || uid == 0)
+            if (afterLetters < 0 || !MaildirFileName.TryParseUInt(line, 2, afterUid, out uint uid) || uid == 0)
             {
                 return;
             }
@@ -236,24 +236,6 @@ namespace MailProtocols.Core.Maildir
                 Letters = lettersLength == 1 && line[afterUid + 1] == '-' ? string.Empty : MaildirSyncPlanner.Flags(line, afterUid + 1, lettersLength),
                 BaseName = name == "-" ? null : name,
             });
-        }
-
-        /// <summary>Digits only (as uint.TryParse with NumberStyles.None), from <paramref name="start"/> up to <paramref name="end"/>.</summary>
-        private static bool TryParseUid(string text, int start, int end, out uint value)
-        {
-            value = 0;
-            ulong number = 0;
-            for (int i = start; i < end; i++)
-            {
-                char c = text[i];
-                if (c < '0' || c > '9' || (number = number * 10 + (ulong)(c - '0')) > uint.MaxValue)
-                {
-                    return false;
-                }
-            }
-
-            value = (uint)number;
-            return end > start;
         }
 
         private static void ReadPending(string line, List<PendingAppend> pending)
