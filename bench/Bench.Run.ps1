@@ -349,24 +349,32 @@ function Get-ModuleStatus {
 function Measure-ImportModule {
     <#
     The time Import-Module adds to a bare 'pwsh -NoProfile': both started alternately, one warm-up
-    each (disk cache), the difference of the medians.
+    each (disk cache), the difference of the medians. An empty manifest module is started in the same
+    loop: what PowerShell itself charges for importing anything, on this machine and at this load.
     #>
     param([string] $ModulePath, [int] $Runs = 7)
-    $bare = @(); $with = @()
-    $command = "Import-Module '$ModulePath'; exit"
-    for ($i = 0; $i -le $Runs; $i++) {
-        $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command exit | Out-Null; $w.Stop()
-        if ($i -gt 0) { $bare += $w.Elapsed.TotalSeconds }
-        $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command $command | Out-Null; $w.Stop()
-        if ($LASTEXITCODE -ne 0) { throw "pwsh -Command `"$command`" failed." }
-        if ($i -gt 0) { $with += $w.Elapsed.TotalSeconds }
+    $empty = [IO.Directory]::CreateDirectory((Join-Path ([IO.Path]::GetTempPath()) "mp-empty-$([guid]::NewGuid().ToString('N').Substring(0, 8))/Empty")).FullName
+    try {
+        Set-Content (Join-Path $empty 'Empty.psm1') ''
+        Set-Content (Join-Path $empty 'Empty.psd1') "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
+        $commands = [ordered]@{ bare = 'exit'; with = "Import-Module '$ModulePath'; exit"; empty = "Import-Module '$empty/Empty.psd1'; exit" }
+        $seconds = @{ bare = @(); with = @(); empty = @() }
+        for ($i = 0; $i -le $Runs; $i++) {
+            foreach ($case in $commands.Keys) {
+                $w = [Diagnostics.Stopwatch]::StartNew(); & $script:Pwsh -NoProfile -NonInteractive -Command $commands[$case] | Out-Null; $w.Stop()
+                if ($LASTEXITCODE -ne 0) { throw "pwsh -Command `"$($commands[$case])`" failed." }
+                if ($i -gt 0) { $seconds[$case] += $w.Elapsed.TotalSeconds }
+            }
+        }
     }
-    $bareMedian = Get-Median $bare
-    $withMedian = Get-Median $with
+    finally { Remove-Item -Recurse -Force (Split-Path $empty -Parent) -ErrorAction SilentlyContinue }
+    $bareMedian = Get-Median $seconds.bare
+    $withMedian = Get-Median $seconds.with
     [ordered]@{
         'module.import' = [ordered]@{
-            Seconds = [math]::Max(0.0, $withMedian - $bareMedian); Runs = $with; Messages = 0; Bytes = 0; Status = 'ok'
+            Seconds = [math]::Max(0.0, $withMedian - $bareMedian); Runs = $seconds.with; Messages = 0; Bytes = 0; Status = 'ok'
             BareSeconds = $bareMedian; WithImportSeconds = $withMedian
+            EmptyModuleSeconds = [math]::Max(0.0, (Get-Median $seconds.empty) - $bareMedian)
         }
     }
 }

@@ -4,7 +4,8 @@
     Stopwatch breakdown of Search-ImapFolder against MailKit calls made through the module's own client.
 .DESCRIPTION
     Seeds a fresh test Dovecot with -Messages benchmark messages, connects once with Connect-Imap, and
-    times in this one warm pwsh (minimum and median of -Runs after a warm-up, wall and CPU seconds):
+    times in this one warm pwsh (minimum and median of -Runs after a warm-up, wall and CPU seconds; the
+    cases take turns, one run each per round):
       - MailKit Fetch(0, -1) of the summary items, on the module's own ImapClient (the dependency's ceiling);
       - MailKit UID SEARCH ALL, then UID FETCH in batches of 500 to 10,000 (what the module does, without it);
       - Search-ImapFolder -First 1 (the fixed cost of a command);
@@ -85,21 +86,25 @@ try {
         finally { Remove-Item -Recurse -Force $downloads -ErrorAction SilentlyContinue }
     }
 
+    # Round-robin over the cases, so a change in the machine's load hits every case alike.
     $process = [Diagnostics.Process]::GetCurrentProcess()
-    foreach ($name in $cases.Keys) {
-        $wall = @(); $cpu = @()
-        for ($run = 0; $run -lt $Runs; $run++) {
+    $wall = @{}; $cpu = @{}
+    foreach ($name in $cases.Keys) { $wall[$name] = @(); $cpu[$name] = @() }
+    for ($run = 0; $run -lt $Runs; $run++) {
+        foreach ($name in $cases.Keys) {
             [GC]::Collect(); $process.Refresh(); $cpuBefore = $process.TotalProcessorTime
             $watch = [Diagnostics.Stopwatch]::StartNew(); & $cases[$name]; $watch.Stop()
             $process.Refresh()
-            $wall += $watch.Elapsed.TotalSeconds; $cpu += ($process.TotalProcessorTime - $cpuBefore).TotalSeconds
+            $wall[$name] += $watch.Elapsed.TotalSeconds; $cpu[$name] += ($process.TotalProcessorTime - $cpuBefore).TotalSeconds
         }
+    }
+    foreach ($name in $cases.Keys) {
         [pscustomobject]@{
             Case        = $name
-            WallMin     = [math]::Round(($wall | Measure-Object -Minimum).Minimum, 3)
-            WallMedian  = [math]::Round((Get-Median $wall), 3)
-            CpuMin      = [math]::Round(($cpu | Measure-Object -Minimum).Minimum, 3)
-            CpuMedian   = [math]::Round((Get-Median $cpu), 3)
+            WallMin     = [math]::Round(($wall[$name] | Measure-Object -Minimum).Minimum, 3)
+            WallMedian  = [math]::Round((Get-Median $wall[$name]), 3)
+            CpuMin      = [math]::Round(($cpu[$name] | Measure-Object -Minimum).Minimum, 3)
+            CpuMedian   = [math]::Round((Get-Median $cpu[$name]), 3)
         }
     }
     $session | Disconnect-Imap

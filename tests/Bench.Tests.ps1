@@ -70,6 +70,8 @@ Describe 'Benchmark harness' {
             }
         }
         $Result.Measurements.'module.import'.Status | Should -Be 'ok'
+        # The floor PowerShell charges for importing any module, measured in the same loop.
+        $Result.Measurements.'module.import'.EmptyModuleSeconds | Should -BeGreaterOrEqual 0
     }
 
     It 'measures peak working-set growth in a fresh pwsh' {

@@ -42,13 +42,7 @@ namespace MailProtocols.Core.Imap
 
                 if (summary.Envelope != null)
                 {
-                    Envelope envelope = summary.Envelope;
-                    message.Subject = envelope.Subject;
-                    message.From = AddressText(envelope.From);
-                    message.To = AddressText(envelope.To);
-                    message.Cc = AddressText(envelope.Cc);
-                    message.Date = envelope.Date;
-                    message.MessageId = envelope.MessageId;
+                    message.ApplyEnvelope(summary.Envelope);
                 }
 
                 if (summary.Body != null)
@@ -62,6 +56,15 @@ namespace MailProtocols.Core.Imap
                 {
                     message.ApplyHeaders(summary.Headers);
                 }
+            }
+
+            /// <summary>Subject, addresses, date and Message-ID; the addresses become text when first read.</summary>
+            internal void ApplyEnvelope(Envelope envelope)
+            {
+                message.Subject = envelope.Subject;
+                message.SetAddresses(Listed(envelope.From), Listed(envelope.To), Listed(envelope.Cc));
+                message.Date = envelope.Date;
+                message.MessageId = envelope.MessageId;
             }
 
             /// <summary>A copy that describes the same message at a new place (after COPY or MOVE).</summary>
@@ -93,6 +96,7 @@ namespace MailProtocols.Core.Imap
             }
         }
 
-        private static string AddressText(InternetAddressList list) => list == null || list.Count == 0 ? null : list.ToString();
+        // The list itself, formatted by its ToString() when From, To or Cc is first read.
+        private static InternetAddressList Listed(InternetAddressList list) => list == null || list.Count == 0 ? null : list;
     }
 }
