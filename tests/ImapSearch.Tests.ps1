@@ -199,17 +199,79 @@ Describe 'Search-ImapFolder wire behaviour' {
         ($found | Where-Object HasAttachments).Count | Should -Be 500
     }
 
-    It 'sends one SEARCH and then a few batched UID FETCH commands, not one per message' {
-        @($commands | Where-Object { $_ -match '^UID SEARCH' }) | Should -HaveCount 1
-        $fetches = @($commands | Where-Object { $_ -match '^UID FETCH' })
+    It 'sends no SEARCH for the whole folder, and a few batched FETCH commands by message number, not one per message' {
+        @($commands | Where-Object { $_ -match 'SEARCH' }) | Should -BeNullOrEmpty
+        $fetches = @($commands | Where-Object { $_ -match '^(UID )?FETCH' })
         # 5,000 summaries in batches of 500 (small batches keep little alive at each garbage collection).
-        $fetches.Count | Should -BeLessOrEqual 10
+        $fetches | Should -HaveCount 10
+        $fetches[0] | Should -Match '^FETCH 1:500 '
         $fetches | ForEach-Object { $_ | Should -Match 'ENVELOPE' ; $_ | Should -Match 'BODYSTRUCTURE' ; $_ | Should -Not -Match 'BODY(\.PEEK)?\[' }
+    }
+
+    It 'writes them in UID order, each once' {
+        $found.Uid | Should -Be @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments INBOX | ForEach-Object { $_ })
     }
 
     It 'downloads no bodies and no header blocks (Dovecot: body_count=0)' {
         $stats.body_count | Should -Be 0
         $stats.hdr_count | Should -Be 0
+    }
+}
+
+Describe 'Search-ImapFolder walks a whole folder by message number' {
+    BeforeAll {
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessageBatch -Bed $Bed -User $user -Count 1200 | Out-Null
+    }
+
+    It 'fetches the first or last N with one FETCH and no SEARCH' {
+        $serverUids = @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments INBOX | ForEach-Object { $_ })
+        $log = New-ImapLogPath 'first-n'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        try {
+            (Search-ImapFolder -Session $session -First 10).Uid | Should -Be $serverUids[0..9]
+            (Search-ImapFolder -Session $session -Descending -First 10).Uid | Should -Be $serverUids[1199..1190]
+        }
+        finally { $session | Disconnect-Imap }
+        $commands = @(Get-ImapClientCommands -Path $log)
+        @($commands | Where-Object { $_ -match 'SEARCH' }) | Should -BeNullOrEmpty
+        @($commands | Where-Object { $_ -match '^(UID )?FETCH' }) | Should -HaveCount 2
+        $commands | Where-Object { $_ -match '^FETCH 1:10 ' } | Should -HaveCount 1
+        $commands | Where-Object { $_ -match '^FETCH 1191:1200 ' } | Should -HaveCount 1
+    }
+
+    It 'skips and repeats nothing when a message is expunged on the same session while it walks (<Case>)' -ForEach @(
+        @{ Case = 'the count changes'; Append = $false }
+        @{ Case = 'one expunged and one appended'; Append = $true }
+    ) {
+        # The folder is walked in ranges of 500 numbers. While the first range goes down the pipeline, a message
+        # in it is expunged, so every later message moves down one number. Whether the next range or the one after
+        # notices (by the count, or by the number it re-reads) depends on the read-ahead; either way the rest goes by UID.
+        $serverUids = @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments INBOX | ForEach-Object { $_ })
+        $eml = Join-Path $TestDrive 'arrived.eml'
+        Set-Content -LiteralPath $eml -Value "From: a@example.test`r`nTo: b@example.test`r`nSubject: arrived during the walk`r`n`r`nHello.`r`n" -NoNewline
+        $log = New-ImapLogPath 'walk-shift'
+        $session = Connect-TestImap -User $user -ProtocolLogPath $log -NotDefault
+        try {
+            $victim = $serverUids[2]
+            $first = $true
+            $written = @(Search-ImapFolder -Session $session -First 1100 | ForEach-Object {
+                    if ($first) {
+                        $first = $false
+                        Remove-ImapMessage -Session $session -Folder INBOX -Uid $victim -Permanent -Confirm:$false
+                        if ($Append) {
+                            # APPEND into the selected folder: the server announces it (EXISTS), so the count is back where it was.
+                            $null = Add-ImapMessage -Session $session -Folder INBOX -LiteralPath $eml -Confirm:$false
+                        }
+                    }
+                    $_
+                })
+        }
+        finally { $session | Disconnect-Imap }
+        $written.Uid | Should -Be $serverUids[0..1099]
+        $commands = @(Get-ImapClientCommands -Path $log)
+        # The walk noticed and went on by UID from the last message it wrote.
+        @($commands | Where-Object { $_ -match '^UID SEARCH .*UID \d+:\*' }) | Should -HaveCount 1
     }
 }
 

@@ -48,12 +48,13 @@ namespace MailProtocols.Core.Imap
             (withStructure ? StructureItems : SummaryItems) | (withHeaders ? MessageSummaryItems.Headers : MessageSummaryItems.None);
 
         /// <summary>
-        /// The UIDs matching <paramref name="criteria"/>, in output order. With <paramref name="prefetchSmallFolder"/>, a
-        /// whole folder in UID order of up to <see cref="PrefetchLimit"/> messages costs one UID FETCH 1:* (the summaries come back prefetched)
-        /// instead of a SEARCH and then a FETCH.
+        /// The UIDs matching <paramref name="criteria"/>, in output order. With <paramref name="forSummaries"/> (the caller
+        /// fetches the summaries with <see cref="FetchFound"/> and needs no UIDs first), the whole folder in UID order costs
+        /// no SEARCH: up to <see cref="PrefetchLimit"/> messages come with one UID FETCH 1:* (prefetched), larger folders
+        /// and the first or last N by message number (<see cref="ImapFolderWalk"/>).
         /// </summary>
         public static ImapSearchResult Search(ImapSession session, string folderPath, ImapSearchCriteria criteria, ImapSortField? sortBy,
-            bool descending, int? first, bool withStructure, bool prefetchSmallFolder, CancellationToken cancellationToken) =>
+            bool descending, int? first, bool withStructure, bool forSummaries, CancellationToken cancellationToken) =>
             session.Run($"searching '{folderPath}'", cancellationToken, token =>
             {
                 IMailFolder folder = ImapFolderOperations.Open(session, folderPath, false, token);
@@ -61,7 +62,13 @@ namespace MailProtocols.Core.Imap
                 bool serverSort = sortBy.HasValue && session.Features.Sort;
                 IList<UniqueId> uids;
                 IDictionary<uint, IMessageSummary> prefetched = null;
-                if (prefetchSmallFolder && query == SearchQuery.All && !sortBy.HasValue && folder.Count <= PrefetchLimit && !(first < folder.Count))
+                bool wholeFolder = forSummaries && query == SearchQuery.All && !sortBy.HasValue;
+                if (wholeFolder && (folder.Count > PrefetchLimit || first < folder.Count))
+                {
+                    return ImapSearchResult.ByPosition(folder.FullName, folder.UidValidity, folder.Count, first, descending, withStructure);
+                }
+
+                if (wholeFolder)
                 {
                     // Bounded by the limit, so memory stays small; messages that arrive meanwhile come too.
                     List<IMessageSummary> all = folder.Count == 0 ? new List<IMessageSummary>()
@@ -109,7 +116,13 @@ namespace MailProtocols.Core.Imap
 
         /// <summary>The summaries of what <see cref="Search"/> found, reusing what a client-side sort already fetched.</summary>
         public static IEnumerable<ImapFetchBatch> FetchFound(ImapSession session, ImapSearchResult found, CancellationToken cancellationToken) =>
-            FetchSummaries(session, found.Folder, found.UidValidity, found.UniqueIds, found.Prefetched, ItemsFor(found.WithStructure), false, cancellationToken);
+            found.IsByPosition ? ImapFolderWalk.Fetch(session, found, ItemsFor(found.WithStructure), cancellationToken)
+                : FetchSummaries(session, found.Folder, found.UidValidity, found.UniqueIds, found.Prefetched, ItemsFor(found.WithStructure), false, cancellationToken);
+
+        /// <summary>Summaries of <paramref name="uids"/>, in their order (the rest of an <see cref="ImapFolderWalk"/> after the numbers shifted).</summary>
+        internal static IEnumerable<ImapFetchBatch> FetchByUid(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
+            MessageSummaryItems items, CancellationToken cancellationToken) =>
+            FetchSummaries(session, folderPath, uidValidity, uids, null, items, false, cancellationToken);
 
         private static IEnumerable<ImapFetchBatch> FetchSummaries(ImapSession session, string folderPath, uint? uidValidity, IList<UniqueId> uids,
             IDictionary<uint, IMessageSummary> prefetched, MessageSummaryItems items, bool markSeen, CancellationToken cancellationToken)

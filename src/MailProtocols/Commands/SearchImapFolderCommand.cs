@@ -170,12 +170,12 @@ namespace MailProtocols.Commands
                 // has:attachment has no IMAP search key: the summaries' BODYSTRUCTURE answers it, so it brings the structure.
                 bool withStructure = IncludeStructure || criteria.HasAttachment;
                 ImapSearchResult found = ImapMessageReader.Search(session, folder, criteria, sortBy, Descending, first, withStructure, true, CancellationToken);
-                WriteVerbose($"{found.Uids.Count} message(s) found in '{found.Folder}'" +
+                WriteVerbose($"{found.Count} message(s) found in '{found.Folder}'" +
                     (sortBy.HasValue ? $", sorted by {sortBy} on the {(found.SortedByServer ? "server" : "client")}." : "."));
 
                 int written = 0;
                 IEnumerable<ImapFetchBatch> batches = ImapMessageReader.FetchFound(session, found, CancellationToken);
-                if (found.NeedsFetch && found.Uids.Count > ImapMessageReader.SummaryBatchSize)
+                if (found.NeedsFetch && found.Count > ImapMessageReader.SummaryBatchSize)
                 {
                     // The next batch is fetched while this one goes down the pipeline. A single or prefetched batch has
                     // nothing to read ahead of, and a worker would only wake (and spin) a thread-pool thread.
@@ -186,7 +186,7 @@ namespace MailProtocols.Commands
                 {
                     WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments == true) : batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;
-                    Channel.Progress(new OperationProgress("Search-ImapFolder", $"{written} of {found.Uids.Count} summaries from {found.Folder}", written, found.Uids.Count));
+                    Channel.Progress(new OperationProgress("Search-ImapFolder", $"{written} of {found.Count} summaries from {found.Folder}", written, found.Count));
                 }
             });
         }
