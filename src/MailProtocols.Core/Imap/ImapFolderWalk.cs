@@ -87,7 +87,8 @@ namespace MailProtocols.Core.Imap
                     }
                     catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
                     {
-                        // NO: a message another client expunged is not announced to us yet. Its UID tells the rest.
+                        // NO: a number in the range names a message the server no longer has (another client expunged
+                        // it, and we have not been told yet). The rest goes by UID.
                         return null;
                     }
 
@@ -111,12 +112,9 @@ namespace MailProtocols.Core.Imap
                     yield break;
                 }
 
-                if (batch.Messages.Count > 0)
-                {
-                    edge = batch.Messages[batch.Messages.Count - 1].Uid;
-                    written += batch.Messages.Count;
-                }
-
+                // Never empty: an empty range went the other way.
+                edge = batch.Messages[batch.Messages.Count - 1].Uid;
+                written += batch.Messages.Count;
                 yield return batch;
             }
         }

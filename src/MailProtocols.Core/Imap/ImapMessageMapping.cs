@@ -58,11 +58,13 @@ namespace MailProtocols.Core.Imap
                 }
             }
 
-            /// <summary>Subject, addresses, date and Message-ID; the addresses become text when first read.</summary>
+            /// <summary>Subject, addresses, date and Message-ID.</summary>
             internal void ApplyEnvelope(Envelope envelope)
             {
                 message.Subject = envelope.Subject;
-                message.SetAddresses(Listed(envelope.From), Listed(envelope.To), Listed(envelope.Cc));
+                message.From = AddressText.Of(envelope.From);
+                message.To = AddressText.Of(envelope.To);
+                message.Cc = AddressText.Of(envelope.Cc);
                 message.Date = envelope.Date;
                 message.MessageId = envelope.MessageId;
             }
@@ -95,8 +97,5 @@ namespace MailProtocols.Core.Imap
                 return message;
             }
         }
-
-        // The list itself, formatted by its ToString() when From, To or Cc is first read.
-        private static InternetAddressList Listed(InternetAddressList list) => list == null || list.Count == 0 ? null : list;
     }
 }

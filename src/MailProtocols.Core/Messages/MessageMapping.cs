@@ -54,7 +54,7 @@ namespace MailProtocols.Core.Messages
             // InternetAddressList.TryParse decodes RFC 2047 names and tolerates 8-bit UTF-8.
             byte[] raw = headers[index].RawValue;
             return InternetAddressList.TryParse(ParserOptions.Default, raw, out InternetAddressList list)
-                ? list.ToString()
+                ? AddressText.Of(list) ?? string.Empty
                 : headers[index].Value?.Trim();
         }
     }
