@@ -24,10 +24,11 @@ param(
     [ValidateRange(1, 100)]
     [int] $Runs = 5,
 
-    # Untimed rounds before the timed ones; by default enough for about 20,000 messages per client
-    # (20 rounds at 1,000 messages, 2 at 10,000, 1 above), so every client is measured in its steady state.
+    # Untimed rounds before the timed ones; by default enough for about 60,000 messages per client
+    # (60 rounds at 1,000 messages, 6 at 10,000, 1 at 100,000), so every client is measured in its steady state.
+    # (After 20 rounds at 1,000 the module's summaries still fell from run to run, 37 to 20 ms; see the findings.)
     [ValidateRange(1, 100)]
-    [int] $WarmUps = [math]::Min(20, [math]::Max(1, [math]::Ceiling(20000 / [math]::Max(1, $Messages)))),
+    [int] $WarmUps = [math]::Min(60, [math]::Max(1, [math]::Ceiling(60000 / [math]::Max(1, $Messages)))),
 
     # pwsh starts with and without Import-Module (each); the difference of the medians is reported. 15, not 7:
     # a bare start takes 0.8-0.9 s on this machine and varies by a tenth of a second, about the whole import.
