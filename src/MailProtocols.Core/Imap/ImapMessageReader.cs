@@ -5,7 +5,6 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using MailKit;
 using MailKit.Net.Imap;
-using MailKit.Search;
 using MailProtocols.Core.Errors;
 using MailProtocols.Core.Messages;
 using MailProtocols.Core.Sessions;
@@ -36,9 +35,6 @@ namespace MailProtocols.Core.Imap
         /// </summary>
         internal const int SummaryBatchSize = 500;
 
-        /// <summary>A whole folder up to this size is read with one UID FETCH 1:* and no SEARCH (see <see cref="Search"/>).</summary>
-        internal const int PrefetchLimit = 2000;
-
         /// <summary>UIDs per UID FETCH of whole messages; small enough that parsed messages do not pile up.</summary>
         internal const int BodyBatchSize = 500;
 
@@ -46,64 +42,6 @@ namespace MailProtocols.Core.Imap
 
         internal static MessageSummaryItems ItemsFor(bool withStructure, bool withHeaders = false) =>
             (withStructure ? StructureItems : SummaryItems) | (withHeaders ? MessageSummaryItems.Headers : MessageSummaryItems.None);
-
-        /// <summary>
-        /// The UIDs matching <paramref name="criteria"/>, in output order. With <paramref name="forSummaries"/> (the caller
-        /// fetches the summaries with <see cref="FetchFound"/> and needs no UIDs first), the whole folder in UID order costs
-        /// no SEARCH: up to <see cref="PrefetchLimit"/> messages come with one UID FETCH 1:* (prefetched), larger folders
-        /// and the first or last N by message number (<see cref="ImapFolderWalk"/>).
-        /// </summary>
-        public static ImapSearchResult Search(ImapSession session, string folderPath, ImapSearchCriteria criteria, ImapSortField? sortBy,
-            bool descending, int? first, bool withStructure, bool forSummaries, CancellationToken cancellationToken) =>
-            session.Run($"searching '{folderPath}'", cancellationToken, token =>
-            {
-                IMailFolder folder = ImapFolderOperations.Open(session, folderPath, false, token);
-                SearchQuery query = criteria.ToQuery();
-                bool serverSort = sortBy.HasValue && session.Features.Sort;
-                IList<UniqueId> uids;
-                IDictionary<uint, IMessageSummary> prefetched = null;
-                bool wholeFolder = forSummaries && query == SearchQuery.All && !sortBy.HasValue;
-                if (wholeFolder && (folder.Count > PrefetchLimit || first < folder.Count))
-                {
-                    return ImapSearchResult.ByPosition(folder.FullName, folder.UidValidity, folder.Count, first, descending, withStructure);
-                }
-
-                if (wholeFolder)
-                {
-                    // Bounded by the limit, so memory stays small; messages that arrive meanwhile come too.
-                    List<IMessageSummary> all = folder.Count == 0 ? new List<IMessageSummary>()
-                        : folder.Fetch(UniqueIdRange.All, new FetchRequest(ItemsFor(withStructure)), token).OrderBy(s => s.UniqueId.Id).ToList();
-                    prefetched = all.ToDictionary(s => s.UniqueId.Id);
-                    uids = all.Select(s => s.UniqueId).ToList();
-                    if (descending)
-                    {
-                        uids = uids.Reverse().ToList();
-                    }
-                }
-                else if (serverSort)
-                {
-                    uids = folder.Sort(query, new[] { ImapSorting.OrderFor(sortBy.Value, descending) }, token);
-                }
-                else
-                {
-                    uids = folder.Search(query, token).OrderBy(u => u.Id).ToList();
-                    if (sortBy.HasValue)
-                    {
-                        uids = ImapSorting.SortOnClient(folder, uids, sortBy.Value, descending, first, ItemsFor(withStructure), out prefetched, token);
-                    }
-                    else if (descending)
-                    {
-                        uids = uids.Reverse().ToList();
-                    }
-                }
-
-                if (first.HasValue && uids.Count > first.Value)
-                {
-                    uids = uids.Take(first.Value).ToList();
-                }
-
-                return new ImapSearchResult(folder.FullName, folder.UidValidity, uids, prefetched, serverSort, withStructure);
-            }, idempotent: true);
 
         /// <summary>
         /// Summaries (envelope, flags, size, dates; BODYSTRUCTURE with <paramref name="withStructure"/>) in batches of
@@ -114,7 +52,7 @@ namespace MailProtocols.Core.Imap
             bool withHeaders, bool withStructure, bool markSeen, CancellationToken cancellationToken) =>
             FetchSummaries(session, folderPath, uidValidity, ToUniqueIds(uids), null, ItemsFor(withStructure, withHeaders), markSeen, cancellationToken);
 
-        /// <summary>The summaries of what <see cref="Search"/> found, reusing what a client-side sort already fetched.</summary>
+        /// <summary>The summaries of what <see cref="ImapFolderSearch.Find"/> found, reusing what a client-side sort already fetched.</summary>
         public static IEnumerable<ImapFetchBatch> FetchFound(ImapSession session, ImapSearchResult found, CancellationToken cancellationToken) =>
             found.IsByPosition ? ImapFolderWalk.Fetch(session, found, ItemsFor(found.WithStructure), cancellationToken)
                 : FetchSummaries(session, found.Folder, found.UidValidity, found.UniqueIds, found.Prefetched, ItemsFor(found.WithStructure), false, cancellationToken);

@@ -88,7 +88,7 @@ namespace MailProtocols.Commands
         /// <summary>-Folder without -Uid: every message, found with one SEARCH ALL.</summary>
         private IReadOnlyList<uint> AllUids(ImapMessageSet set, ref int total)
         {
-            ImapSearchResult all = ImapMessageReader.Search(set.Session, set.Folder, new ImapSearchCriteria(), null, false, null, false, false, CancellationToken);
+            ImapSearchResult all = ImapFolderSearch.Find(set.Session, set.Folder, new ImapSearchCriteria(), null, false, null, false, false, CancellationToken);
             total += all.Uids.Count;
             return all.Uids;
         }

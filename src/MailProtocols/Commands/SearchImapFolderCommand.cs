@@ -169,7 +169,7 @@ namespace MailProtocols.Commands
 
                 // has:attachment has no IMAP search key: the summaries' BODYSTRUCTURE answers it, so it brings the structure.
                 bool withStructure = IncludeStructure || criteria.HasAttachment;
-                ImapSearchResult found = ImapMessageReader.Search(session, folder, criteria, sortBy, Descending, first, withStructure, true, CancellationToken);
+                ImapSearchResult found = ImapFolderSearch.Find(session, folder, criteria, sortBy, Descending, first, withStructure, true, CancellationToken);
                 WriteVerbose($"{found.Count} message(s) found in '{found.Folder}'" +
                     (sortBy.HasValue ? $", sorted by {sortBy} on the {(found.SortedByServer ? "server" : "client")}." : "."));
 
