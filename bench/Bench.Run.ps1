@@ -346,6 +346,18 @@ function Get-ModuleStatus {
     'ok'
 }
 
+function New-EmptyModule {
+    <#
+    An empty manifest module (Empty.psd1 and an empty Empty.psm1) in <Directory>/Empty: what PowerShell
+    charges for importing anything. -> the manifest's path
+    #>
+    param([Parameter(Mandatory)] [string] $Directory)
+    $empty = [IO.Directory]::CreateDirectory((Join-Path $Directory 'Empty')).FullName
+    Set-Content (Join-Path $empty 'Empty.psm1') ''
+    Set-Content (Join-Path $empty 'Empty.psd1') "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
+    Join-Path $empty 'Empty.psd1'
+}
+
 function Measure-ImportModule {
     <#
     The time Import-Module adds to a bare 'pwsh -NoProfile': both started alternately, one warm-up
@@ -353,11 +365,10 @@ function Measure-ImportModule {
     loop: what PowerShell itself charges for importing anything, on this machine and at this load.
     #>
     param([string] $ModulePath, [int] $Runs = 7)
-    $empty = [IO.Directory]::CreateDirectory((Join-Path ([IO.Path]::GetTempPath()) "mp-empty-$([guid]::NewGuid().ToString('N').Substring(0, 8))/Empty")).FullName
+    $scratch = [IO.Directory]::CreateDirectory((Join-Path ([IO.Path]::GetTempPath()) "mp-empty-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
     try {
-        Set-Content (Join-Path $empty 'Empty.psm1') ''
-        Set-Content (Join-Path $empty 'Empty.psd1') "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
-        $commands = [ordered]@{ bare = 'exit'; with = "Import-Module '$ModulePath'; exit"; empty = "Import-Module '$empty/Empty.psd1'; exit" }
+        $empty = New-EmptyModule -Directory $scratch
+        $commands = [ordered]@{ bare = 'exit'; with = "Import-Module '$ModulePath'; exit"; empty = "Import-Module '$empty'; exit" }
         $seconds = @{ bare = @(); with = @(); empty = @() }
         for ($i = 0; $i -le $Runs; $i++) {
             foreach ($case in $commands.Keys) {
@@ -367,7 +378,7 @@ function Measure-ImportModule {
             }
         }
     }
-    finally { Remove-Item -Recurse -Force (Split-Path $empty -Parent) -ErrorAction SilentlyContinue }
+    finally { Remove-Item -Recurse -Force $scratch -ErrorAction SilentlyContinue }
     $bareMedian = Get-Median $seconds.bare
     $withMedian = Get-Median $seconds.with
     [ordered]@{

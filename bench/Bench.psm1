@@ -37,7 +37,7 @@ Export-ModuleMember -Function @(
     'Add-BenchMailbox', 'Add-BigMessage', 'Disable-RawLog', 'Enable-RawLog',
     # Running
     'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Invoke-InterleavedBench',
-    'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
+    'New-EmptyModule', 'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
     # Reporting
     'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Format-WireRows', 'Format-ScaleOutRows', 'Get-RunSection', 'Write-PerformanceDoc',
     # Mailbox migration (issue 17)

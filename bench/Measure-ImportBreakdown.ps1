@@ -34,9 +34,7 @@ $moduleBase = Split-Path (Resolve-Path -LiteralPath $ModulePath).Path -Parent
 $scratch = [IO.Directory]::CreateDirectory((Join-Path ([IO.Path]::GetTempPath()) "mp-import-$([guid]::NewGuid().ToString('N').Substring(0, 8))")).FullName
 try {
     # An empty module, and a copy of ours without format files.
-    $empty = [IO.Directory]::CreateDirectory((Join-Path $scratch 'Empty')).FullName
-    Set-Content (Join-Path $empty 'Empty.psm1') ''
-    Set-Content (Join-Path $empty 'Empty.psd1') "@{ RootModule = 'Empty.psm1'; ModuleVersion = '1.0.0'; GUID = '$([guid]::NewGuid())'; FunctionsToExport = @(); CmdletsToExport = @(); VariablesToExport = @(); AliasesToExport = @() }"
+    $empty = New-EmptyModule -Directory $scratch
     $noFormats = Join-Path $scratch 'NoFormats/MailProtocols'
     Copy-Item -Recurse $moduleBase $noFormats
     $manifest = Join-Path $noFormats 'MailProtocols.psd1'
@@ -47,7 +45,7 @@ try {
     $print = '[Console]::Out.Write(("{0} {1}" -f [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalSeconds, $s).Replace(",", "."))'
     $cases = [ordered]@{
         'bare pwsh -NoProfile'            = "`$s = 0; $print"
-        'empty module'                    = (& $import "$empty/Empty.psd1") + $print
+        'empty module'                    = (& $import "$empty") + $print
         'MailProtocols without formats'   = (& $import $manifest) + $print
         'MailProtocols'                   = (& $import $ModulePath) + $print
     }
