@@ -32,7 +32,7 @@ namespace MailProtocols.Core.Imap
                 throw new ArgumentOutOfRangeException(nameof(batchSize));
             }
 
-            int total = Math.Max(0, Math.Min(count, first ?? count));
+            int total = Covered(count, first);
             if (!descending)
             {
                 for (int low = 0; low < total; low += batchSize)
@@ -49,6 +49,9 @@ namespace MailProtocols.Core.Imap
                 yield return (Math.Max(high - batchSize + 1, bottom), high);
             }
         }
+
+        /// <summary>How many of <paramref name="count"/> messages a walk covers: the first (or last) <paramref name="first"/>, or all.</summary>
+        internal static int Covered(int count, int? first) => Math.Max(0, Math.Min(count, first ?? count));
 
         /// <summary>
         /// The number the previous range ended at (0-based), fetched again with this range to check that it still

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using MailKit;
@@ -31,7 +30,7 @@ namespace MailProtocols.Core.Imap
             First = first;
             Descending = descending;
             IsByPosition = true;
-            Count = Math.Max(0, Math.Min(folderCount, first ?? folderCount));
+            Count = ImapFolderWalk.Covered(folderCount, first);
         }
 
         /// <summary>The whole folder of <paramref name="folderCount"/> messages (or its first or last <paramref name="first"/>) in UID order, fetched by message number.</summary>
