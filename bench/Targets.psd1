@@ -30,6 +30,7 @@
     Measurements    = @(
         @{ Key = 'module.Summaries'; Client = 'module'; Operation = 'Summaries' }
         @{ Key = 'raw.summaries'; Client = 'raw'; Operation = 'summaries' }
+        @{ Key = 'module.SummariesMailKit'; Client = 'module'; Operation = 'SummariesMailKit' }
         @{ Key = 'python.summaries'; Client = 'python'; Operation = 'summaries' }
         @{ Key = 'module.ImapDownload'; Client = 'module'; Operation = 'ImapDownload' }
         @{ Key = 'raw.getstreams'; Client = 'raw'; Operation = 'getstreams' }
@@ -62,6 +63,7 @@
     # The rows of the side-by-side table: the module's measurement and what it is compared with (keys above).
     Rows            = @(
         @{ Work = 'Summaries of the whole folder'; Module = 'module.Summaries'; Raw = 'raw.summaries'; Python = 'python.summaries' }
+        @{ Work = 'Summaries, against MailKit''s Fetch called in the same pwsh (a hand-rolled script)'; Module = 'module.Summaries'; Raw = 'module.SummariesMailKit'; NoScaling = $true }
         @{ Work = 'Full IMAP download'; Module = 'module.ImapDownload'; Raw = 'raw.getstreams'; Mbsync = 'mbsync.full'; Python = 'python.download' }
         @{ Work = 'IMAP one message at a time (GetStream, anti-pattern)'; Raw = 'raw.getstream' }
         @{ Work = 'POP3 download'; Module = 'module.Pop3Download'; Raw = 'raw.pop3'; Python = 'python.pop3' }
@@ -84,6 +86,7 @@
     #   ScaleOut    bench/Measure-ScaleOut.ps1: throughput with Sessions sessions / with one >= Limit, for every work measured
     Targets         = @(
         @{ Id = 'Summaries'; Work = 'Summaries'; Target = '≤ 1.1× raw MailKit fetching the same items'; Check = 'Ratio'; Key = 'module.Summaries'; Versus = 'raw.summaries'; Limit = 1.1 }
+        @{ Id = 'SummariesSameProcess'; Work = 'Summaries, against MailKit called in the same pwsh (reference: what the module adds)'; Target = '≤ 1.1× MailKit''s Fetch of the same items in the module''s process'; Check = 'Ratio'; Key = 'module.Summaries'; Versus = 'module.SummariesMailKit'; Limit = 1.1 }
         @{ Id = 'ImapDownload'; Work = 'Full IMAP download'; Target = '≤ 1.5× mbsync. Our real goal is to match or beat it: consider a second connection for large folders if it helps.'; Check = 'Ratio'; Key = 'module.ImapDownload'; Versus = 'mbsync.full'; Limit = 1.5 }
         @{ Id = 'Pop3Download'; Work = 'POP3 download'; Target = '≤ 1.5× raw pipelined MailKit'; Check = 'Ratio'; Key = 'module.Pop3Download'; Versus = 'raw.pop3'; Limit = 1.5 }
         @{ Id = 'Resync'; Work = 'No-change re-sync of 10,000 messages'; Target = '≤ 0.5 s, nearly flat from 10,000 to 100,000 with CONDSTORE'; Check = 'MaxSeconds'; Key = 'module.SyncAgain'; Limit = 0.5 }

@@ -69,6 +69,9 @@ Describe 'Benchmark harness' {
                 $Result.Counts.$name.Commands | Should -BeGreaterThan 0 -Because "$name must show up in the rawlog"
             }
         }
+        # The reference for Summaries: MailKit's Fetch called in the module's own pwsh, on the module's connection.
+        $Result.Measurements.'module.SummariesMailKit'.Status | Should -Be 'ok'
+        $Result.Measurements.'module.SummariesMailKit'.Messages | Should -Be 200
         $Result.Measurements.'module.import'.Status | Should -Be 'ok'
         # The floor PowerShell charges for importing any module, measured in the same loop.
         $Result.Measurements.'module.import'.EmptyModuleSeconds | Should -BeGreaterOrEqual 0
