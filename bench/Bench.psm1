@@ -27,6 +27,7 @@ function Get-Property {
 
 . (Join-Path $PSScriptRoot 'Bench.Seed.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Maildir.ps1')
+. (Join-Path $PSScriptRoot 'Bench.SessionMailKit.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Run.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Report.ps1')
 . (Join-Path $PSScriptRoot 'Bench.Migration.ps1')
@@ -37,7 +38,7 @@ Export-ModuleMember -Function @(
     'Add-BenchMailbox', 'Add-BigMessage', 'Disable-RawLog', 'Enable-RawLog',
     # Running
     'Get-Median', 'New-Measurement', 'Get-BenchMachine', 'Get-LoadAverage', 'Install-Mbsync', 'Build-RawMailKit', 'Invoke-InterleavedBench',
-    'New-EmptyModule', 'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
+    'New-EmptyModule', 'Get-SessionMailKit', 'Measure-ImportModule', 'Measure-ProtocolCount', 'Measure-ModuleMemory',
     # Reporting
     'Get-SideBySide', 'ConvertTo-MarkdownTable', 'Format-WireRows', 'Format-ScaleOutRows', 'Get-RunSection', 'Write-PerformanceDoc',
     # Mailbox migration (issue 17)

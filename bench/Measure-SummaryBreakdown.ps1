@@ -47,18 +47,14 @@ try {
     $session = if ($Plaintext) { Connect-Imap -Server 127.0.0.1 -Port $bed.ImapPort -Security None -Credential $user.Credential -NotDefault -WarningAction SilentlyContinue }
     else { Connect-Imap -Server localhost -Port $bed.ImapsPort -Security SslOnConnect -Credential $user.Credential -NotDefault }
 
-    # The module's MailKit lives in its own load context: reach its types through the client's assembly.
-    # The client belongs to the session's engine (MailProtocols.Core's ImapConnection).
-    $nonPublic = [Reflection.BindingFlags]'NonPublic,Instance'
-    $engine = $session.GetType().GetProperty('Engine', $nonPublic).GetValue($session)
-    $client = $engine.GetType().GetProperty('Client', $nonPublic).GetValue($engine)
-    $mailKit = $client.GetType().Assembly
-    # What a default summary asks for (ImapMessageReader.SummaryItems); -IncludeStructure adds BodyStructure.
-    $items = [Enum]::Parse($mailKit.GetType('MailKit.MessageSummaryItems'), 'UniqueId,Flags,InternalDate,Size,Envelope')
-    $request = [Activator]::CreateInstance($mailKit.GetType('MailKit.FetchRequest'), @($items))
+    # MailKit on the module's own connection, with what a default summary asks for.
+    $sessionMailKit = Get-SessionMailKit -Session $session
+    $client = $sessionMailKit.Client
+    $mailKit = $sessionMailKit.Assembly
+    $request = $sessionMailKit.Request
+    $readOnly = $sessionMailKit.ReadOnly
     $all = $mailKit.GetType('MailKit.Search.SearchQuery').GetField('All').GetValue($null)
     $uidList = [Collections.Generic.List`1].MakeGenericType($mailKit.GetType('MailKit.UniqueId'))
-    $readOnly = [Enum]::Parse($mailKit.GetType('MailKit.FolderAccess'), 'ReadOnly')
 
     function Invoke-Batched([int] $Size) {
         $folder = $client.Inbox; $null = $folder.Open($readOnly)

@@ -34,6 +34,7 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
 . (Join-Path $PSScriptRoot 'Bench.Maildir.ps1')
+. (Join-Path $PSScriptRoot 'Bench.SessionMailKit.ps1')
 
 # pwsh -File passes 'A,B' as one string.
 $Operation = @($Operation | ForEach-Object { $_ -split ',' } | Where-Object { $_ })
@@ -143,29 +144,20 @@ $operations = [ordered]@{
 # (a small console program) it shows what the PowerShell process costs; against module.Summaries, what the module adds.
 # Timed like raw.summaries: INBOX is closed untimed and opened in the timed part; the Check closes it again, so the
 # module's own operations still start with nothing selected.
-function Get-SessionMailKit {
-    if ($state['MailKit']) { return $state.MailKit }
-    $session = @(Get-MailSession -Protocol Imap)[0]
-    if (-not $session) { throw 'SummariesMailKit needs an open IMAP session.' }
-    # The client lives in the module's private load context; reach its types through its assembly.
-    $nonPublic = [Reflection.BindingFlags]'NonPublic,Instance'
-    $engine = $session.GetType().GetProperty('Engine', $nonPublic).GetValue($session)
-    $client = $engine.GetType().GetProperty('Client', $nonPublic).GetValue($engine)
-    $mailKit = $client.GetType().Assembly
-    $items = [Enum]::Parse($mailKit.GetType('MailKit.MessageSummaryItems'), 'UniqueId,Flags,InternalDate,Size,Envelope')
-    $state.MailKit = @{
-        Inbox    = $client.Inbox
-        Request  = [Activator]::CreateInstance($mailKit.GetType('MailKit.FetchRequest'), @($items))
-        ReadOnly = [Enum]::Parse($mailKit.GetType('MailKit.FolderAccess'), 'ReadOnly')
+function Get-BenchMailKit {
+    if (-not $state['MailKit']) {
+        $session = @(Get-MailSession -Protocol Imap)[0]
+        if (-not $session) { throw 'SummariesMailKit needs an open IMAP session.' }
+        $state.MailKit = Get-SessionMailKit -Session $session
     }
     $state.MailKit
 }
 
 $operations['SummariesMailKit'] = @{
     Needs = @('Search-ImapFolder', 'Get-MailSession')
-    Setup = { $mk = Get-SessionMailKit; if ($mk.Inbox.IsOpen) { $mk.Inbox.Close() } }
-    Body  = { $mk = $state.MailKit; $null = $mk.Inbox.Open($mk.ReadOnly); $state.Count = $mk.Inbox.Fetch(0, -1, $mk.Request).Count }
-    Check = { $state.MailKit.Inbox.Close(); $state.Count }
+    Setup = { $inbox = (Get-BenchMailKit).Client.Inbox; if ($inbox.IsOpen) { $inbox.Close() } }
+    Body  = { $mk = $state.MailKit; $inbox = $mk.Client.Inbox; $null = $inbox.Open($mk.ReadOnly); $state.Count = $inbox.Fetch(0, -1, $mk.Request).Count }
+    Check = { $state.MailKit.Client.Inbox.Close(); $state.Count }
 }
 
 # Two-way sync (issue 16): the first -Direction Both run into an empty Maildir, a no-change Both run, and a Both run
