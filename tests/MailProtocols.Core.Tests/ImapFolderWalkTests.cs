@@ -4,7 +4,7 @@ using Xunit;
 
 namespace MailProtocols.Tests
 {
-    /// <summary>Walking a folder by message number: the ranges, and the check that the numbers did not shift.</summary>
+    /// <summary>Walking a folder by message number: the ranges and their anchors (the output order of a range: ImapWalkRangeTests).</summary>
     public class ImapFolderWalkTests
     {
         [Fact]
@@ -51,24 +51,6 @@ namespace MailProtocols.Tests
             Assert.Equal(-1, ImapFolderWalk.Anchor(0, 499, false, null));
             Assert.Equal(499, ImapFolderWalk.Anchor(500, 999, false, 512u));
             Assert.Equal(700, ImapFolderWalk.Anchor(200, 699, true, 731u));
-        }
-
-        [Fact]
-        public void NumbersStayAlignedWhileTheAnchorHoldsTheMessageWrittenLast()
-        {
-            var fetched = new[] { (499, 512u), (500, 513u), (501, 515u) };
-            Assert.True(ImapFolderWalk.StillAligned(fetched, 499, 512u));
-            Assert.True(ImapFolderWalk.StillAligned(fetched, -1, null));
-        }
-
-        [Fact]
-        public void AMessageExpungedBelowTheAnchorIsNoticed()
-        {
-            // 512 was written last at number 499; after an expunge below it, 513 sits there.
-            var shifted = new[] { (499, 513u), (500, 515u) };
-            Assert.False(ImapFolderWalk.StillAligned(shifted, 499, 512u));
-            // The anchor itself expunged (not returned): also not aligned.
-            Assert.False(ImapFolderWalk.StillAligned(new[] { (500, 515u) }, 499, 512u));
         }
     }
 }

@@ -10,14 +10,10 @@ namespace MailProtocols.Core.Imap
     /// <summary>Finds the messages of one folder that match a search, in output order (Search-ImapFolder, Get-ImapMessage -Folder).</summary>
     internal static class ImapFolderSearch
     {
-        /// <summary>A whole folder up to this size is read with one UID FETCH 1:* and no SEARCH (see <see cref="Find"/>).</summary>
-        internal const int PrefetchLimit = 2000;
-
         /// <summary>
         /// The UIDs matching <paramref name="criteria"/>, in output order. With <paramref name="forSummaries"/> (the caller
-        /// fetches the summaries with <see cref="ImapMessageReader.FetchFound"/> and needs no UIDs first), the whole folder in UID order costs
-        /// no SEARCH: up to <see cref="PrefetchLimit"/> messages come with one UID FETCH 1:* (prefetched), larger folders
-        /// and the first or last N by message number (<see cref="ImapFolderWalk"/>).
+        /// fetches the summaries with <see cref="ImapMessageReader.FetchFound"/> and needs no UIDs first), the whole folder in UID order,
+        /// or its first or last N, costs no SEARCH: it is walked by message number (<see cref="ImapFolderWalk"/>).
         /// </summary>
         public static ImapSearchResult Find(ImapSession session, string folderPath, ImapSearchCriteria criteria, ImapSortField? sortBy,
             bool descending, int? first, bool withStructure, bool forSummaries, CancellationToken cancellationToken) =>
@@ -29,24 +25,12 @@ namespace MailProtocols.Core.Imap
                 IList<UniqueId> uids;
                 IDictionary<uint, IMessageSummary> prefetched = null;
                 bool wholeFolder = forSummaries && query == SearchQuery.All && !sortBy.HasValue;
-                if (wholeFolder && (folder.Count > PrefetchLimit || first < folder.Count))
+                if (wholeFolder)
                 {
                     return ImapSearchResult.ByPosition(folder.FullName, folder.UidValidity, folder.Count, first, descending, withStructure);
                 }
 
-                if (wholeFolder)
-                {
-                    // Bounded by the limit, so memory stays small; messages that arrive meanwhile come too.
-                    List<IMessageSummary> all = folder.Count == 0 ? new List<IMessageSummary>()
-                        : folder.Fetch(UniqueIdRange.All, new FetchRequest(ImapMessageReader.ItemsFor(withStructure)), token).OrderBy(s => s.UniqueId.Id).ToList();
-                    prefetched = all.ToDictionary(s => s.UniqueId.Id);
-                    uids = all.Select(s => s.UniqueId).ToList();
-                    if (descending)
-                    {
-                        uids = uids.Reverse().ToList();
-                    }
-                }
-                else if (serverSort)
+                if (serverSort)
                 {
                     uids = folder.Sort(query, new[] { ImapSorting.OrderFor(sortBy.Value, descending) }, token);
                 }

@@ -59,67 +59,130 @@ namespace MailProtocols.Core.Imap
         /// </summary>
         internal static int Anchor(int low, int high, bool descending, uint? edge) => edge == null ? -1 : descending ? high + 1 : low - 1;
 
-        /// <summary>
-        /// Whether the numbers still mean what they meant when the walk began: the anchor (if any) came back holding
-        /// <paramref name="edge"/>, the UID written last. A message expunged below it moves another one onto its number.
-        /// </summary>
-        internal static bool StillAligned(IEnumerable<(int Index, uint Uid)> fetched, int anchor, uint? edge) =>
-            anchor < 0 || fetched.Any(f => f.Index == anchor && f.Uid == edge);
+        /// <summary>Messages handed from the worker to the pipeline thread at a time (<see cref="Handoff{T}"/>).</summary>
+        internal const int HandoffChunkSize = 64;
 
-        /// <summary>Batches of summaries for <paramref name="found"/> (a result of <see cref="ImapSearchResult.ByPosition"/>).</summary>
+        /// <summary>
+        /// Batches of summaries for <paramref name="found"/> (a result of <see cref="ImapSearchResult.ByPosition"/>). A worker
+        /// sends the FETCH commands and takes each message's identity and flags as its response is parsed; the calling
+        /// thread fills in the rest and writes it, so the pipeline works while MailKit still reads. The worker is at
+        /// most one range ahead of what the caller has written: a cmdlet further down the pipeline on the same session
+        /// gets its turn between two ranges, and the next range sees what it changed.
+        /// </summary>
         public static IEnumerable<ImapFetchBatch> Fetch(ImapSession session, ImapSearchResult found, MessageSummaryItems items, CancellationToken cancellationToken)
         {
-            var request = new FetchRequest(items);
-            uint? edge = null;      // the UID of the last message written: the highest so far, or with Descending the lowest
-            int written = 0;
-            foreach ((int low, int high) in Ranges(found.FolderCount, found.First, found.Descending, ImapMessageReader.SummaryBatchSize))
+            var walk = new WalkState();
+            foreach (List<(IMessageSummary Summary, ImapMessage Message)> chunk in
+                Handoff<(IMessageSummary, ImapMessage)>.Run(handoff => Walk(session, found, items, walk, handoff, cancellationToken), HandoffChunkSize))
             {
-                ImapFetchBatch batch = session.Run($"fetching summaries from '{found.Folder}'", cancellationToken, token =>
+                var messages = new List<ImapMessage>(chunk.Count);
+                foreach ((IMessageSummary summary, ImapMessage message) in chunk)
                 {
-                    IMailFolder folder = ImapMessageReader.OpenChecked(session, found.Folder, found.UidValidity, false, token);
-                    if (folder.Count != found.FolderCount)
-                    {
-                        return null;
-                    }
-
-                    int anchor = Anchor(low, high, found.Descending, edge);
-                    List<IMessageSummary> summaries;
-                    try
-                    {
-                        summaries = folder.Fetch(anchor < 0 ? low : Math.Min(low, anchor), Math.Max(high, anchor), request, token).ToList();
-                    }
-                    catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
-                    {
-                        // NO: a number in the range names a message the server no longer has (another client expunged
-                        // it, and we have not been told yet). The rest goes by UID.
-                        return null;
-                    }
-
-                    List<IMessageSummary> range = summaries.Where(s => s.Index >= low && s.Index <= high).ToList();
-                    if (range.Count == 0 || !StillAligned(summaries.Select(s => (s.Index, s.UniqueId.Id)), anchor, edge))
-                    {
-                        return null;
-                    }
-
-                    IEnumerable<IMessageSummary> ordered = found.Descending ? range.OrderByDescending(s => s.UniqueId.Id) : range.OrderBy(s => s.UniqueId.Id);
-                    return new ImapFetchBatch(ordered.Select(s => ImapMessage.FromSummary(s, folder, session)).ToList(), Array.Empty<uint>());
-                }, idempotent: true);
-
-                if (batch == null)
-                {
-                    foreach (ImapFetchBatch rest in FetchBeyond(session, found, edge, written, items, cancellationToken))
-                    {
-                        yield return rest;
-                    }
-
-                    yield break;
+                    message.ApplyContent(summary);
+                    messages.Add(message);
                 }
 
-                // Never empty: an empty range went the other way.
-                edge = batch.Messages[batch.Messages.Count - 1].Uid;
-                written += batch.Messages.Count;
-                yield return batch;
+                yield return new ImapFetchBatch(messages, Array.Empty<uint>());
             }
+
+            if (walk.Shifted)
+            {
+                foreach (ImapFetchBatch rest in FetchBeyond(session, found, walk.Edge, walk.Written, items, cancellationToken))
+                {
+                    yield return rest;
+                }
+            }
+        }
+
+        // The worker: range after range, until the walk is done, the numbers shift or the caller stops.
+        private static void Walk(ImapSession session, ImapSearchResult found, MessageSummaryItems items, WalkState walk,
+            Handoff<(IMessageSummary, ImapMessage)> handoff, CancellationToken cancellationToken)
+        {
+            var request = new FetchRequest(items);
+            var publishedBefore = new Queue<long>();
+            foreach ((int low, int high) in Ranges(found.FolderCount, found.First, found.Descending, ImapMessageReader.SummaryBatchSize))
+            {
+                if (publishedBefore.Count == 2)
+                {
+                    handoff.WaitUntilTaken(publishedBefore.Dequeue());
+                }
+
+                if (handoff.Stopped)
+                {
+                    return;
+                }
+
+                walk.WrittenBeforeRange = walk.Written;
+                bool aligned = session.Run($"fetching summaries from '{found.Folder}'", cancellationToken, token =>
+                    FetchRange(session, found, low, high, request, items, walk, handoff, token), idempotent: true);
+                handoff.Publish();
+                publishedBefore.Enqueue(handoff.Published);
+                if (!aligned)
+                {
+                    walk.Shifted = true;
+                    return;
+                }
+            }
+        }
+
+        // One range, released in output order as MailKit parses it. -> whether the numbers still held.
+        private static bool FetchRange(ImapSession session, ImapSearchResult found, int low, int high, FetchRequest request, MessageSummaryItems items,
+            WalkState walk, Handoff<(IMessageSummary, ImapMessage)> handoff, CancellationToken token)
+        {
+            if (walk.WrittenBeforeRange != walk.Written)
+            {
+                // A retry after a lost connection, with part of this range already out: the rest goes by UID.
+                return false;
+            }
+
+            IMailFolder folder = ImapMessageReader.OpenChecked(session, found.Folder, found.UidValidity, false, token);
+            if (folder.Count != found.FolderCount)
+            {
+                return false;
+            }
+
+            int anchor = Anchor(low, high, found.Descending, walk.Edge);
+            var range = new ImapWalkRange<IMessageSummary>(low, high, anchor, walk.Edge, found.Descending, summary =>
+            {
+                // Identity and flags now, on this thread: a later response for the same message may still change them.
+                handoff.Add((summary, ImapMessage.Identified(summary, folder, session)));
+                walk.Edge = summary.UniqueId.Id;
+                walk.Written++;
+            });
+            EventHandler<MessageSummaryFetchedEventArgs> parsed = (sender, e) =>
+                range.Arrived(e.Message.Index, e.Message.UniqueId.Id, (e.Message.Fields & items) == items, e.Message);
+            folder.MessageSummaryFetched += parsed;
+            try
+            {
+                folder.Fetch(anchor < 0 ? low : Math.Min(low, anchor), Math.Max(high, anchor), request, token);
+            }
+            catch (ImapCommandException ex) when (ex.Response == ImapCommandResponse.No)
+            {
+                // NO: a number in the range names a message the server no longer has (another client expunged
+                // it, and we have not been told yet). The rest goes by UID, after what already went out.
+                return false;
+            }
+            finally
+            {
+                folder.MessageSummaryFetched -= parsed;
+            }
+
+            return range.Finish();
+        }
+
+        /// <summary>Where the walk stands: the worker writes it, the caller reads it once the worker is done.</summary>
+        private sealed class WalkState
+        {
+            /// <summary>The UID of the last message handed out: the highest so far, or with Descending the lowest.</summary>
+            public uint? Edge { get; set; }
+
+            public int Written { get; set; }
+
+            /// <summary>Written when the current range began: a retry of the range that finds more written goes on by UID.</summary>
+            public int WrittenBeforeRange { get; set; }
+
+            /// <summary>The numbers no longer held, so the rest goes by UID after <see cref="Edge"/>.</summary>
+            public bool Shifted { get; set; }
         }
 
         /// <summary>After the numbers shifted: what lies beyond the last message written, found by UID and fetched by UID.</summary>

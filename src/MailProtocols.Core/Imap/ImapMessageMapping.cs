@@ -23,13 +23,24 @@ namespace MailProtocols.Core.Imap
             /// <summary>Copies whatever the FETCH returned; items that were not asked for keep their values.</summary>
             internal void ApplySummary(IMessageSummary summary)
             {
+                message.ApplyFlags(summary);
+                message.ApplyContent(summary);
+            }
+
+            /// <summary>Flags and keywords: what a later FETCH response for the same message (an unsolicited flag update) may still change.</summary>
+            internal void ApplyFlags(IMessageSummary summary)
+            {
                 if (summary.Flags.HasValue)
                 {
                     message.Flags = ImapMessageFlagsExtensions.FromMailKit(summary.Flags.Value);
                     // Most messages carry no keyword; the sort would still cost an enumerator and an array each.
                     message.Keywords = summary.Keywords.Count == 0 ? Array.Empty<string>() : summary.Keywords.OrderBy(k => k, StringComparer.Ordinal).ToArray();
                 }
+            }
 
+            /// <summary>Size, dates, envelope, structure and headers: what the message's own FETCH response sets once.</summary>
+            internal void ApplyContent(IMessageSummary summary)
+            {
                 if (summary.Size.HasValue)
                 {
                     message.Size = summary.Size.Value;
@@ -85,6 +96,17 @@ namespace MailProtocols.Core.Imap
         {
             internal static ImapMessage FromSummary(IMessageSummary summary, IMailFolder folder, ImapSession session)
             {
+                ImapMessage message = ImapMessage.Identified(summary, folder, session);
+                message.ApplyContent(summary);
+                return message;
+            }
+
+            /// <summary>
+            /// A message's identity and flags from its summary. A walk takes them on the thread that reads the FETCH,
+            /// and leaves the rest (<see cref="ApplyContent"/>) to the pipeline thread.
+            /// </summary>
+            internal static ImapMessage Identified(IMessageSummary summary, IMailFolder folder, ImapSession session)
+            {
                 var message = new ImapMessage
                 {
                     Uid = summary.UniqueId.Id,
@@ -93,7 +115,7 @@ namespace MailProtocols.Core.Imap
                     FolderSeparator = folder.DirectorySeparator,
                     Session = session,
                 };
-                message.ApplySummary(summary);
+                message.ApplyFlags(summary);
                 return message;
             }
         }

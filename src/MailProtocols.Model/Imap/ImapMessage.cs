@@ -28,7 +28,7 @@ namespace MailProtocols
         public ImapMessageFlags Flags { get; set; }
 
         /// <summary>Custom flags (IMAP keywords), e.g. "$Forwarded" or "Urgent".</summary>
-        public string[] Keywords { get; set; } = new string[0];
+        public string[] Keywords { get; set; } = Array.Empty<string>();
 
         /// <summary>When the server received the message (IMAP INTERNALDATE).</summary>
         public DateTimeOffset? InternalDate { get; set; }

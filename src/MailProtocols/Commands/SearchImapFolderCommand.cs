@@ -175,10 +175,10 @@ namespace MailProtocols.Commands
 
                 int written = 0;
                 IEnumerable<ImapFetchBatch> batches = ImapMessageReader.FetchFound(session, found, CancellationToken);
-                if (found.NeedsFetch && found.Count > ImapMessageReader.SummaryBatchSize)
+                if (!found.IsByPosition && found.NeedsFetch && found.Count > ImapMessageReader.SummaryBatchSize)
                 {
-                    // The next batch is fetched while this one goes down the pipeline. A single or prefetched batch has
-                    // nothing to read ahead of, and a worker would only wake (and spin) a thread-pool thread.
+                    // The next batch is fetched while this one goes down the pipeline. A walk by position streams on
+                    // its own worker; a single or prefetched batch has nothing to read ahead of.
                     batches = ReadAhead.Of(batches);
                 }
 
