@@ -275,6 +275,41 @@ Describe 'Search-ImapFolder walks a whole folder by message number' {
     }
 }
 
+Describe 'Search-ImapFolder streams a walk' {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'TestBed/FaultProxy.psm1') -Force
+        $user = New-TestUser -Bed $Bed
+        Add-TestMessageBatch -Bed $Bed -User $user -Count 1200 | Out-Null
+    }
+
+    It 'writes every message once when the connection is cut part-way through a range it was streaming' {
+        # The messages of a range go down the pipeline while its FETCH answer is still arriving. The proxy cuts the
+        # connection part-way through the first answer: the session reconnects, and the rest goes by UID after the
+        # last message written, not again from the start of the range.
+        [uint32[]] $serverUids = @(Invoke-MailCheck -Bed $Bed -User $user -Command imap-uids -Arguments INBOX | ForEach-Object { $_ })
+        $proxy = Start-FaultProxy -TargetPort $Bed.ImapPort -CutAfterCommand 'FETCH 1:500 ' -ThenBytes 40000
+        $log = New-ImapLogPath 'walk-cut'
+        $session = $null
+        try {
+            $session = Connect-Imap -Server 127.0.0.1 -Port $proxy.Port -Credential $user.Credential -Security None -TimeoutSec 15 -NotDefault -WarningAction SilentlyContinue -ProtocolLogPath $log
+            $written = @(Search-ImapFolder -Session $session)
+            @(Get-FaultProxyEvent -Proxy $proxy | Where-Object event -EQ 'cut') | Should -HaveCount 1
+        }
+        finally {
+            if ($session) { $session | Disconnect-Imap -ErrorAction SilentlyContinue }
+            Stop-FaultProxy -Proxy $proxy
+        }
+        $written.Uid | Should -Be $serverUids
+        $beyond = @(Get-ImapClientCommands -Path $log | Where-Object { $_ -match '^UID SEARCH .*UID (\d+):\*' })
+        $beyond | Should -HaveCount 1
+        # The search starts inside the first range: what was written before the cut was not fetched again.
+        $null = $beyond[0] -match 'UID (\d+):\*'
+        $edge = [uint32]$Matches[1] - 1
+        [Array]::IndexOf($serverUids, $edge) | Should -BeGreaterThan 0
+        [Array]::IndexOf($serverUids, $edge) | Should -BeLessThan 499
+    }
+}
+
 Describe 'Search-ImapFolder fetches only what is shown or asked for' {
     BeforeAll {
         $user = New-TestUser -Bed $Bed

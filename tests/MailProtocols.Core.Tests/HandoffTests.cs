@@ -56,6 +56,7 @@ namespace MailProtocols.Tests
                 {
                     h.Add(1);
                     h.Add(2);
+                    h.Add(3);
                     throw new InvalidOperationException("lost");
                 }, 2))
                 {
@@ -63,7 +64,8 @@ namespace MailProtocols.Tests
                 }
             });
             Assert.Equal("lost", error.Message);
-            Assert.Equal(new[] { 1, 2 }, seen);
+            // 3 was in a chunk not yet full when the worker failed.
+            Assert.Equal(new[] { 1, 2, 3 }, seen);
         }
 
         [Fact]

@@ -70,7 +70,6 @@ namespace MailProtocols.Core.Imap
                 try
                 {
                     produce(handoff);
-                    handoff.Publish();
                 }
                 catch (Exception ex)
                 {
@@ -78,6 +77,8 @@ namespace MailProtocols.Core.Imap
                 }
                 finally
                 {
+                    // What was added before a failure still goes out, ahead of the failure.
+                    handoff.Publish();
                     handoff.Complete();
                 }
             });

@@ -184,10 +184,14 @@ namespace MailProtocols.Commands
 
                 foreach (ImapFetchBatch batch in batches)
                 {
+                    // A reconnect on the worker that reads the batches is told before what it read.
+                    WriteNoticesFromWorkers();
                     WriteObject(criteria.HasAttachment ? batch.Messages.Where(m => m.HasAttachments == true) : batch.Messages, enumerateCollection: true);
                     written += batch.Messages.Count + batch.Missing.Count;
                     Channel.Progress(new OperationProgress("Search-ImapFolder", $"{written} of {found.Count} summaries from {found.Folder}", written, found.Count));
                 }
+
+                WriteNoticesFromWorkers();
             });
         }
 

@@ -105,6 +105,8 @@ namespace MailProtocols.Commands
             {
                 throw new InvalidOperationException("A core operation reported from a thread other than the pipeline's; IOperationChannel may only be called on the caller's thread.");
             }
+
+            _cmdlet.WriteNoticesFromWorkers();
         }
 
         private static int StableHash(string text)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
@@ -16,6 +17,7 @@ namespace MailProtocols.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly Dictionary<MailSession, IDisposable> _listening = new Dictionary<MailSession, IDisposable>();
+        private readonly ConcurrentQueue<string> _noticesFromWorkers = new ConcurrentQueue<string>();
         private string _errorIdPrefix;
         private CmdletChannel _channel;
 
@@ -162,7 +164,22 @@ namespace MailProtocols.Commands
                 {
                     WriteVerbose(text);
                 }
+                else
+                {
+                    // A worker of this command (a read-ahead, a streamed walk) met it: written at the next
+                    // WriteNoticesFromWorkers, which every channel call makes.
+                    _noticesFromWorkers.Enqueue(text);
+                }
             });
+        }
+
+        /// <summary>Writes, on the pipeline thread, the session notices that this command's worker threads received.</summary>
+        internal void WriteNoticesFromWorkers()
+        {
+            while (_noticesFromWorkers.TryDequeue(out string text))
+            {
+                WriteVerbose(text);
+            }
         }
 
         public void Dispose()
