@@ -92,7 +92,7 @@ namespace MailProtocols.Core.Imap
                     handoff.MarkTaken(chunk.Count);
                 }
 
-                worker.Wait();
+                // Take ends only after the worker completed, and it sets the failure before that.
                 if (failure != null)
                 {
                     ExceptionDispatchInfo.Capture(failure).Throw();
@@ -100,15 +100,9 @@ namespace MailProtocols.Core.Imap
             }
             finally
             {
+                // The worker catches everything, so this wait never throws.
                 handoff.Stop();
-                try
-                {
-                    worker.Wait();
-                }
-                catch (AggregateException)
-                {
-                    // Produce never throws out of the task; nothing to report here.
-                }
+                worker.Wait();
             }
         }
 

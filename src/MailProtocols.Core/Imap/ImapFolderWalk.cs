@@ -112,9 +112,9 @@ namespace MailProtocols.Core.Imap
                     return;
                 }
 
-                walk.WrittenBeforeRange = walk.Written;
+                int writtenBefore = walk.Written;
                 bool aligned = session.Run($"fetching summaries from '{found.Folder}'", cancellationToken, token =>
-                    FetchRange(session, found, low, high, request, items, walk, handoff, token), idempotent: true);
+                    FetchRange(session, found, low, high, request, items, walk, writtenBefore, handoff, token), idempotent: true);
                 handoff.Publish();
                 publishedBefore.Enqueue(handoff.Published);
                 if (!aligned)
@@ -127,9 +127,9 @@ namespace MailProtocols.Core.Imap
 
         // One range, released in output order as MailKit parses it. -> whether the numbers still held.
         private static bool FetchRange(ImapSession session, ImapSearchResult found, int low, int high, FetchRequest request, MessageSummaryItems items,
-            WalkState walk, Handoff<(IMessageSummary, ImapMessage)> handoff, CancellationToken token)
+            WalkState walk, int writtenBefore, Handoff<(IMessageSummary, ImapMessage)> handoff, CancellationToken token)
         {
-            if (walk.WrittenBeforeRange != walk.Written)
+            if (walk.Written != writtenBefore)
             {
                 // A retry after a lost connection, with part of this range already out: the rest goes by UID.
                 return false;
@@ -177,9 +177,6 @@ namespace MailProtocols.Core.Imap
             public uint? Edge { get; set; }
 
             public int Written { get; set; }
-
-            /// <summary>Written when the current range began: a retry of the range that finds more written goes on by UID.</summary>
-            public int WrittenBeforeRange { get; set; }
 
             /// <summary>The numbers no longer held, so the rest goes by UID after <see cref="Edge"/>.</summary>
             public bool Shifted { get; set; }
